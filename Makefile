@@ -1,0 +1,40 @@
+# Two commands for a newcomer: `make run` (build the warehouse from data/reports) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: run test bench lock docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "uv>=0.4"
+
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --quiet -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/jixiao refresh --reports data/reports --db warehouse/jixiao.duckdb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/jixiao bench
+
+docs: $(STAMP)
+	cd . && $(BIN)/dbt docs generate --profiles-dir . --project-dir .
+
+lock: | $(BIN)/python
+	$(BIN)/uv pip compile --quiet requirements.in -o requirements.lock --python-version 3.11
+
+clean:
+	rm -rf $(VENV) warehouse target logs dbt_packages .jixiao_cache

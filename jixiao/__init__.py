@@ -1,0 +1,1 @@
+"""jixiao: performance-evaluation reports into a DuckDB warehouse."""
