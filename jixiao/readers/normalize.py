@@ -1,0 +1,39 @@
+"""Text normalization applied by every reader before blocks are built."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Characters that occur only in traditional script and are frequent in budget reports.
+_TRADITIONAL_MARKERS = set("們體績評價報務費決萬預經與為這會項開關發實計總數從來個時說對後過還將額結餘編職員縣區鄉鎮資產撥據歲")
+
+
+_WORD_ARTIFACTS = re.compile(r"\[bookmark:[^\]\n]*\][ \u3000]*")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def looks_traditional(text: str) -> bool:
+    """Whether the text is written in traditional characters (several markers present)."""
+    sample = text[:20000]
+    return sum(1 for ch in sample if ch in _TRADITIONAL_MARKERS) >= 5
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def normalize_text(text: str) -> str:
+    """Drop a BOM, unify line ends and non-breaking spaces, and simplify traditional script."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
+    text = _WORD_ARTIFACTS.sub("", text)
+    if looks_traditional(text):
+        text = to_simplified(text)
+    return text

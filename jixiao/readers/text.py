@@ -1,0 +1,352 @@
+"""Plain-text layouts → blocks.
+
+Four layouts occur in text copies of reports (see docs/CONTRACT.md, "Inputs"):
+
+* Word export: every table cell starts a line with a TAB, a cell may continue on the next
+  lines, and a blank line ends a table row;
+* ``|``-separated: whole rows on one line (``a | b | c``) or one cell per line ending in ``|``;
+* web copy: every cell stands alone on its own line(s), blank lines between cells, no TABs
+  (row boundaries are lost: rows are rebuilt from the header's width, see :mod:`.web`);
+* plain prose.
+
+A document can mix prose with tables of one layout; the layout is chosen per document.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jixiao.model import Block, Document, Paragraph, Table
+from jixiao.readers.normalize import normalize_text
+
+_TERMINAL = "。！？；;!?：:”’」』）)】"
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+)")
+_CONTINUATION_MAX_LINE = 60
+_CONTINUATION_MAX_LINES = 10
+
+
+def read_text(text: str, source_file: str) -> Document:
+    """Split a report's text into paragraphs and tables, choosing its layout."""
+    text = normalize_text(text)
+    lines = text.split("\n")
+    layout = detect_layout(lines)
+    if layout == "txt-tab":
+        blocks = _read_tab_layout(lines)
+    elif layout == "txt-pipe":
+        blocks = _read_pipe_layout(lines)
+    elif layout == "txt-web":
+        from jixiao.readers.web import read_web_layout
+
+        blocks = read_web_layout(lines)
+    else:
+        blocks = _paragraph_blocks([(i + 1, ln) for i, ln in enumerate(lines)], start_index=0)
+    _renumber(blocks)
+    return Document(source_file=source_file, blocks=blocks, file_format=layout)
+
+
+def detect_layout(lines: list[str]) -> str:
+    """Guess the layout from how cells are marked."""
+    tab_cells = sum(1 for ln in lines if ln.startswith("\t"))
+    pipe_lines = sum(1 for ln in lines if _is_pipe_row(ln))
+    if tab_cells >= 4 and tab_cells >= pipe_lines:
+        return "txt-tab"
+    if pipe_lines >= 3:
+        return "txt-pipe"
+    short_chunks = _short_chunk_count(lines)
+    if short_chunks >= 12:
+        return "txt-web"
+    return "txt-prose"
+
+
+def _short_chunk_count(lines: list[str]) -> int:
+    """How many blank-line-separated one-line chunks look like table cells (numbers, short labels)."""
+    count = 0
+    for i, ln in enumerate(lines):
+        s = ln.strip()
+        if not s or len(s) > 30:
+            continue
+        before = lines[i - 1].strip() if i > 0 else ""
+        after = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if not before and not after and re.fullmatch(r"[-+]?[\d,，.]+%?", s):
+            count += 1
+    return count
+
+
+# ---------------------------------------------------------------------------------------
+# Word export: TAB-started cells
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _TabTable:
+    line: int
+    caption: str
+    rows: list[list[str]] = field(default_factory=list)
+    current: list[str] = field(default_factory=list)
+    segments: list[list[str]] = field(default_factory=list)  # rows as cut by blank lines
+
+
+def _read_tab_layout(lines: list[str]) -> list[Block]:
+    blocks: list[Block] = []
+    pending_para: list[tuple[int, str]] = []
+    table: _TabTable | None = None
+    i = 0
+    n = len(lines)
+
+    def flush_paragraphs() -> None:
+        nonlocal pending_para
+        if pending_para:
+            blocks.extend(_paragraph_blocks(pending_para, start_index=0))
+            pending_para = []
+
+    def close_table() -> None:
+        nonlocal table
+        if table is not None:
+            if table.current:
+                table.segments.append(table.current)
+                table.current = []
+            rows = _merge_split_rows(table.segments)
+            if rows:
+                blocks.append(Table(index=0, rows=rows, line=table.line, caption=table.caption))
+            table = None
+
+    while i < n:
+        line = lines[i]
+        if line.startswith("\t"):
+            if table is None:
+                caption = _caption_from(pending_para)
+                flush_paragraphs()
+                table = _TabTable(line=i + 1, caption=caption)
+            for cell in line.split("\t")[1:]:
+                table.current.append(cell.strip())
+            i += 1
+            continue
+        if not line.strip():
+            if table is not None and table.current:
+                table.segments.append(table.current)
+                table.current = []
+            if table is None:
+                pending_para.append((i + 1, ""))
+            i += 1
+            continue
+        # A non-blank line without a leading TAB.
+        if table is None:
+            pending_para.append((i + 1, line))
+            i += 1
+            continue
+        run_end = i
+        while run_end < n and lines[run_end].strip() and not lines[run_end].startswith("\t"):
+            run_end += 1
+        run = lines[i:run_end]
+        followed_by_cell = run_end < n and lines[run_end].startswith("\t")
+        if table.current and (followed_by_cell or _cell_like(run)):
+            table.current[-1] = _join_cell(table.current[-1], run)
+            i = run_end
+            continue
+        if not table.current and table.segments:
+            reach = _text_until_next_cell(lines, i)
+            if reach is not None and _continues_cut_row(table.segments, _next_segment_len(lines, reach[0])):
+                # A blank line inside a cell cut the row: the text continues its last cell.
+                table.current = table.segments.pop()
+                table.current[-1] = _join_cell(table.current[-1], reach[1])
+                i = reach[0]
+                continue
+        close_table()
+        for k in range(i, run_end):
+            pending_para.append((k + 1, lines[k]))
+        i = run_end
+    close_table()
+    flush_paragraphs()
+    return blocks
+
+
+def _cell_like(run: list[str]) -> bool:
+    return len(run) <= _CONTINUATION_MAX_LINES and all(len(s.strip()) <= _CONTINUATION_MAX_LINE for s in run) and not any(
+        "[bookmark" in s for s in run
+    )
+
+
+def _join_cell(cell: str, run: list[str]) -> str:
+    parts = [cell] if cell else []
+    parts.extend(s.strip() for s in run)
+    return "\n".join(parts)
+
+
+def _text_until_next_cell(lines: list[str], i: int) -> tuple[int, list[str]] | None:
+    """The short text lines (blank lines allowed) from ``i`` up to the next TAB line, if close."""
+    j, text = i, []
+    while j < len(lines) and not lines[j].startswith("\t"):
+        if lines[j].strip():
+            text.append(lines[j])
+        j += 1
+        if j - i > _CONTINUATION_MAX_LINES + 4:
+            return None
+    if j >= len(lines) or not _cell_like(text):
+        return None
+    return j, text
+
+
+def _next_segment_len(lines: list[str], j: int) -> int:
+    """How many cells the row starting at line ``j`` has (up to the next blank line)."""
+    count = 0
+    while j < len(lines) and lines[j].strip() != "" or (j < len(lines) and lines[j].startswith("\t")):
+        if lines[j].startswith("\t"):
+            count += len(lines[j].split("\t")) - 1
+        j += 1
+    return count
+
+
+def _continues_cut_row(segments: list[list[str]], next_len: int) -> bool:
+    """Whether the last row plus the next one form one row cut by a blank line in a cell."""
+    last = segments[-1]
+    if len(segments) >= 2:
+        width = len(segments[-2])
+        return len(last) < width and len(last) + next_len == width
+    return len(last) == 1 and next_len >= 2
+
+
+def _merge_split_rows(segments: list[list[str]]) -> list[list[str]]:
+    """Re-join rows that a blank line inside a cell cut in two.
+
+    A row shorter than the row before it, followed by a row that is also shorter, whose
+    lengths add up to exactly that width, is one row cut by a blank line in a cell.
+    """
+    rows: list[list[str]] = []
+    i = 0
+    while i < len(segments):
+        seg = segments[i]
+        if rows and i + 1 < len(segments):
+            width = len(rows[-1])
+            nxt = segments[i + 1]
+            if len(seg) < width and len(nxt) < width and len(seg) + len(nxt) == width:
+                rows.append(seg + nxt)
+                i += 2
+                continue
+        rows.append(seg)
+        i += 1
+    return rows
+
+
+def _caption_from(pending: list[tuple[int, str]]) -> str:
+    for _, text in reversed(pending):
+        if text.strip():
+            return text.strip()
+    return ""
+
+
+# ---------------------------------------------------------------------------------------
+# `|`-separated rows
+# ---------------------------------------------------------------------------------------
+
+
+def _is_pipe_row(line: str) -> bool:
+    s = line.strip()
+    return s.count("|") >= 2 or (s.endswith("|") and len(s) > 1)
+
+
+def _split_pipe(line: str) -> list[str]:
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return [c.strip() for c in s.split("|")]
+
+
+def _read_pipe_layout(lines: list[str]) -> list[Block]:
+    """Rows on one line (``a | b``) or one cell per line ending in ``|`` with a blank line per row."""
+    blocks: list[Block] = []
+    pending_para: list[tuple[int, str]] = []
+    rows: list[list[str]] = []
+    cell_rows: list[str] = []  # one-cell-per-line mode accumulator
+    start = 0
+
+    def close() -> None:
+        nonlocal rows, cell_rows
+        if cell_rows:
+            rows.append(cell_rows)
+            cell_rows = []
+        if rows:
+            caption = _caption_from(pending_para)
+            blocks.extend(_paragraph_blocks(pending_para, 0))
+            pending_para.clear()
+            blocks.append(Table(index=0, rows=rows, line=start, caption=caption))
+            rows = []
+
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if s.count("|") >= 2 and not (s.endswith("|") and s.count("|") == 1):
+            if cell_rows:
+                rows.append(cell_rows)
+                cell_rows = []
+            if not rows:
+                start = i + 1
+            cells = _split_pipe(s)
+            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                continue  # markdown separator row
+            rows.append(cells)
+        elif s.endswith("|"):
+            if not rows and not cell_rows:
+                start = i + 1
+            cell_rows.append(s[:-1].strip())
+        elif not s:
+            if cell_rows:
+                rows.append(cell_rows)
+                cell_rows = []
+            elif rows:
+                # a blank line inside a table is allowed only between one-line rows
+                nxt = next((ln for ln in lines[i + 1 :] if ln.strip()), "")
+                if not _is_pipe_row(nxt):
+                    close()
+            pending_para.append((i + 1, "")) if not rows else None
+        else:
+            if rows and cell_rows == [] and rows[-1] and not _is_pipe_row(s) and _cell_like([s]) and i + 1 < len(lines) and _is_pipe_row(lines[i + 1]):
+                # a wrapped cell text continuing the last cell of a row
+                rows[-1][-1] = rows[-1][-1] + "\n" + s
+                continue
+            close()
+            pending_para.append((i + 1, line))
+    close()
+    blocks.extend(_paragraph_blocks(pending_para, 0))
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------
+# Paragraphs
+# ---------------------------------------------------------------------------------------
+
+
+def _paragraph_blocks(lines: list[tuple[int, str]], start_index: int) -> list[Block]:
+    """Turn raw lines into paragraphs, re-joining sentences cut by a line break."""
+    paras: list[Block] = []
+    buf = ""
+    buf_line = 0
+    for lineno, raw in lines:
+        s = raw.strip()
+        if not s:
+            continue
+        if buf and _continues(buf, s):
+            buf += s
+            continue
+        if buf:
+            paras.append(Paragraph(index=0, text=buf, line=buf_line))
+        buf, buf_line = s, lineno
+    if buf:
+        paras.append(Paragraph(index=0, text=buf, line=buf_line))
+    return paras
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """Whether ``nxt`` continues the sentence ``prev`` was cut in."""
+    if prev[-1] in _TERMINAL or len(prev) < 15:
+        return False
+    if _HEADING.match(prev) and len(prev) < 40:
+        return False
+    if _HEADING.match(nxt):
+        return False
+    return True
+
+
+def _renumber(blocks: list[Block]) -> None:
+    for i, b in enumerate(blocks):
+        b.index = i
