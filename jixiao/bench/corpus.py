@@ -1,0 +1,174 @@
+"""Generate a province-scale synthetic corpus of reports with the facts each should yield.
+
+``python -m jixiao.bench.corpus --n 20000 --seed 7 --out DIR`` writes ``DIR/reports/`` (the
+documents, in rotated layouts, plus a few bad files) and ``DIR/expected/<file>.json`` (the gold
+record of each, in the shape of ``tests/fixtures/gold``) and ``DIR/manifest.json``.
+Output is deterministic given ``n`` and ``seed``: every report draws from its own random stream,
+so files can be written in parallel.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .layouts import EXTENSIONS, LAYOUTS, render
+from .report import Options, ReportComposer, draw_options
+from .units import Unit, make_units, real_counties
+
+FIRST_YEAR, LAST_YEAR = 2015, 2025
+YEARS_PER_UNIT = 8
+LAYOUT_WEIGHTS = {"tab": 30, "web": 20, "pipe": 20, "docx": 15, "html": 15}
+SLIP_RATE = 0.02  # per kind of deliberate slip (unit, grade, parts)
+BAD_RATE = 0.005  # share of bad files (at least one of each kind when n >= 100)
+COMPLETE_TABLES = ["fct_budget", "fct_spending", "fct_three_public_expenses", "fct_staffing",
+                   "fct_indicator_scores", "fct_projects", "fct_budget_by_function"]
+BAD_KINDS = ("empty", "unknown_extension", "garbage_txt", "garbage_docx")
+
+
+@dataclass(frozen=True)
+class CorpusPlan:
+    n: int
+    seed: int
+
+    @property
+    def n_units(self) -> int:
+        return max(1, -(-self.n // YEARS_PER_UNIT))
+
+    def bad_indices(self) -> dict[int, str]:
+        """Which report numbers are bad files, and of which kind."""
+        if self.n < 20:
+            return {}
+        count = max(len(BAD_KINDS), round(self.n * BAD_RATE))
+        rng = random.Random(f"bad:{self.seed}:{self.n}")
+        picks = rng.sample(range(self.n), count)
+        return {i: BAD_KINDS[k % len(BAD_KINDS)] for k, i in enumerate(sorted(picks))}
+
+    def unit_year(self, i: int) -> tuple[int, int]:
+        """Report ``i`` covers unit ``i mod units`` in a year distinct from the unit's other reports."""
+        unit_index = i % self.n_units
+        span = LAST_YEAR - FIRST_YEAR + 1
+        offset = random.Random(f"yr:{self.seed}:{unit_index}").randrange(span)
+        return unit_index, FIRST_YEAR + (offset + i // self.n_units) % span
+
+
+@lru_cache(maxsize=4)
+def _units(n_units: int, seed: int) -> list[Unit]:
+    return make_units(n_units, seed)
+
+
+@lru_cache(maxsize=1)
+def _unique_county_names() -> frozenset[str]:
+    counts = Counter(c.county for c in real_counties())
+    return frozenset(name for name, k in counts.items() if k == 1)
+
+
+def _layout_for(rng: random.Random) -> str:
+    return rng.choices(list(LAYOUT_WEIGHTS), weights=list(LAYOUT_WEIGHTS.values()))[0]
+
+
+def build_report(plan: CorpusPlan, i: int) -> tuple[str, bytes, dict]:
+    """File name, bytes and expected record of report ``i``."""
+    bad = plan.bad_indices().get(i)
+    if bad:
+        return _bad_file(plan, i, bad)
+    rng = random.Random(f"report:{plan.seed}:{i}")
+    unit_index, fy = plan.unit_year(i)
+    unit = _units(plan.n_units, plan.seed)[unit_index]
+    layout = _layout_for(rng)
+    opts: Options = draw_options(rng, SLIP_RATE, unit.county.county in _unique_county_names())
+    composer = ReportComposer(rng, unit, unit_index, fy, plan.seed, opts)
+    blocks = composer.compose()
+    data = render(blocks, layout, title=f"{fy}年度{composer.name}部门整体支出绩效自评报告")
+    name = f"{i:05d}_{hashlib.sha256(data).hexdigest()[:16]}{EXTENSIONS[layout]}"
+    exp = composer.exp
+    record = {"source_file": name, "status": "loaded", "layout": layout, "slip": opts.slip, **exp.header,
+              "facts": exp.facts, "absent": exp.absent, "complete": COMPLETE_TABLES,
+              "expected_issues": exp.issues}
+    return name, data, record
+
+
+def _bad_file(plan: CorpusPlan, i: int, kind: str) -> tuple[str, bytes, dict]:
+    rng = random.Random(f"badfile:{plan.seed}:{i}")
+    garbage = bytes(rng.getrandbits(8) for _ in range(2048))
+    data, ext = {
+        "empty": (b"", ".txt"),
+        "unknown_extension": ("2024年度部门整体支出绩效自评报告\n".encode("utf-8") + garbage[:64], ".xyz"),
+        "garbage_txt": (b"\x00\xff\xfe\x00" + garbage, ".txt"),
+        "garbage_docx": (b"PK\x03\x04" + garbage, ".docx"),
+    }[kind]
+    name = f"{i:05d}_{hashlib.sha256(data + kind.encode()).hexdigest()[:16]}{ext}"
+    return name, data, {"source_file": name, "status": "quarantined", "layout": kind, "facts": [], "absent": [],
+                        "complete": [], "expected_issues": []}
+
+
+def _write_range(args: tuple[int, int, int, int, str]) -> list[tuple[str, str, int]]:
+    """Write reports ``start`` … ``stop - 1``; returns (file name, layout, size) rows."""
+    n, seed, start, stop, out = args
+    plan = CorpusPlan(n, seed)
+    reports, expected = Path(out, "reports"), Path(out, "expected")
+    rows = []
+    for i in range(start, stop):
+        name, data, record = build_report(plan, i)
+        (reports / name).write_bytes(data)
+        (expected / (name + ".json")).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        rows.append((name, record["layout"], len(data)))
+    return rows
+
+
+def generate_corpus(out: str | os.PathLike, n: int, seed: int = 7, workers: int | None = None) -> dict:
+    """Write ``n`` reports and their expected facts under ``out``; returns the manifest.
+
+    ``out`` is replaced if it exists.  The work is split across ``workers`` processes (all cores
+    by default); the bytes written do not depend on the number of workers.
+    """
+    out = Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "reports").mkdir(parents=True)
+    (out / "expected").mkdir()
+    workers = workers or os.cpu_count() or 1
+    chunk = max(50, -(-n // (workers * 8)))
+    jobs = [(n, seed, s, min(n, s + chunk), str(out)) for s in range(0, n, chunk)]
+    t0 = time.perf_counter()
+    if workers == 1 or n <= 200:
+        results = [_write_range(j) for j in jobs]
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_write_range, jobs))
+    rows = [r for part in results for r in part]
+    manifest = {"n": n, "seed": seed, "files": len(rows), "bytes": sum(r[2] for r in rows),
+                "layouts": dict(sorted(Counter(r[1] for r in rows).items())),
+                "generation_seconds": round(time.perf_counter() - t0, 2)}
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m jixiao.bench.corpus", description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000, help="number of files (reports plus a few bad files)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", required=True, help="output folder (replaced if it exists)")
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args(argv)
+    if args.n < 1:
+        parser.error("--n must be at least 1")
+    manifest = generate_corpus(args.out, args.n, args.seed, args.workers)
+    print(json.dumps(manifest, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+__all__ = ["LAYOUTS", "CorpusPlan", "build_report", "generate_corpus", "main"]
