@@ -1,0 +1,170 @@
+"""Run dbt in-process (``dbtRunner``) against one DuckDB file, and build the warehouse.
+
+``run_dbt`` sets ``JIXIAO_DB_PATH`` (and ``JIXIAO_LANDED_SEEDS_DIR`` when the landed seeds are
+not in the project's ``seeds/landed``), keeps telemetry off, and returns a :class:`DbtResult`
+with per-node failures and timings instead of raising.  ``build_warehouse`` loads the landed
+seeds (``dbt seed`` or DuckDB ``read_csv``) and runs ``dbt build`` (models, tests, unit tests).
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_SEEDS_DIR = PROJECT_DIR / "seeds" / "landed"
+
+TELEMETRY_OFF = {
+    "DO_NOT_TRACK": "1",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+}
+os.environ.update(TELEMETRY_OFF)
+
+_FAILED_STATUSES = {"error", "fail", "runtime error", "skipped"}
+
+
+@dataclass
+class NodeFailure:
+    """A dbt node that did not succeed (error, failing test, or skipped because a parent failed)."""
+
+    name: str
+    resource_type: str
+    status: str
+    message: str
+
+
+@dataclass
+class DbtResult:
+    """What one or more dbt invocations did."""
+
+    command: str
+    success: bool
+    failures: list[NodeFailure] = field(default_factory=list)
+    warnings: list[NodeFailure] = field(default_factory=list)
+    node_seconds: dict[str, float] = field(default_factory=dict)
+    elapsed_s: float = 0.0
+    exception: str | None = None
+    steps: dict[str, float] = field(default_factory=dict)  # named phases (landing, dbt build) -> seconds
+
+    def summary(self) -> str:
+        """One readable paragraph: what ran, how long, what failed."""
+        head = f"{self.command}: {'ok' if self.success else 'FAILED'} in {self.elapsed_s:.1f}s"
+        lines = [head]
+        if self.exception:
+            lines.append(f"  exception: {self.exception}")
+        lines += [f"  {f.resource_type} {f.name} [{f.status}]: {f.message}" for f in self.failures]
+        return "\n".join(lines)
+
+
+@contextmanager
+def _env(values: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def _collect(result: DbtResult, res: object) -> None:
+    """Fill failures/warnings/timings from a ``dbtRunnerResult``."""
+    for node_result in getattr(getattr(res, "result", None), "results", None) or []:
+        node = getattr(node_result, "node", None)
+        name = getattr(node, "unique_id", None) or getattr(node, "name", "?")
+        resource_type = str(getattr(node, "resource_type", "?"))
+        status = str(getattr(node_result, "status", "")).lower()
+        message = str(getattr(node_result, "message", "") or "")
+        result.node_seconds[name] = float(getattr(node_result, "execution_time", 0.0) or 0.0)
+        entry = NodeFailure(name=name, resource_type=resource_type, status=status, message=message)
+        if status in _FAILED_STATUSES:
+            result.failures.append(entry)
+        elif status == "warn":
+            result.warnings.append(entry)
+
+
+def run_dbt(
+    args: list[str],
+    project_dir: Path = PROJECT_DIR,
+    db_path: Path = PROJECT_DIR / "warehouse" / "jixiao.duckdb",
+    seeds_dir: Path | None = None,
+    target_dir: Path | None = None,
+) -> DbtResult:
+    """Invoke ``dbt <args>`` in-process on ``db_path``; never raises for dbt failures.
+
+    ``seeds_dir`` points dbt at landed CSVs outside ``seeds/landed``; ``target_dir`` holds dbt's
+    artifacts and logs (default ``<project>/target``, git-ignored).
+    """
+    from dbt.cli.main import dbtRunner  # imported late: dbt is slow to import
+
+    project_dir = Path(project_dir).resolve()
+    db_path = Path(db_path).resolve()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    target_dir = Path(target_dir).resolve() if target_dir else project_dir / "target"
+    env = {**TELEMETRY_OFF, "JIXIAO_DB_PATH": str(db_path)}
+    if seeds_dir is not None:
+        env["JIXIAO_LANDED_SEEDS_DIR"] = str(Path(seeds_dir).resolve())
+    else:
+        env["JIXIAO_LANDED_SEEDS_DIR"] = str(DEFAULT_SEEDS_DIR if project_dir == PROJECT_DIR else project_dir / "seeds" / "landed")
+    cli_args = [
+        *args,
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
+        "--target-path", str(target_dir),
+        "--log-path", str(target_dir / "logs"),
+    ]
+    result = DbtResult(command="dbt " + " ".join(args), success=False)
+    started = time.perf_counter()
+    with _env(env):
+        try:
+            res = dbtRunner().invoke(cli_args)
+        except Exception as exc:  # dbt raises on bad CLI usage
+            result.exception = f"{type(exc).__name__}: {exc}"
+        else:
+            result.success = bool(res.success)
+            if res.exception is not None:
+                result.exception = f"{type(res.exception).__name__}: {res.exception}"
+            _collect(result, res)
+    result.elapsed_s = time.perf_counter() - started
+    result.success = result.success and not result.failures
+    return result
+
+
+def build_warehouse(
+    db_path: Path,
+    landing_mode: Literal["seed", "native"] = "seed",
+    project_dir: Path = PROJECT_DIR,
+    seeds_dir: Path | None = None,
+    target_dir: Path | None = None,
+    extra_args: list[str] | None = None,
+) -> DbtResult:
+    """Load the landed seeds into ``db_path`` and run ``dbt build`` (models, data and unit tests).
+
+    ``seed``: one ``dbt build`` that seeds the landed CSVs too.  ``native``: DuckDB ``read_csv``
+    creates ``landed.*`` first, then ``dbt build --exclude tag:landed`` (reference seeds, models, tests).
+    """
+    from jixiao.landing import load_landed_native
+
+    if landing_mode not in ("seed", "native"):
+        raise ValueError(f"landing_mode must be 'seed' or 'native', not {landing_mode!r}")
+    steps: dict[str, float] = {}
+    args = ["build", *(extra_args or [])]
+    if landing_mode == "native":
+        started = time.perf_counter()
+        load_landed_native(Path(seeds_dir) if seeds_dir else DEFAULT_SEEDS_DIR, Path(db_path))
+        steps["native_load"] = time.perf_counter() - started
+        args += ["--exclude", "tag:landed"]
+    result = run_dbt(args, project_dir=project_dir, db_path=db_path, seeds_dir=seeds_dir, target_dir=target_dir)
+    steps["dbt_build"] = result.elapsed_s
+    result.steps = steps
+    result.elapsed_s = sum(steps.values())
+    return result

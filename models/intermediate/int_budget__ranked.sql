@@ -1,0 +1,3 @@
+-- Every statement of a budget fact by a loaded report, ranked within its grain
+-- (department × fiscal_year × item × phase × scope): preference_rank 1 is the value the fact table keeps.
+{{ rank_across_reports(ref('stg_landed__budget'), ['item', 'phase', 'scope']) }}

@@ -1,0 +1,19 @@
+-- One row per ingested document, quarantined ones included.
+select
+    report_id,
+    department_id,
+    fiscal_year,
+    source_file,
+    report_date,
+    self_score,
+    grade,
+    grade_label_zh,
+    status,
+    status_reason,
+    department_name as department_name_as_written,
+    grade_rule,
+    indicator_total_weight,
+    indicator_total_score,
+    content_hash,
+    file_format
+from {{ ref('int_reports') }}

@@ -1,0 +1,11 @@
+-- One value per grain: the statement ranked first across reports (int_budget_by_function__ranked).
+select
+    department_id,
+    fiscal_year,
+    phase, subject_code, subject_name, total_wan, basic_wan, project_wan,
+    report_id,
+    n_reports_stating,
+    source_kind,
+    prov_text
+from {{ ref('int_budget_by_function__ranked') }}
+where preference_rank = 1
