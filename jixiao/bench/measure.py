@@ -1,0 +1,349 @@
+"""Measure extraction and refresh on a generated corpus: throughput, wall time, memory, correctness.
+
+Each ``measure_*`` function returns a plain dict of figures; :func:`run_benchmark` runs them in
+order and writes everything as JSON.  Refreshes run ``jixiao refresh`` in a child process whose
+peak resident memory (process tree) is sampled with psutil.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, Callable
+
+import psutil
+
+from .corpus import CorpusPlan, build_report, generate_corpus
+from .scoring import CorpusScore, score_report
+
+TEXT_LAYOUTS = ("tab", "web", "pipe")
+STEPS = ("discover", "extract", "land", "dbt_build", "quality_gate", "publish")
+_STEP_LINE = re.compile(r"(discover|extract|land(?:ing)?|dbt[ _]build|quality[ _]gate|gate|publish)\b[^\d\n]{0,30}?"
+                        r"([\d.]+)\s*s\b", re.I)
+
+
+# ------------------------------------------------------------------------------------------ corpus
+def corpus_dir(root: Path, n: int, seed: int) -> Path:
+    return Path(root) / f"corpus-{n}-{seed}"
+
+
+def ensure_corpus(root: Path, n: int, seed: int) -> tuple[Path, dict]:
+    """The cached corpus of ``n`` reports, generated when missing or incomplete."""
+    out = corpus_dir(root, n, seed)
+    manifest_path = out / "manifest.json"
+    if manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("files") == n and sum(1 for _ in (out / "reports").iterdir()) == n:
+            return out, manifest
+    return out, generate_corpus(out, n, seed)
+
+
+def _records(corpus: Path) -> dict[str, dict]:
+    return {p.name[:-5]: json.loads(p.read_text(encoding="utf-8")) for p in (corpus / "expected").glob("*.json")}
+
+
+# ------------------------------------------------------------------------------------------ timing helpers
+def median_time(fn: Callable[[], Any], repeats: int = 3, min_total: float = 20.0) -> tuple[float, list[float]]:
+    """Median wall time of ``fn``; stops repeating once the runs took ``min_total`` seconds."""
+    times: list[float] = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+        if sum(times) > min_total:
+            break
+    return statistics.median(times), times
+
+
+class PeakRss:
+    """Samples the resident memory of a process and all its children until stopped."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        self.proc = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> int:
+        total = 0
+        try:
+            procs = [self.proc, *self.proc.children(recursive=True)]
+        except psutil.Error:
+            return 0
+        for p in procs:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+# ------------------------------------------------------------------------------------------ extraction
+def _extract(path: Path):
+    from jixiao.extract import extract_file
+
+    return extract_file(path)
+
+
+def measure_extraction_single(corpus: Path, per_layout: int = 150, repeats: int = 3) -> dict[str, Any]:
+    """Single-process extraction speed by layout (a stratified sample, median of repeated runs)."""
+    records = _records(corpus)
+    by_layout: dict[str, list[Path]] = defaultdict(list)
+    for name, rec in sorted(records.items()):
+        if rec["status"] == "loaded" and len(by_layout[rec["layout"]]) < per_layout:
+            by_layout[rec["layout"]].append(corpus / "reports" / name)
+    _extract(next(iter(by_layout.values()))[0])  # import and warm caches outside the timing
+    out: dict[str, Any] = {}
+    for layout, paths in sorted(by_layout.items()):
+        size = sum(p.stat().st_size for p in paths)
+        med, runs = median_time(lambda: [_extract(p) for p in paths], repeats, min_total=15)
+        out[layout] = {"reports": len(paths), "seconds": round(med, 3), "reports_per_s": round(len(paths) / med, 1),
+                       "mb_per_s": round(size / med / 1e6, 2), "runs": [round(r, 3) for r in runs]}
+    text = [out[k] for k in TEXT_LAYOUTS if k in out]
+    if text:
+        n, s = sum(x["reports"] for x in text), sum(x["seconds"] for x in text)
+        out["text_layouts"] = {"reports": n, "seconds": round(s, 3), "reports_per_s": round(n / s, 1)}
+    return out
+
+
+def _extract_score_land(args: tuple[list[str], str, str, str]) -> dict[str, Any]:
+    """Worker: extract files, score them against their records, land them as one chunk of seeds."""
+    names, corpus, seeds_dir, _ = args
+    from jixiao.landing import write_landed_seeds
+
+    corpus_path = Path(corpus)
+    total = CorpusScore()
+    extractions = []
+    seconds = 0.0
+    size = 0
+    for name in names:
+        path = corpus_path / "reports" / name
+        record = json.loads((corpus_path / "expected" / (name + ".json")).read_text(encoding="utf-8"))
+        t0 = time.perf_counter()
+        ex = _extract(path)
+        seconds += time.perf_counter() - t0
+        size += path.stat().st_size
+        total.add(record, score_report(record, ex))
+        extractions.append(ex)
+    write_landed_seeds(extractions, Path(seeds_dir))
+    return {"score": total, "seconds": seconds, "bytes": size}
+
+
+def _merge_seed_chunks(chunks: list[Path], dest: Path) -> None:
+    """Concatenate the landed CSV files of several chunks (same header) into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    names = sorted({p.name for c in chunks for p in c.glob("*.csv")})
+    for name in names:
+        with open(dest / name, "wb") as out:
+            for i, chunk in enumerate(chunks):
+                data = (chunk / name).read_bytes()
+                if i:
+                    data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+                out.write(data)
+
+
+def measure_correctness_parallel(corpus: Path, workers: int, seeds_out: Path) -> dict[str, Any]:
+    """Extract every file on all cores, score against the expected facts, and land the seeds."""
+    names = sorted(p.name for p in (corpus / "reports").iterdir())
+    chunk = max(20, len(names) // (workers * 10) + 1)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-seeds-"))
+    jobs = [(names[i:i + chunk], str(corpus), str(tmp / f"c{i:06d}"), "") for i in range(0, len(names), chunk)]
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(workers) as pool:
+        parts = list(pool.map(_extract_score_land, jobs))
+    wall = time.perf_counter() - t0
+    score = CorpusScore()
+    for part in parts:
+        s: CorpusScore = part["score"]
+        for attr in ("reports", "expected_facts", "found", "extracted", "correct", "status_errors",
+                     "header_checked", "header_ok"):
+            setattr(score, attr, getattr(score, attr) + getattr(s, attr))
+        score.missed_examples += s.missed_examples[:8]
+        score.wrong_examples += s.wrong_examples[:8]
+        score.header_examples += s.header_examples[:8]
+        score.missed_by_table.update(s.missed_by_table)
+        score.wrong_by_table.update(s.wrong_by_table)
+        score.missed_by_layout.update(s.missed_by_layout)
+    if seeds_out.exists():
+        shutil.rmtree(seeds_out)
+    _merge_seed_chunks([Path(j[2]) for j in jobs], seeds_out)
+    shutil.rmtree(tmp, ignore_errors=True)
+    size = sum(p["bytes"] for p in parts)
+    return {"workers": workers, "files": len(names), "wall_seconds": round(wall, 2),
+            "reports_per_s": round(len(names) / wall, 1), "mb_per_s": round(size / wall / 1e6, 2),
+            "cpu_seconds_in_extract": round(sum(p["seconds"] for p in parts), 2),
+            **score.summary(), "missed_examples": score.missed_examples[:20],
+            "wrong_examples": score.wrong_examples[:20], "header_examples": score.header_examples[:20]}
+
+
+# ------------------------------------------------------------------------------------------ landing
+def measure_landing(seeds_dir: Path, work: Path) -> dict[str, Any]:
+    """``dbt seed`` landing against DuckDB ``read_csv`` landing, each a full ``build_warehouse``."""
+    from jixiao.dbt_runner import build_warehouse
+
+    out: dict[str, Any] = {}
+    for mode in ("native", "seed"):
+        db = work / f"landing-{mode}.duckdb"
+        db.unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        result = build_warehouse(db, landing_mode=mode, seeds_dir=seeds_dir, target_dir=work / f"target-{mode}")
+        out[mode] = {"wall_seconds": round(time.perf_counter() - t0, 2), "success": result.success,
+                     "steps": {k: round(v, 2) for k, v in result.steps.items()},
+                     "failures": [f"{f.name}: {f.message[:200]}" for f in result.failures[:5]]}
+        seed_nodes = {k: v for k, v in result.node_seconds.items() if k.startswith("seed.")}
+        out[mode]["seed_node_seconds"] = round(sum(seed_nodes.values()), 2)
+        db.unlink(missing_ok=True)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ refresh
+def jixiao_command() -> list[str]:
+    exe = Path(sys.executable).with_name("jixiao")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "jixiao.cli"]
+
+
+def parse_step_timings(text: str) -> dict[str, float]:
+    """Per-step seconds from the flow's output: a JSON object with ``steps``, else "step … N s" lines."""
+    for line in reversed(text.splitlines()):
+        line = line.strip()
+        if line.startswith("{") and "step" in line:
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue
+            steps = data.get("steps") or data.get("step_seconds") or data.get("timings")
+            if isinstance(steps, dict):
+                return {str(k): float(v) for k, v in steps.items() if isinstance(v, (int, float))}
+    steps: dict[str, float] = {}
+    for name, secs in _STEP_LINE.findall(text):
+        key = name.lower().replace(" ", "_")
+        key = {"landing": "land", "gate": "quality_gate"}.get(key, key)
+        steps[key] = float(secs)
+    return steps
+
+
+def run_refresh(reports: Path, db: Path, landing: str = "native", extra: list[str] | None = None,
+                timeout: float = 3600) -> dict[str, Any]:
+    """One ``jixiao refresh`` in a child process: wall time, peak RSS of its process tree, step timings."""
+    cmd = [*jixiao_command(), "refresh", "--reports", str(reports), "--db", str(db), "--landing", landing,
+           *(extra or [])]
+    env = {**os.environ, "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false"}
+    log = tempfile.TemporaryFile()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+    rss = PeakRss(proc.pid)
+    try:
+        code = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = -9
+    wall = time.perf_counter() - t0
+    peak = rss.stop()
+    log.seek(0)
+    text = log.read().decode("utf-8", "replace")
+    return {"command": " ".join(cmd), "exit_code": code, "wall_seconds": round(wall, 2),
+            "peak_rss_mb": round(peak / 2**20, 1), "steps": parse_step_timings(text),
+            "output_tail": text[-1500:] if code else text[-400:]}
+
+
+def measure_refreshes(corpus: Path, n: int, seed: int, work: Path, landing: str, incremental: bool) -> dict[str, Any]:
+    """Full refresh into a fresh warehouse; then (``incremental``) a no-change and a one-new-report refresh."""
+    db = work / f"warehouse-{n}.duckdb"
+    for stale in work.glob(f"warehouse-{n}.duckdb*"):
+        stale.unlink()
+    cache = Path(".jixiao")
+    out: dict[str, Any] = {"full": run_refresh(corpus / "reports", db, landing)}
+    if not incremental or out["full"]["exit_code"] != 0:
+        return out
+    out["no_change"] = run_refresh(corpus / "reports", db, landing)
+    name, data, _ = build_report(CorpusPlan(n + 1, seed + 1), n)
+    new = corpus / "reports" / name
+    new.write_bytes(data)
+    try:
+        out["one_new"] = run_refresh(corpus / "reports", db, landing)
+    finally:
+        new.unlink()
+    out["one_new"]["new_file"] = name
+    out["db_path"] = str(db)
+    out["cache_dir"] = str(cache.resolve())
+    return out
+
+
+# ------------------------------------------------------------------------------------------ queries
+_SQL_BLOCK = re.compile(r"```sql\s*\n(.*?)```", re.S)
+
+
+def readme_queries(doc: Path) -> list[tuple[str, str]]:
+    """(title, sql) of every ```sql block in ``doc``, titled by the nearest heading above it."""
+    text = doc.read_text(encoding="utf-8")
+    out = []
+    for m in _SQL_BLOCK.finditer(text):
+        before = text[:m.start()]
+        heads = re.findall(r"^#+\s*(.+)$", before, re.M)
+        lines = [ln for ln in before.rstrip().splitlines() if ln.strip()]
+        title = lines[-1].strip("#*: ") if lines and not lines[-1].startswith("#") else (heads[-1] if heads else "")
+        out.append((title[:80] or f"query {len(out) + 1}", m.group(1).strip()))
+    return out
+
+
+def measure_queries(db: Path, doc: Path, repeats: int = 5) -> dict[str, Any]:
+    """Median time of each example query of ``doc`` on a read-only connection to ``db``."""
+    import duckdb
+
+    if not doc.exists():
+        return {"error": f"{doc} not found: no example queries to time"}
+    results = []
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for title, sql in readme_queries(doc):
+            entry: dict[str, Any] = {"title": title, "sql": sql}
+            try:
+                rows = con.execute(sql).fetchall()  # warm-up (and row count)
+                med, runs = median_time(lambda: con.execute(sql).fetchall(), repeats, min_total=5)
+                entry.update(rows=len(rows), median_ms=round(med * 1000, 1), runs_ms=[round(r * 1000, 1) for r in runs])
+            except Exception as exc:  # a query that fails is a finding, not a crash of the benchmark
+                entry["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+            results.append(entry)
+    finally:
+        con.close()
+    return {"queries": results}
+
+
+# ------------------------------------------------------------------------------------------ machine
+def machine() -> dict[str, Any]:
+    import platform
+
+    try:
+        model = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo", encoding="utf-8")
+                      if ln.startswith("model name")), platform.processor())
+    except OSError:
+        model = platform.processor()
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def layout_counts(corpus: Path) -> dict[str, int]:
+    return dict(Counter(r["layout"] for r in _records(corpus).values()))
