@@ -1,0 +1,89 @@
+"""Understanding a report: blocks → the contract's facts with provenance.
+
+``extract_file`` never raises for bad input: a file that cannot be read or understood comes
+back quarantined with a reason a person can act on.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from jixiao.extract.context import Context
+from jixiao.extract.functions import extract_function_tables
+from jixiao.extract.header import read_header
+from jixiao.extract.indicators import extract_indicator_tables
+from jixiao.extract.money_tables import extract_money_tables
+from jixiao.extract.prose import extract_prose
+from jixiao.extract.resolve import resolve
+from jixiao.model import Document, ReportExtraction, ReportHeader
+
+EXTRACTOR_VERSION = "1"
+
+
+def extract_document(doc: Document) -> ReportExtraction:
+    """All facts of one document, resolved to one row per grain, with the findings met on the way."""
+    header = read_header(doc)
+    result = ReportExtraction(doc.source_file, doc.content_hash, doc.file_format, header)
+    if header.fiscal_year is None:
+        return _quarantine(result, "no fiscal year found: title and body name no 年度")
+    if header.department_name is None:
+        return _quarantine(result, "no budget unit found: no 单位名称 cell and no unit name (…人民政府/办事处/局) in the text")
+    ctx = Context(doc, header.fiscal_year)
+    extract_money_tables(ctx)
+    extract_indicator_tables(ctx)
+    extract_function_tables(ctx)
+    extract_prose(ctx)
+    if ctx.indicator_totals:
+        header.indicator_total_weight, header.indicator_total_score = ctx.indicator_totals
+        if header.self_score is None and header.indicator_total_score is not None:
+            header.self_score = header.indicator_total_score
+    result.facts, result.findings = resolve(ctx)
+    if not result.facts:
+        return _quarantine(result, f"no figures of the contract found in '{doc.source_file}' (no budget, spending, "
+                                   "三公, staffing or indicator table or sentence was understood)")
+    return result
+
+
+def _quarantine(result: ReportExtraction, reason: str) -> ReportExtraction:
+    result.status = "quarantined"
+    result.status_reason = reason
+    result.facts = []
+    return result
+
+
+def extract_file(path: Path | str) -> ReportExtraction:
+    """Read and understand one file; unreadable or not understood → quarantined with a reason."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _failed(path, b"", f"cannot read file: {exc.strerror or exc}")
+    content_hash = hashlib.sha256(data).hexdigest()
+    try:
+        doc = _read(path, data)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a quarantine reason
+        reason = getattr(exc, "reason", None) or f"unreadable: {exc}"
+        return _failed(path, data, reason, content_hash)
+    doc.content_hash = doc.content_hash or content_hash
+    try:
+        return extract_document(doc)
+    except Exception as exc:  # noqa: BLE001
+        return _failed(path, data, f"extraction failed: {type(exc).__name__}: {exc}", content_hash)
+
+
+def _read(path: Path, data: bytes) -> Document:
+    try:
+        from jixiao.readers import read_document
+    except ImportError:  # pragma: no cover - readers package incomplete
+        read_document = None
+    if read_document is not None:
+        return read_document(path)
+    from jixiao.readers.text import read_text
+
+    return read_text(data.decode("utf-8-sig"), path.name)
+
+
+def _failed(path: Path, data: bytes, reason: str, content_hash: str | None = None) -> ReportExtraction:
+    content_hash = content_hash or hashlib.sha256(data).hexdigest()
+    return ReportExtraction(path.name, content_hash, path.suffix.lstrip(".") or "unknown", ReportHeader(),
+                            status="quarantined", status_reason=reason)

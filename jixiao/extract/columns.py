@@ -1,0 +1,77 @@
+"""Column meaning from table headers: "2023年决算数" → (2023, actual)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+@dataclass(frozen=True)
+class ColumnMeaning:
+    """What a header cell says about the values below it."""
+
+    year: int | None
+    measure: str  # actual, budget, initial_budget, adjusted_budget, weight, score, ignore, unknown
+
+
+def column_meaning(header: str) -> ColumnMeaning:
+    s = re.sub(r"\s+", "", header)
+    m = _YEAR.search(s)
+    year = int(m.group(1)) if m else None
+    if re.search(r"名称|单位|部门|科目|费用项目|^项目$", s) and year is None:
+        return ColumnMeaning(None, "none")
+    if re.search(r"差额|差异|增长|增减|比率|比例|控制率|执行率|率\(|率$|偏差|说明|备注", s):
+        return ColumnMeaning(year, "ignore")
+    if re.search(r"^(?:自评)?得分|^得分", s):
+        return ColumnMeaning(year, "score")
+    if re.search(r"^分值|^权重", s):
+        return ColumnMeaning(year, "weight")
+    if re.search(r"年初\S{0,4}预算|年初批复", s):
+        return ColumnMeaning(year, "initial_budget")
+    if re.search(r"全年预算|调整后预算|年度总预算|调整预算", s):
+        return ColumnMeaning(year, "adjusted_budget")
+    if re.search(r"决算|执行数|实际支出|实际使用|支出数|实际数|实际完成数", s):
+        return ColumnMeaning(year, "actual")
+    if re.search(r"预算", s):
+        return ColumnMeaning(year, "budget")
+    if year is not None:
+        return ColumnMeaning(year, "unknown")
+    return ColumnMeaning(None, "none")
+
+
+MONEY_MEASURES = {"actual", "budget", "initial_budget", "adjusted_budget"}
+
+
+def is_money_header_row(row: list[str]) -> bool:
+    """A header row names at least two value columns (years or phases) after a label column."""
+    meanings = [column_meaning(c) for c in row[1:]]
+    money = [m for m in meanings if m.measure in MONEY_MEASURES or m.measure == "unknown"]
+    return len(money) >= 2 or (len(money) == 1 and len(row) == 2 and False)
+
+
+def expand_two_level_header(top: list[str], sub: list[str]) -> list[str] | None:
+    """Spread a merged upper header row over the sub-header columns.
+
+    ``top`` = [费用项目, 2019年, 2020年, 增长比率], ``sub`` = ['', 基本支出, 项目支出, 合计, 基本支出,
+    项目支出, 合计, ''] → ['费用项目', '2019年 基本支出', '2019年 项目支出', '2019年 合计', …,
+    '增长比率'].  Blank cells at either end of ``sub`` sit under the vertically merged cells of
+    ``top``; the cells between are shared out evenly.  None when they cannot be shared evenly.
+    """
+    lead = 0
+    while lead < len(sub) and not sub[lead].strip():
+        lead += 1
+    trail = 0
+    while trail < len(sub) - lead and not sub[len(sub) - 1 - trail].strip():
+        trail += 1
+    middle_top = top[lead : len(top) - trail] if trail else top[lead:]
+    middle_sub = sub[lead : len(sub) - trail] if trail else sub[lead:]
+    if not middle_top or len(middle_sub) % len(middle_top):
+        return None
+    per = len(middle_sub) // len(middle_top)
+    out = list(top[:lead])
+    for k, parent in enumerate(middle_top):
+        for child in middle_sub[k * per : (k + 1) * per]:
+            out.append(f"{parent} {child}".strip())
+    out.extend(top[len(top) - trail :] if trail else [])
+    return out

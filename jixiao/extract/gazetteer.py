@@ -1,0 +1,80 @@
+"""Province / city / county of a unit from the official divisions shipped by the `cpca` package."""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from importlib.resources import files
+
+from jixiao.model import Document, Paragraph
+
+
+@lru_cache(maxsize=1)
+def _divisions() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """adcode (6 digits) → name, and county name → adcodes of every county so named."""
+    names: dict[str, str] = {}
+    by_name: dict[str, list[str]] = {}
+    with files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code = row["adcode"][:6]
+            names[code] = row["name"]
+            if not code.endswith("00"):
+                by_name.setdefault(row["name"], []).append(code)
+    return names, by_name
+
+
+@lru_cache(maxsize=1)
+def division_names() -> frozenset[str]:
+    """Every province, city and county name (e.g. 湖南省, 邵阳市, 绥宁县)."""
+    names, _ = _divisions()
+    return frozenset(n for n in names.values() if len(n) >= 2)
+
+
+def _chain(code: str) -> tuple[str | None, str | None, str | None]:
+    names, _ = _divisions()
+    province = names.get(code[:2] + "0000")
+    city = names.get(code[:4] + "00")
+    county = names.get(code)
+    if city is None and province is not None:  # municipalities: 北京市 → 市辖区 missing
+        city = province
+    return province, city, county
+
+
+def locate(name: str, doc: Document | None = None) -> tuple[str | None, str | None, str | None, str | None] | None:
+    """(province, city, county, county_code) for a unit name such as 绥宁县武阳镇人民政府.
+
+    A county name shared by several counties (朝阳区) is settled by the city or province the
+    name or the document mentions; when nothing settles it the region is left unknown.
+    """
+    import cpca
+
+    frame = cpca.transform([name])
+    code = frame["adcode"].iloc[0]
+    if code is None or str(code) == "None":
+        return None
+    code = str(code)[:6]
+    province, city, county = _chain(code)
+    if county is None:
+        return province, city, None, None
+    _, by_name = _divisions()
+    namesakes = by_name.get(county, [])
+    if len(namesakes) > 1:
+        names, _ = _divisions()
+        text = name + ("" if doc is None else _document_text(doc))
+        settled = [c for c in namesakes if _mentions(text, c, names)]
+        if len(settled) != 1:
+            return None
+        province, city, county = _chain(settled[0])
+        code = settled[0]
+    return province, city, county, code
+
+
+def _mentions(text: str, code: str, names: dict[str, str]) -> bool:
+    city = names.get(code[:4] + "00") or ""
+    province = names.get(code[:2] + "0000") or ""
+    short = [re.sub(r"(市|省|自治区|自治州|地区)$", "", n) for n in (city, province) if n]
+    return any(s and s in text for s in short)
+
+
+def _document_text(doc: Document) -> str:
+    return "".join(b.text for b in doc.blocks[:40] if isinstance(b, Paragraph))
