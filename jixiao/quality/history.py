@@ -1,0 +1,112 @@
+"""Quality history in the warehouse: the ``quality_runs`` table and carrying it across publishes."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .results import ExpectationOutcome
+
+QUALITY_RUNS_DDL = """
+CREATE TABLE IF NOT EXISTS main.quality_runs (
+    run_id           VARCHAR NOT NULL,
+    run_at           TIMESTAMP NOT NULL,
+    suite            VARCHAR NOT NULL,
+    table_name       VARCHAR NOT NULL,
+    expectation      VARCHAR NOT NULL,
+    severity         VARCHAR NOT NULL,
+    success          BOOLEAN NOT NULL,
+    observed_value   VARCHAR,
+    unexpected_count BIGINT,
+    details          VARCHAR,
+    column_name      VARCHAR
+)
+"""
+
+# Tables whose rows are history, carried from the published warehouse into each new build.
+HISTORY_TABLES = ("quality_runs", "pipeline_runs")
+
+
+def _json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def write_quality_runs(db_path: Path, run_id: str, run_at: datetime, outcomes: list[ExpectationOutcome]) -> int:
+    """Append one row per outcome to ``quality_runs`` (created if missing); returns rows written."""
+    rows = [
+        (
+            run_id, run_at, o.suite, o.table, o.expectation, o.severity, o.success,
+            _json(o.observed_value), o.unexpected_count,
+            _json({"description": o.description, "message": o.message, "report_ids": o.report_ids,
+                   "source_files": o.source_files, "kwargs": o.kwargs}),
+            o.column,
+        )
+        for o in outcomes
+    ]
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(QUALITY_RUNS_DDL)
+        if rows:
+            con.executemany(
+                "INSERT INTO main.quality_runs (run_id, run_at, suite, table_name, expectation, severity, "
+                "success, observed_value, unexpected_count, details, column_name) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+    return len(rows)
+
+
+def _sql_string(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def copy_quality_history(from_db: Path, to_db: Path) -> dict[str, int]:
+    """Copy earlier runs' ``quality_runs`` (and ``pipeline_runs``) rows from the published DB into a new build.
+
+    Call it on the building file before publishing it by rename so history survives. Rows whose
+    ``run_id`` is already in ``to_db`` are not copied twice; a missing ``from_db`` or table is
+    simply nothing to copy. Returns the number of rows copied per table.
+    """
+    copied: dict[str, int] = {}
+    if not Path(from_db).exists():
+        return copied
+    with duckdb.connect(str(to_db)) as con:
+        con.execute(f"ATTACH '{_sql_string(from_db)}' AS previous (READ_ONLY)")
+        try:
+            for table in HISTORY_TABLES:
+                copied[table] = _copy_table(con, table)
+        finally:
+            con.execute("DETACH previous")
+    return {t: n for t, n in copied.items() if n}
+
+
+def _copy_table(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    def exists(catalog: str) -> bool:
+        return bool(con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = ? "
+            "AND table_schema = 'main' AND table_name = ?", [catalog, table]).fetchone()[0])
+
+    if not exists("previous"):
+        return 0
+    source = f"previous.main.{table}"
+    if not exists(con.execute("SELECT current_database()").fetchone()[0]):
+        if table == "quality_runs":
+            con.execute(QUALITY_RUNS_DDL)
+        else:
+            con.execute(f"CREATE TABLE main.{table} AS SELECT * FROM {source} LIMIT 0")
+    target_columns = {r[0] for r in con.execute(f"DESCRIBE main.{table}").fetchall()}
+    shared = [r[0] for r in con.execute(f"DESCRIBE {source}").fetchall() if r[0] in target_columns]
+    cols = ", ".join(f'"{c}"' for c in shared)
+    before = con.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0]
+    if "run_id" in shared:
+        con.execute(
+            f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM {source} "
+            f"WHERE run_id NOT IN (SELECT DISTINCT run_id FROM main.{table} WHERE run_id IS NOT NULL)"
+        )
+    elif before == 0:
+        con.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM {source}")
+    return con.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0] - before
