@@ -243,6 +243,8 @@ def _emit_project(ctx: Context, table: Table, r: int, year: int, vals: dict) -> 
 
 def _staffing_row(ctx: Context, table: Table, r: int, header: list[str]) -> None:
     row = table.rows[r]
+    if len(row) != len(header):
+        return  # cells cannot be matched to the header: leave the row out
     for c, head in enumerate(header):
         if c >= len(row):
             break

@@ -249,12 +249,11 @@ def _is_pipe_row(line: str) -> bool:
     return s.count("|") >= 2 or (s.endswith("|") and len(s) > 1)
 
 
-def _split_pipe(line: str) -> list[str]:
+def _split_pipe(line: str, bordered: bool = False) -> list[str]:
+    """Cells of a `|` row; outer pipes are a border only when every row of the table has both."""
     s = line.strip()
-    if s.startswith("|"):
-        s = s[1:]
-    if s.endswith("|"):
-        s = s[:-1]
+    if bordered and len(s) > 1:
+        s = s[1:-1]
     return [c.strip() for c in s.split("|")]
 
 
@@ -262,15 +261,17 @@ def _read_pipe_layout(lines: list[str]) -> list[Block]:
     """Rows on one line (``a | b``) or one cell per line ending in ``|`` with a blank line per row."""
     blocks: list[Block] = []
     pending_para: list[tuple[int, str]] = []
+    raw_rows: list[str] = []  # whole-row lines of the open table
     rows: list[list[str]] = []
-    cell_rows: list[str] = []  # one-cell-per-line mode accumulator
+    cell_row: list[str] = []  # one-cell-per-line accumulator
     start = 0
 
     def close() -> None:
-        nonlocal rows, cell_rows
-        if cell_rows:
-            rows.append(cell_rows)
-            cell_rows = []
+        nonlocal rows, cell_row, raw_rows
+        _flush_raw()
+        if cell_row:
+            rows.append(cell_row)
+            cell_row = []
         if rows:
             caption = _caption_from(pending_para)
             blocks.extend(_paragraph_blocks(pending_para, 0))
@@ -278,37 +279,43 @@ def _read_pipe_layout(lines: list[str]) -> list[Block]:
             blocks.append(Table(index=0, rows=rows, line=start, caption=caption))
             rows = []
 
+    def _flush_raw() -> None:
+        nonlocal raw_rows
+        if raw_rows:
+            stripped = [r.strip() for r in raw_rows]
+            bordered = all(r.startswith("|") and r.endswith("|") for r in stripped)
+            for r in stripped:
+                cells = _split_pipe(r, bordered)
+                if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                    rows.append(cells)
+            raw_rows = []
+
     for i, line in enumerate(lines):
         s = line.strip()
-        if s.count("|") >= 2 and not (s.endswith("|") and s.count("|") == 1):
-            if cell_rows:
-                rows.append(cell_rows)
-                cell_rows = []
-            if not rows:
+        whole_row = s.count("|") >= 2 or (s.count("|") == 1 and not s.endswith("|"))
+        if whole_row:
+            if cell_row:
+                rows.append(cell_row)
+                cell_row = []
+            if not rows and not raw_rows:
                 start = i + 1
-            cells = _split_pipe(s)
-            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
-                continue  # markdown separator row
-            rows.append(cells)
+            raw_rows.append(line)
         elif s.endswith("|"):
-            if not rows and not cell_rows:
+            _flush_raw()
+            if not rows and not cell_row:
                 start = i + 1
-            cell_rows.append(s[:-1].strip())
+            cell_row.append(s[:-1].strip())
         elif not s:
-            if cell_rows:
-                rows.append(cell_rows)
-                cell_rows = []
-            elif rows:
-                # a blank line inside a table is allowed only between one-line rows
+            if cell_row:
+                rows.append(cell_row)
+                cell_row = []
+            elif rows or raw_rows:
                 nxt = next((ln for ln in lines[i + 1 :] if ln.strip()), "")
                 if not _is_pipe_row(nxt):
                     close()
-            pending_para.append((i + 1, "")) if not rows else None
+            if not rows and not raw_rows and not cell_row:
+                pending_para.append((i + 1, ""))
         else:
-            if rows and cell_rows == [] and rows[-1] and not _is_pipe_row(s) and _cell_like([s]) and i + 1 < len(lines) and _is_pipe_row(lines[i + 1]):
-                # a wrapped cell text continuing the last cell of a row
-                rows[-1][-1] = rows[-1][-1] + "\n" + s
-                continue
             close()
             pending_para.append((i + 1, line))
     close()
