@@ -101,8 +101,11 @@ def build_report(plan: CorpusPlan, i: int) -> tuple[str, bytes, dict]:
 def _bad_file(plan: CorpusPlan, i: int, kind: str) -> tuple[str, bytes, dict]:
     rng = random.Random(f"badfile:{plan.seed}:{i}")
     garbage = bytes(rng.getrandbits(8) for _ in range(2048))
+    # Only the first empty file is 0 bytes; the others hold only line breaks (distinct contents:
+    # identical files are one report by content hash, which the flow deduplicates).
+    empties = [j for j, kind_j in sorted(plan.bad_indices().items()) if kind_j == "empty"]
     data, ext = {
-        "empty": (b"", ".txt"),
+        "empty": (b"\r\n" * empties.index(i) if kind == "empty" else b"", ".txt"),
         "unknown_extension": ("2024年度部门整体支出绩效自评报告\n".encode("utf-8") + garbage[:64], ".xyz"),
         "garbage_txt": (b"\x00\xff\xfe\x00" + garbage, ".txt"),
         "garbage_docx": (b"PK\x03\x04" + garbage, ".docx"),

@@ -208,7 +208,8 @@ def measure_landing(seeds_dir: Path, work: Path) -> dict[str, Any]:
         db = work / f"landing-{mode}.duckdb"
         db.unlink(missing_ok=True)
         t0 = time.perf_counter()
-        result = build_warehouse(db, landing_mode=mode, seeds_dir=seeds_dir, target_dir=work / f"target-{mode}")
+        result = build_warehouse(db, landing_mode=mode, seeds_dir=seeds_dir, target_dir=work / f"target-{mode}",
+                                 extra_args=["--quiet"])
         out[mode] = {"wall_seconds": round(time.perf_counter() - t0, 2), "success": result.success,
                      "steps": {k: round(v, 2) for k, v in result.steps.items()},
                      "failures": [f"{f.name}: {f.message[:200]}" for f in result.failures[:5]]}
