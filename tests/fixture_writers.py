@@ -246,10 +246,10 @@ def _page_number(canvas, doc) -> None:
     canvas.restoreState()
 
 
-def write_pdf(document: Document, path: Path) -> Path:
+def write_pdf(document: Document, path: Path, repeat_header: bool = True) -> Path:
     """Write the blocks as an A4 PDF in a CJK CID font: ruled tables with narrow, evenly
-    shared columns (long cell texts wrap), headers repeated when a table crosses a page
-    break, and a page number in the bottom margin."""
+    shared columns (long cell texts wrap), the header row repeated when a table crosses a
+    page break (unless ``repeat_header`` is false), and a page number in the bottom margin."""
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import Paragraph as PdfParagraph
     from reportlab.platypus import SimpleDocTemplate, Spacer
@@ -282,7 +282,8 @@ def write_pdf(document: Document, path: Path) -> Path:
                     data[cell.row][cell.col] = PdfParagraph(_pdf_markup(cell.text), cell_style)
                 if cell.span > 1:
                     style.append(("SPAN", (cell.col, cell.row), (last_col, cell.row)))
-        story.append(PdfTable(data, colWidths=[frame_width / width] * width, repeatRows=1, style=style))
+        story.append(PdfTable(data, colWidths=[frame_width / width] * width,
+                              repeatRows=1 if repeat_header else 0, style=style))
         story.append(Spacer(1, 8))
     pdf = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin,
                             bottomMargin=margin, invariant=1, title=Path(document.source_file).stem,
