@@ -7,7 +7,9 @@ seeds (``dbt seed`` or DuckDB ``read_csv``) and runs ``dbt build`` (models, test
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,17 +94,46 @@ def _collect(result: DbtResult, res: object) -> None:
             result.warnings.append(entry)
 
 
+def landed_seed_path(project_dir: Path, seeds_dir: Path | None, headers_only: bool = False) -> str:
+    """The landed seeds' directory as dbt's ``seed-paths`` needs it: relative to the project.
+
+    dbt writes each seed's compiled SQL to ``<target>/run/<project>/<seed path>``; an absolute seed
+    path would make it overwrite the CSV itself.  Seeds outside the project are therefore copied to
+    ``<project>/target/landed_seeds/`` first (``headers_only``: just the headers, enough for dbt to
+    know the seeds when they are loaded natively and excluded from the run).
+    """
+    project_dir = Path(project_dir).resolve()
+    source = Path(seeds_dir).resolve() if seeds_dir is not None else project_dir / "seeds" / "landed"
+    if not headers_only and source.is_relative_to(project_dir):
+        return source.relative_to(project_dir).as_posix()
+    from jixiao.landing_schema import SEED_COLUMNS, column_names
+
+    key = hashlib.sha256(str(source).encode()).hexdigest()[:12]
+    copy_dir = project_dir / "target" / "landed_seeds" / (f"headers-{key}" if headers_only else key)
+    copy_dir.mkdir(parents=True, exist_ok=True)
+    for seed in SEED_COLUMNS:
+        target = copy_dir / f"{seed}.csv"
+        if headers_only:
+            target.write_text(",".join(column_names(seed)) + "\n", encoding="utf-8")
+        elif (source / f"{seed}.csv").is_file():
+            shutil.copyfile(source / f"{seed}.csv", target)
+    return copy_dir.relative_to(project_dir).as_posix()
+
+
 def run_dbt(
     args: list[str],
     project_dir: Path = PROJECT_DIR,
     db_path: Path = PROJECT_DIR / "warehouse" / "jixiao.duckdb",
     seeds_dir: Path | None = None,
     target_dir: Path | None = None,
+    seeds_loaded_natively: bool = False,
 ) -> DbtResult:
     """Invoke ``dbt <args>`` in-process on ``db_path``; never raises for dbt failures.
 
-    ``seeds_dir`` points dbt at landed CSVs outside ``seeds/landed``; ``target_dir`` holds dbt's
-    artifacts and logs (default ``<project>/target``, git-ignored).
+    ``seeds_dir`` points dbt at landed CSVs other than ``<project>/seeds/landed`` (see
+    :func:`landed_seed_path`); ``seeds_loaded_natively`` says the ``landed`` tables already exist
+    (``load_landed_native``) and the run excludes them; ``target_dir`` holds dbt's artifacts and logs
+    (default ``<project>/target``, git-ignored).
     """
     from dbt.cli.main import dbtRunner  # imported late: dbt is slow to import
 
@@ -110,11 +141,11 @@ def run_dbt(
     db_path = Path(db_path).resolve()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     target_dir = Path(target_dir).resolve() if target_dir else project_dir / "target"
-    env = {**TELEMETRY_OFF, "JIXIAO_DB_PATH": str(db_path)}
-    if seeds_dir is not None:
-        env["JIXIAO_LANDED_SEEDS_DIR"] = str(Path(seeds_dir).resolve())
-    else:
-        env["JIXIAO_LANDED_SEEDS_DIR"] = str(DEFAULT_SEEDS_DIR if project_dir == PROJECT_DIR else project_dir / "seeds" / "landed")
+    env = {
+        **TELEMETRY_OFF,
+        "JIXIAO_DB_PATH": str(db_path),
+        "JIXIAO_LANDED_SEEDS_DIR": landed_seed_path(project_dir, seeds_dir, headers_only=seeds_loaded_natively),
+    }
     cli_args = [
         *args,
         "--project-dir", str(project_dir),
@@ -163,7 +194,8 @@ def build_warehouse(
         load_landed_native(Path(seeds_dir) if seeds_dir else DEFAULT_SEEDS_DIR, Path(db_path))
         steps["native_load"] = time.perf_counter() - started
         args += ["--exclude", "tag:landed"]
-    result = run_dbt(args, project_dir=project_dir, db_path=db_path, seeds_dir=seeds_dir, target_dir=target_dir)
+    result = run_dbt(args, project_dir=project_dir, db_path=db_path, seeds_dir=seeds_dir, target_dir=target_dir,
+                     seeds_loaded_natively=landing_mode == "native")
     steps["dbt_build"] = result.elapsed_s
     result.steps = steps
     result.elapsed_s = sum(steps.values())
