@@ -18,7 +18,7 @@ def to_pipe(doc: Document) -> str:
     out: list[str] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            out += [block.text, ""]
+            out += [block.text.replace("\t", " "), ""]
             continue
         if block.index % 2 == 0:
             out += [" | ".join(_join_cell(c) for c in row) for row in block.rows]
@@ -34,7 +34,7 @@ def to_web(doc: Document) -> str:
     chunks: list[str] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            chunks.append(block.text)
+            chunks.append(block.text.replace("\t", " "))
             continue
         for row in block.rows:
             for cell in row:
