@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = ROOT / "tests" / "fixtures" / "gold"
 REPORTS_DIR = ROOT / "data" / "reports"
 
-pytestmark = pytest.mark.slow
+slow = pytest.mark.slow  # tests that run Great Expectations
 
 # Contract column types (docs/CONTRACT.md) and landed seed types (docs/ARCHITECTURE.md).
 FACT_COLUMNS = {
@@ -251,6 +251,7 @@ def no_network(monkeypatch):
     return attempts
 
 
+@slow
 def test_clean_warehouse_passes_every_suite(fresh_db, tmp_path, no_network):
     db, files = fresh_db
     docs = tmp_path / "docs"
@@ -319,6 +320,7 @@ BAD_DATA = [
 ]
 
 
+@slow
 @pytest.mark.parametrize("target_sql, damage_sql, suite, table, label", BAD_DATA)
 def test_bad_data_fails_the_gate_naming_expectation_and_report(
         fresh_db, tmp_path, target_sql, damage_sql, suite, table, label):
@@ -326,7 +328,7 @@ def test_bad_data_fails_the_gate_naming_expectation_and_report(
     report_id, source_file = _report_of(db, target_sql)
     _damage(db, damage_sql)
 
-    result = run_quality_gate(db, "run-bad", files, tmp_path / "docs", stage="all")
+    result = run_quality_gate(db, "run-bad", files, tmp_path / "docs", stage=suite)
 
     assert not result.passed
     failed = {(o.suite, o.table, o.label) for o in result.critical_failures}
@@ -345,6 +347,7 @@ def test_bad_data_fails_the_gate_naming_expectation_and_report(
     assert recorded is not None and recorded[0] is False and report_id in recorded[1]
 
 
+@slow
 def test_missing_input_file_fails_naming_the_file(fresh_db, tmp_path):
     db, files = fresh_db
     absent = "999_not_ingested.txt"
@@ -356,6 +359,7 @@ def test_missing_input_file_fails_naming_the_file(fresh_db, tmp_path):
     assert absent in result.failures_message()
 
 
+@slow
 def test_warning_failures_are_recorded_but_do_not_block(fresh_db, tmp_path):
     db, files = fresh_db
     _damage(db, "UPDATE main.mart_department_year SET execution_rate = 2.5 WHERE rowid = "
@@ -368,6 +372,7 @@ def test_warning_failures_are_recorded_but_do_not_block(fresh_db, tmp_path):
     assert "1 warning(s)" in result.summary()
 
 
+@slow
 def test_missing_table_is_a_critical_failure(fresh_db, tmp_path):
     db, files = fresh_db
     _damage(db, "DROP TABLE main.fct_projects")
@@ -376,6 +381,7 @@ def test_missing_table_is_a_critical_failure(fresh_db, tmp_path):
     assert [(o.table, o.expectation) for o in result.critical_failures] == [("fct_projects", "expect_table_to_exist")]
 
 
+@slow
 def test_wrong_column_type_fails(fresh_db, tmp_path):
     db, files = fresh_db
     _damage(db, "ALTER TABLE main.fct_budget ALTER amount_wan TYPE VARCHAR")
@@ -384,6 +390,16 @@ def test_wrong_column_type_fails(fresh_db, tmp_path):
     assert "expect_column_values_to_be_in_type_list(amount_wan)" in labels
 
 
+@slow
+def test_dropped_column_fails_saying_why(fresh_db, tmp_path):
+    db, files = fresh_db
+    _damage(db, "ALTER TABLE main.fct_staffing DROP COLUMN metric")
+    result = run_quality_gate(db, "run-column", files, tmp_path / "docs", stage="published")
+    failures = [o for o in result.critical_failures if o.table == "fct_staffing" and o.column == "metric"]
+    assert failures and all("could not be evaluated" in o.message and "metric" in o.message for o in failures)
+
+
+@slow
 def test_quality_history_is_carried_into_the_next_build(fresh_db, tmp_path):
     published, files = fresh_db
     run_quality_gate(published, "run-1", files, tmp_path / "docs", stage="landed")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import warnings
 from datetime import datetime, timezone
 from pathlib import Path
@@ -96,7 +97,7 @@ def _read_frames(db_path: Path, suites: list[SuiteSpec]):
     frames: dict[tuple[str, str], pd.DataFrame] = {}
     outcomes: list[ExpectationOutcome] = []
     lookup = ReportLookup()
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with _connect_for_reading(db_path) as con:
         for report_table in ("landed_reports", "dim_report"):
             qualified = locate_table(con, report_table, None)
             if qualified:
@@ -110,6 +111,18 @@ def _read_frames(db_path: Path, suites: list[SuiteSpec]):
                     continue
                 frames[(suite.name, table.name)] = read_frame(con, qualified, report_table)
     return frames, lookup, outcomes
+
+
+def _connect_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; if this process already holds the file open read-write (dbt run
+    in-process keeps its connection), DuckDB refuses a second configuration, so share that one."""
+    try:
+        return duckdb.connect(str(db_path), read_only=True)
+    except duckdb.ConnectionException as exc:
+        if "different configuration" not in str(exc):
+            raise
+        log.info("quality gate: %s is already open read-write in this process; reading through it", db_path)
+        return duckdb.connect(str(db_path))
 
 
 def _missing_table_outcome(suite: SuiteSpec, table: TableSpec, db_path: Path) -> ExpectationOutcome:
@@ -177,9 +190,6 @@ def _validate_table(gx, context, source, suite: SuiteSpec, table: TableSpec, fra
 
 def _outcome(suite: str, table: str, spec, config, res, frame: pd.DataFrame, lookup: ReportLookup) -> ExpectationOutcome:
     result: dict[str, Any] = dict(res.result or {})
-    exception = res.exception_info or {}
-    if not isinstance(exception, dict) or "raised_exception" not in exception:
-        exception = next(iter(exception.values()), {}) if isinstance(exception, dict) and exception else {}
     severity = getattr(config.severity, "value", config.severity)
     kwargs = {k: v for k, v in config.kwargs.items() if k not in ("batch_id",)}
     column = kwargs.get("column") or kwargs.get("column_list")
@@ -200,18 +210,36 @@ def _outcome(suite: str, table: str, spec, config, res, frame: pd.DataFrame, loo
         source_files=source_files, column=column, kwargs=_plain(kwargs),
         description=spec.description if spec else (config.description or ""),
     )
-    outcome.message = _message(outcome, result, exception, missing, len(frame), lookup.source_file)
+    absent = [c for c in _columns_of(kwargs) if c not in frame.columns]
+    problem = f"column {', '.join(absent)} is missing from the table" if absent else _exception_text(res.exception_info)
+    outcome.message = _message(outcome, result, problem, missing, len(frame), lookup.source_file)
     return outcome
 
 
-def _message(o: ExpectationOutcome, result: dict[str, Any], exception: dict, missing, rows: int,
+def _columns_of(kwargs: dict[str, Any]) -> list[str]:
+    names = [kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B"), *(kwargs.get("column_list") or [])]
+    return [n for n in names if isinstance(n, str)]
+
+
+def _exception_text(info: Any) -> str | None:
+    """The error GX caught while evaluating an expectation (info is flat or keyed by metric)."""
+    if not isinstance(info, dict):
+        return None
+    candidates = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    for candidate in candidates:
+        if candidate.get("raised_exception"):
+            return str(candidate.get("exception_message") or "error")
+    return None
+
+
+def _message(o: ExpectationOutcome, result: dict[str, Any], exception: str | None, missing, rows: int,
              files: dict[str, str]) -> str:
     head = f"[{o.severity}] {o.suite}/{o.table}: {o.label} {'passed' if o.success else 'failed'}"
     if o.description:
         head += f" ({o.description.rstrip('.')})"
     parts = [head]
-    if exception.get("raised_exception"):
-        parts.append(f"could not be evaluated: {exception.get('exception_message')}")
+    if exception:
+        parts.append(f"could not be evaluated: {exception}")
     if o.unexpected_count:
         sample = result.get("partial_unexpected_list") or []
         parts.append(f"{o.unexpected_count} of {rows} row(s) break it, e.g. {_short(sample)}")
@@ -223,7 +251,7 @@ def _message(o: ExpectationOutcome, result: dict[str, Any], exception: dict, mis
         named = [f"{r} ({files[r]})" if r in files else r for r in o.report_ids[:MAX_LISTED]]
         more = f" and {len(o.report_ids) - MAX_LISTED} more" if len(o.report_ids) > MAX_LISTED else ""
         parts.append(f"reports: {', '.join(named)}{more}")
-    elif o.source_files and not o.success:
+    elif o.source_files and not o.success and not missing:
         parts.append(f"files: {_short(o.source_files)}")
     return "; ".join(parts)
 
@@ -248,6 +276,9 @@ def _plain(value: Any) -> Any:
 
 
 def _build_docs(context, docs_dir: Path) -> Path | None:
+    """Render this run's validations; pages of earlier runs are removed (history is in quality_runs)."""
+    for generated in ("validations", "expectations"):
+        shutil.rmtree(docs_dir / generated, ignore_errors=True)
     urls = context.build_data_docs(site_names=[DOCS_SITE])
     index = docs_dir / "index.html"
     return index if index.exists() else (Path(urls[DOCS_SITE].removeprefix("file://")) if urls else None)

@@ -206,5 +206,6 @@ def to_gx_expectation(spec: ExpectationSpec):  # -> great_expectations.expectati
             condition = clause if condition is None else condition & clause
         kwargs["row_condition"] = condition
     impl = get_expectation_impl(spec.type)
-    return impl(**kwargs, severity=spec.severity, description=spec.description,
+    # The severity leads the description so Data Docs show it next to each rule.
+    return impl(**kwargs, severity=spec.severity, description=f"[{spec.severity}] {spec.description}",
                 meta={"label": spec.label})
