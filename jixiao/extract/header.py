@@ -65,15 +65,14 @@ def trim_unit(raw: str) -> str:
     """Drop words glued before a unit name: '年度岳阳市云溪区陆城镇人民政府' → '岳阳市云溪区陆城镇人民政府'.
 
     The name starts at the first official division name (from the gazetteer) that leads a
-    valid prefix chain; with no known division, at the township part alone.
+    valid prefix chain; with no known division, after a leading "…为" or "…的".
     """
     names = division_names()
     for i in range(len(raw)):
         for size in range(8, 1, -1):
             if raw[i : i + size] in names:
                 return raw[i:]
-    m = re.search(r"([\u4e00-\u9fa5]{2,4}(?:镇|乡|街道)(?:人民政府|办事处))$", raw)
-    return m.group(1) if m else raw
+    return re.sub(r"^.*(?:部门为|单位为|为|的)", "", raw) or raw
 
 
 def core_name(name: str) -> str:

@@ -138,6 +138,7 @@ def _amount_statements(ctx: Context, para: Paragraph, sentence: str, s0: int) ->
     parent_item: str | None = None
     parent_phase: str | None = None
     tp_phase: str | None = None
+    tp_last: str | None = None
     for clause in clauses:
         for am in _AMOUNT.finditer(clause.text):
             amount = parse_amount(am.group(1) + am.group(2))
@@ -150,10 +151,17 @@ def _amount_statements(ctx: Context, para: Paragraph, sentence: str, s0: int) ->
             start, end = clause.start + am.start(), clause.start + am.end()
             prov = ctx.span(para, start, end, sentence.strip())
             tp = _nearest(_PROSE_TP_RES, before)
+            if tp is None and tp_last is not None and _nearest(_PROSE_ITEM_RES, before) is None:
+                carried = _tp_phase(before)
+                if carried is not None and carried != tp_phase:
+                    # "公务接待费支出决算为3.2万元，完成全年预算4万元" — the category carries over
+                    ctx.add_amount("fct_three_public_expenses", year, {"category": tp_last, "phase": carried},
+                                   before.strip(), amount, "prose", prov, "category_label_zh")
+                continue
             if tp is not None:
                 rest = before[: tp[1].start()] + before[tp[1].end():]
                 phase = _tp_phase(rest) or tp_phase or _tp_phase(sentence[: max(0, clause.start - s0)]) or "actual"
-                tp_phase = phase
+                tp_phase, tp_last = phase, tp[0]
                 ctx.add_amount("fct_three_public_expenses", year, {"category": tp[0], "phase": phase},
                                tp[1].group(0), amount, "prose", prov, "category_label_zh")
                 continue
