@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from jixiao.landing_schema import SEED_COLUMNS, column_names
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS_DIR = PROJECT_DIR / "seeds" / "landed"
 
@@ -78,6 +80,23 @@ def _env(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = old
 
 
+def _release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process after a run.
+
+    dbt-duckdb caches one environment per process (``DuckDBConnectionManager._ENV``); left open,
+    it blocks opening, replacing or reading the warehouse file with another configuration.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # pragma: no cover - dbt-duckdb is a dependency
+        return
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+        if env is not None:
+            env.close()
+
+
 def _collect(result: DbtResult, res: object) -> None:
     """Fill failures/warnings/timings from a ``dbtRunnerResult``."""
     for node_result in getattr(getattr(res, "result", None), "results", None) or []:
@@ -94,20 +113,29 @@ def _collect(result: DbtResult, res: object) -> None:
             result.warnings.append(entry)
 
 
+def missing_landed_seeds(seeds_dir: Path) -> list[str]:
+    """File names of the landed seeds absent from ``seeds_dir``."""
+    return [f"{seed}.csv" for seed in SEED_COLUMNS if not (Path(seeds_dir) / f"{seed}.csv").is_file()]
+
+
 def landed_seed_path(project_dir: Path, seeds_dir: Path | None, headers_only: bool = False) -> str:
     """The landed seeds' directory as dbt's ``seed-paths`` needs it: relative to the project.
 
     dbt writes each seed's compiled SQL to ``<target>/run/<project>/<seed path>``; an absolute seed
     path would make it overwrite the CSV itself.  Seeds outside the project are therefore copied to
     ``<project>/target/landed_seeds/`` first (``headers_only``: just the headers, enough for dbt to
-    know the seeds when they are loaded natively and excluded from the run).
+    know the seeds when they are loaded natively and excluded from the run, or when no landed seeds
+    exist yet).
     """
     project_dir = Path(project_dir).resolve()
     source = Path(seeds_dir).resolve() if seeds_dir is not None else project_dir / "seeds" / "landed"
+    missing = missing_landed_seeds(source)
+    if missing and not headers_only:
+        if seeds_dir is not None:
+            raise FileNotFoundError(f"{source}: landed seed files missing: {', '.join(missing)}")
+        headers_only = True  # nothing landed yet (e.g. docs on a fresh clone): dbt only needs the seeds' names
     if not headers_only and source.is_relative_to(project_dir):
         return source.relative_to(project_dir).as_posix()
-    from jixiao.landing_schema import SEED_COLUMNS, column_names
-
     key = hashlib.sha256(str(source).encode()).hexdigest()[:12]
     copy_dir = project_dir / "target" / "landed_seeds" / (f"headers-{key}" if headers_only else key)
     copy_dir.mkdir(parents=True, exist_ok=True)
@@ -165,6 +193,8 @@ def run_dbt(
             if res.exception is not None:
                 result.exception = f"{type(res.exception).__name__}: {res.exception}"
             _collect(result, res)
+        finally:
+            _release_duckdb()
     result.elapsed_s = time.perf_counter() - started
     result.success = result.success and not result.failures
     return result
@@ -187,11 +217,15 @@ def build_warehouse(
 
     if landing_mode not in ("seed", "native"):
         raise ValueError(f"landing_mode must be 'seed' or 'native', not {landing_mode!r}")
+    landed_dir = Path(seeds_dir) if seeds_dir else Path(project_dir) / "seeds" / "landed"
+    missing = missing_landed_seeds(landed_dir)
+    if missing:
+        raise FileNotFoundError(f"{landed_dir}: landed seed files missing (run the landing first): {', '.join(missing)}")
     steps: dict[str, float] = {}
     args = ["build", *(extra_args or [])]
     if landing_mode == "native":
         started = time.perf_counter()
-        load_landed_native(Path(seeds_dir) if seeds_dir else DEFAULT_SEEDS_DIR, Path(db_path))
+        load_landed_native(landed_dir, Path(db_path))
         steps["native_load"] = time.perf_counter() - started
         args += ["--exclude", "tag:landed"]
     result = run_dbt(args, project_dir=project_dir, db_path=db_path, seeds_dir=seeds_dir, target_dir=target_dir,
