@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from jixiao.extract.numbers import squash
+
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -16,7 +18,7 @@ class ColumnMeaning:
 
 
 def column_meaning(header: str) -> ColumnMeaning:
-    s = re.sub(r"\s+", "", header)
+    s = squash(header)
     m = _YEAR.search(s)
     year = int(m.group(1)) if m else None
     if re.search(r"名称|单位|部门|科目|费用项目|^项目$", s) and year is None:

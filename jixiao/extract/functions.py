@@ -5,7 +5,7 @@ import re
 
 from jixiao.extract.columns import column_meaning
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import is_blank, parse_amount
+from jixiao.extract.numbers import is_blank, parse_amount, squash
 from jixiao.model import Table
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -24,7 +24,7 @@ def _measure_order(table: Table) -> list[str | None]:
     head = table.rows[0]
     order: list[str | None] = []
     for cell in head:
-        s = re.sub(r"\s+", "", cell)
+        s = squash(cell)
         if not s or "功能分类" in s or "科目" in s:
             continue
         order.append(_MEASURES.get(s))
@@ -32,7 +32,7 @@ def _measure_order(table: Table) -> list[str | None]:
 
 
 def _phase(table: Table) -> str:
-    caption = re.sub(r"\s+", "", table.caption)
+    caption = squash(table.caption)
     if "年初" in caption:
         return "initial_budget"
     if re.search(r"全年预算|调整后?预算", caption):
@@ -54,7 +54,7 @@ def _function_table(ctx: Context, table: Table) -> None:
         cells = [c.strip() for c in row]
         if not cells:
             continue
-        code = re.sub(r"\s+", "", cells[0])
+        code = squash(cells[0])
         if _CODE.match(code):
             name = cells[1] if len(cells) > 1 else ""
             values = cells[2:]

@@ -46,13 +46,9 @@ def locate(name: str, doc: Document | None = None) -> tuple[str | None, str | No
     A county name shared by several counties (朝阳区) is settled by the city or province the
     name or the document mentions; when nothing settles it the region is left unknown.
     """
-    import cpca
-
-    frame = cpca.transform([name])
-    code = frame["adcode"].iloc[0]
-    if code is None or str(code) == "None":
+    code = _cpca_code(name)
+    if code is None:
         return None
-    code = str(code)[:6]
     province, city, county = _chain(code)
     if county is None:
         return province, city, None, None
@@ -67,6 +63,14 @@ def locate(name: str, doc: Document | None = None) -> tuple[str | None, str | No
         province, city, county = _chain(settled[0])
         code = settled[0]
     return province, city, county, code
+
+
+@lru_cache(maxsize=4096)
+def _cpca_code(name: str) -> str | None:
+    import cpca
+
+    code = cpca.transform([name])["adcode"].iloc[0]
+    return None if code is None or str(code) in ("None", "nan") else str(code)[:6]
 
 
 def _mentions(text: str, code: str, names: dict[str, str]) -> bool:

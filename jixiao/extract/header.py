@@ -5,6 +5,7 @@ import re
 from collections import Counter
 from datetime import date
 
+from jixiao.extract.numbers import squash
 from jixiao.extract.gazetteer import division_names, locate
 from jixiao.extract.vocab import normalize_grade
 from jixiao.model import Document, Paragraph, Provenance, ReportHeader, Table
@@ -46,13 +47,17 @@ def _unit_candidates(doc: Document) -> list[tuple[str, Provenance]]:
             for r, row in enumerate(block.rows):
                 for c, cell in enumerate(row):
                     if re.search(r"单位名称|部门名称|单位（部门）名称", cell) and c + 1 < len(row):
-                        name = re.sub(r"\s+", "", row[c + 1])
+                        name = squash(row[c + 1])
                         if name:
                             found.append((name, Provenance(doc.source_file, block.index, r, c + 1, text=row[c + 1])))
-                    for m in _UNIT.finditer(re.sub(r"\s+", "", cell)):
+                    if "政府" not in cell and "办事处" not in cell:
+                        continue
+                    for m in _UNIT.finditer(squash(cell)):
                         found.append((trim_unit(m.group(1)), Provenance(doc.source_file, block.index, r, c, text=cell)))
         else:
-            text = re.sub(r"\s+", "", block.text)
+            text = squash(block.text)
+            if "政府" not in text and "办事处" not in text and len(text) > 32:
+                continue
             for m in _UNIT.finditer(text):
                 found.append((trim_unit(m.group(1)), Provenance(doc.source_file, block.index, span=m.span(), text=block.text[:80])))
             m = _OTHER_UNIT.match(text)
@@ -145,7 +150,7 @@ def report_date(doc: Document, header: ReportHeader) -> str | None:
     """The signing date (a date standing alone near the end), else the 填报日期 of an attached table."""
     signed: str | None = None
     for para in doc.paragraphs():
-        text = re.sub(r"\s+", "", para.text)
+        text = squash(para.text)
         m = _DATE_CN.fullmatch(text) or _DATE_DOT.fullmatch(text)
         if m:
             signed = _iso(*m.groups()) or signed

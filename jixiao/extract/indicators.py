@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import is_blank, parse_amount
+from jixiao.extract.numbers import is_blank, parse_amount, squash
 from jixiao.extract.vocab import level1_for, level2_for
 from jixiao.model import Table
 
@@ -48,7 +48,7 @@ def extract_indicator_tables(ctx: Context) -> None:
 
 def clean_name(text: str) -> tuple[str, float | None]:
     """Remove white space and a points annotation: '产出指标\\n(50 分)' → ('产出指标', 50.0)."""
-    s = re.sub(r"\s+", "", text)
+    s = squash(text)
     m = _POINTS.search(s)
     points = float(m.group(1)) if m else None
     s = _POINTS.sub("", s)
@@ -57,7 +57,7 @@ def clean_name(text: str) -> tuple[str, float | None]:
 
 def _find(row: list[str], pattern: str) -> int | None:
     for i, c in enumerate(row):
-        if re.search(pattern, re.sub(r"\s+", "", c)):
+        if re.search(pattern, squash(c)):
             return i
     return None
 
@@ -163,7 +163,7 @@ def _indicator_row(ctx: Context, table: Table, r: int, cols: _Columns, level1: s
 
 
 def _text(value: str) -> str | None:
-    s = re.sub(r"\s+", "", value or "")
+    s = squash(value or "")
     return None if is_blank(s) else s
 
 
@@ -178,7 +178,7 @@ def rule_points(rule: str) -> float | None:
 
 def _total_row(ctx: Context, row: list[str]) -> bool:
     cells = [c.strip() for c in row if c.strip()]
-    if not cells or re.sub(r"\s+", "", cells[0]) not in ("总分", "总计", "合计分值", "合计"):
+    if not cells or squash(cells[0]) not in ("总分", "总计", "合计分值", "合计"):
         return False
     numbers = [n for n in (_number(c) for c in cells[1:]) if n is not None]
     if len(numbers) >= 2:
@@ -203,7 +203,7 @@ def _execution_rows(ctx: Context, table: Table) -> None:
             if "一级指标" in joined:
                 header = None
             continue
-        w = next((i for i, h in enumerate(header) if re.sub(r"\s+", "", h).startswith("分值")), None)
+        w = next((i for i, h in enumerate(header) if squash(h).startswith("分值")), None)
         s = next((i for i, h in enumerate(header) if "得分" in h), None)
         if w is None or len(row) != len(header):
             continue

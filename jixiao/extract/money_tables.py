@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from jixiao.extract.columns import MONEY_MEASURES, ColumnMeaning, column_meaning, expand_two_level_header
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import Amount, is_blank, parse_amount, parse_int
+from jixiao.extract.numbers import Amount, is_blank, parse_amount, parse_int, squash
 from jixiao.extract.vocab import TEMPLATE_ROWS, clean_label, item_for, three_public_category
 from jixiao.model import Table
 
@@ -234,7 +234,7 @@ def _emit_project(ctx: Context, table: Table, r: int, year: int, vals: dict) -> 
     ctx.add(
         "fct_projects",
         year,
-        {"project_name": re.sub(r"\s+", "", clean_label(label))},
+        {"project_name": squash(clean_label(label))},
         {"budget_wan": budget[0] if budget else None, "actual_wan": actual[0] if actual else None},
         "table",
         ctx.cell(table, r, col),
@@ -256,11 +256,11 @@ def _staffing_row(ctx: Context, table: Table, r: int, header: list[str]) -> None
             continue
         meaning = column_meaning(head)
         ctx.add("fct_staffing", ctx.year_ok(meaning.year), {"metric": metric},
-                {"headcount": value, "metric_label_zh": re.sub(r"\s+", "", head)}, "table", ctx.cell(table, r, c))
+                {"headcount": value, "metric_label_zh": squash(head)}, "table", ctx.cell(table, r, c))
 
 
 def staffing_metric(label: str) -> str | None:
-    s = re.sub(r"\s+", "", label)
+    s = squash(label)
     if re.search(r"率|比例", s):
         return None
     if re.search(r"行政编制", s):

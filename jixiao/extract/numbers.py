@@ -35,12 +35,25 @@ def clean_number_text(text: str) -> str:
     return s
 
 
+_BLANK_FORMS = frozenset(unicodedata.normalize("NFKC", b).replace(" ", "") for b in BLANKS)
+_WS = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    """The text without any white space."""
+    return _WS.sub("", text)
+
+
 def is_blank(text: str | None) -> bool:
     """A blank cell is no fact: empty, dashes, slashes, 无."""
     if text is None:
         return True
-    s = to_halfwidth(text).strip().replace(" ", "")
-    return s in {to_halfwidth(b).replace(" ", "") for b in BLANKS}
+    s = text.strip()
+    if not s:
+        return True
+    if s[0].isdigit():
+        return False
+    return to_halfwidth(s).replace(" ", "") in _BLANK_FORMS
 
 
 def parse_amount(text: str | None) -> Amount | None:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from jixiao.extract.numbers import squash
+
 # Budget / spending items (contract "Items shared by fct_budget and fct_spending").  Order
 # matters: the first pattern that matches a label wins, so specific wordings come first.
 ITEM_PATTERNS: list[tuple[str, str]] = [
@@ -88,7 +90,7 @@ _TRAIL = re.compile(r"[:：\s]+$|[(（](?:万元|元|人)[)）]$")
 
 def clean_label(label: str) -> str:
     """'其中：办公经费' → '办公经费'; '1、公务用车购置和维护经费' → '公务用车购置和维护经费'."""
-    s = re.sub(r"\s+", "", label)
+    s = squash(label)
     s = _LEAD.sub("", s)
     s = _TRAIL.sub("", s)
     s = s.strip("“”\"")
