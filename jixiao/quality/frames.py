@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-CONTEXT_COLUMNS = ("report_fiscal_year", "report_year_written", "years_before_writing")
-
 
 def locate_table(con: duckdb.DuckDBPyConnection, table: str, schema: str | None) -> str | None:
     """Qualified name of ``table`` (in ``schema`` if it is there, else the only/`main` match)."""
