@@ -9,7 +9,12 @@ with rules as (
 ),
 
 segments as (
-    select report_id, grade_rule, trim(segment) as segment
+    -- list numbering such as "2." or "（1）" is not a score: drop it before reading numbers
+    select
+        report_id,
+        grade_rule,
+        trim(regexp_replace(regexp_replace(segment, '[（(][0-9]+[)）]', '', 'g'),
+                            '(^|[^0-9.])[0-9]+[.．]([^0-9]|$)', '\1\2', 'g')) as segment
     from (
         select report_id, grade_rule, unnest(string_split_regex(grade_rule, '[、，,；;。\n]')) as segment
         from rules
