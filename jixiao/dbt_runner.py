@@ -234,3 +234,22 @@ def build_warehouse(
     result.steps = steps
     result.elapsed_s = sum(steps.values())
     return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m jixiao.dbt_runner <dbt args>``: dbt on ``$JIXIAO_DB_PATH`` (default warehouse/jixiao.duckdb).
+
+    Unlike bare ``dbt``, this works before anything was landed (the landed seeds are then known by
+    their headers only), e.g. ``python -m jixiao.dbt_runner docs generate``.
+    """
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    db_path = Path(os.environ.get("JIXIAO_DB_PATH", PROJECT_DIR / "warehouse" / "jixiao.duckdb"))
+    result = run_dbt(args or ["build"], db_path=db_path)
+    print(result.summary())
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
