@@ -1,0 +1,281 @@
+"""Incremental extraction: each report's landed rows cached on disk, keyed by content and code.
+
+A report is identified by the sha256 of its bytes.  What extraction made of it is kept as the
+report's own lines of every landed seed (CSV text without header) in
+``<cache_root>/<extractor version>/<sha256>.json``; the extractor version is a hash of the
+extraction, reading and landing code, so any change of that code starts a fresh cache.
+Landing a refresh is then a concatenation of cached lines: unchanged reports are never
+extracted, parsed or re-rendered again.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from jixiao.landing_schema import SEED_COLUMNS, column_names
+from jixiao.model import ReportExtraction, ReportHeader
+
+log = logging.getLogger(__name__)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CACHE_FORMAT = 1
+# Code whose change changes what a report's landed rows are.
+EXTRACTION_CODE = ("extract", "readers", "model.py", "landing.py", "landing_schema.py")
+# Libraries whose data or behaviour feeds extraction (gazetteer, character conversion, readers).
+EXTRACTION_LIBRARIES = ("cpca", "opencc-python-reimplemented", "python-docx", "pdfplumber", "beautifulsoup4", "lxml",
+                        "charset-normalizer")
+
+
+def fingerprint_paths(paths: Iterable[Path], salt: str = "") -> str:
+    """sha256 (16 hex) over the relative names and bytes of every file under ``paths``."""
+    digest = hashlib.sha256(salt.encode())
+    for root in paths:
+        root = Path(root)
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else ([root] if root.is_file() else [])
+        for f in files:
+            if "__pycache__" in f.parts or f.suffix == ".pyc":
+                continue
+            digest.update(f.name.encode() + b"\0")
+            digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def extractor_version() -> str:
+    """Version of everything that turns a file into landed rows (code, declared version, libraries)."""
+    from jixiao.extract import EXTRACTOR_VERSION
+
+    libs = []
+    for name in EXTRACTION_LIBRARIES:
+        try:
+            libs.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            libs.append(f"{name}=-")
+    salt = f"{CACHE_FORMAT}|{EXTRACTOR_VERSION}|{'|'.join(libs)}"
+    return fingerprint_paths([PACKAGE_DIR / p for p in EXTRACTION_CODE], salt)
+
+
+@dataclass
+class CachedReport:
+    """One report as landed: its status and its own lines of each landed seed."""
+
+    source_file: str
+    content_hash: str
+    file_format: str
+    status: str
+    status_reason: str | None
+    rows: dict[str, int] = field(default_factory=dict)  # rows per landed seed
+    seeds: dict[str, str] = field(default_factory=dict)  # CSV lines (no header) per landed seed
+    extracted: bool = False  # extracted in this process (not read from the cache)
+
+    @property
+    def report_id(self) -> str:
+        return self.content_hash[:16]
+
+    def meta(self) -> CachedReport:
+        """The same report without its CSV lines (cheap to pass between processes)."""
+        return CachedReport(self.source_file, self.content_hash, self.file_format, self.status,
+                            self.status_reason, dict(self.rows), {}, self.extracted)
+
+
+class ExtractionCache:
+    """``root/<version>/<sha256>.json`` files, written atomically."""
+
+    def __init__(self, root: Path, version: str | None = None):
+        self.root = Path(root)
+        self.version = version or extractor_version()
+        self.dir = self.root / self.version
+
+    def path(self, content_hash: str) -> Path:
+        return self.dir / f"{content_hash}.json"
+
+    def has(self, content_hash: str) -> bool:
+        return self.path(content_hash).is_file()
+
+    def get(self, content_hash: str) -> CachedReport | None:
+        """The cached report, or None when absent or unreadable (it is then extracted again)."""
+        path = self.path(content_hash)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.pop("format", None) != CACHE_FORMAT or data.get("content_hash") != content_hash:
+                return None
+            data.pop("extracted", None)
+            return CachedReport(**data)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError) as exc:
+            log.warning("ignoring unreadable cache entry %s: %s", path, exc)
+            return None
+
+    def put(self, report: CachedReport) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        data = {"format": CACHE_FORMAT, **asdict(report)}
+        data.pop("extracted", None)
+        path = self.path(report.content_hash)
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+
+    def prune_other_versions(self) -> int:
+        """Remove the entries of other extractor versions; returns how many version folders went."""
+        if not self.root.is_dir():
+            return 0
+        stale = [d for d in self.root.iterdir() if d.is_dir() and d.name != self.version]
+        for d in stale:
+            shutil.rmtree(d, ignore_errors=True)
+        return len(stale)
+
+
+# --------------------------------------------------------------------------- extraction → cache
+def _quarantined_copy(ex: ReportExtraction, reason: str) -> ReportExtraction:
+    return ReportExtraction(ex.source_file, ex.content_hash, ex.file_format, ReportHeader(),
+                            status="quarantined", status_reason=reason)
+
+
+def _write_seeds(extractions: list[ReportExtraction], seeds_dir: Path) -> list[ReportExtraction]:
+    """``write_landed_seeds`` for a batch; a report that cannot be landed is quarantined with the reason."""
+    from jixiao.landing import LandingError, write_landed_seeds
+
+    try:
+        write_landed_seeds(extractions, seeds_dir)
+        return extractions
+    except LandingError:
+        pass
+    fixed = []
+    for ex in extractions:  # find the culprit(s): land one by one
+        try:
+            write_landed_seeds([ex], seeds_dir)
+            fixed.append(ex)
+        except LandingError as exc:
+            fixed.append(_quarantined_copy(ex, f"extracted values could not be landed: {exc}"))
+    write_landed_seeds(fixed, seeds_dir)
+    return fixed
+
+
+def render_landed_lines(extractions: list[ReportExtraction]) -> dict[str, dict[str, list[list[str]]]]:
+    """Landed seed rows of each report: ``{report_id: {seed: [row, …]}}`` as ``write_landed_seeds`` writes them."""
+    out: dict[str, dict[str, list[list[str]]]] = {ex.report_id: {} for ex in extractions}
+    with tempfile.TemporaryDirectory(prefix="jixiao-landing-") as tmp:
+        _write_seeds(extractions, Path(tmp))
+        for seed in SEED_COLUMNS:
+            with (Path(tmp) / f"{seed}.csv").open(encoding="utf-8", newline="") as fh:
+                reader = csv.reader(fh)
+                header = next(reader)
+                key = header.index("report_id")
+                for row in reader:
+                    out.setdefault(row[key], {}).setdefault(seed, []).append(row)
+    return out
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def extract_to_cache(files: list[tuple[str, Path, str]], cache: ExtractionCache) -> list[CachedReport]:
+    """Extract ``(name, path, content_hash)`` files, cache each one's landed lines, return their metadata.
+
+    ``extract_file`` quarantines bad input itself; an unexpected crash of the extractor on one file
+    quarantines that file (not cached, so a fixed extractor retries it) instead of stopping the batch.
+    """
+    from jixiao.extract import extract_file
+
+    extractions: list[ReportExtraction] = []
+    cacheable: dict[str, bool] = {}
+    for name, path, content_hash in files:
+        try:
+            ex = extract_file(path)
+            cacheable[ex.content_hash] = True
+        except Exception as exc:  # noqa: BLE001 - one bad file must not sink the batch
+            log.exception("extractor crashed on %s", path)
+            ex = ReportExtraction(name, content_hash, Path(name).suffix.lstrip(".") or "unknown", ReportHeader(),
+                                  status="quarantined",
+                                  status_reason=f"extractor crashed: {type(exc).__name__}: {exc}")
+            cacheable[ex.content_hash] = False
+        ex.source_file = name
+        extractions.append(ex)
+    by_report = render_landed_lines(extractions)
+    results = []
+    for ex in extractions:
+        lines = by_report.get(ex.report_id, {})
+        status, reason = ex.status, ex.status_reason
+        report_rows = lines.get("landed_reports")
+        if report_rows:  # the landed row is the truth (landing may have quarantined the report)
+            header = column_names("landed_reports")
+            status = report_rows[0][header.index("status")] or status
+            reason = report_rows[0][header.index("status_reason")] or None
+        entry = CachedReport(
+            source_file=ex.source_file, content_hash=ex.content_hash, file_format=ex.file_format,
+            status=status, status_reason=reason,
+            rows={seed: len(lines.get(seed, [])) for seed in SEED_COLUMNS},
+            seeds={seed: _csv_text(rows) for seed, rows in lines.items()},
+            extracted=True,
+        )
+        if cacheable.get(ex.content_hash):
+            cache.put(entry)
+        results.append(entry)
+    return results
+
+
+# --------------------------------------------------------------------------- cache → landed seeds
+def _renamed(entry: CachedReport, name: str) -> CachedReport:
+    """The cached lines of a report now found under another file name."""
+    if entry.source_file == name:
+        return entry
+    lines = entry.seeds.get("landed_reports", "")
+    rows = list(csv.reader(io.StringIO(lines)))
+    idx = column_names("landed_reports").index("source_file")
+    for row in rows:
+        row[idx] = name
+    return CachedReport(name, entry.content_hash, entry.file_format, entry.status, entry.status_reason,
+                        entry.rows, {**entry.seeds, "landed_reports": _csv_text(rows)}, entry.extracted)
+
+
+def write_seeds_from_cache(files: list[tuple[str, Path, str]], cache: ExtractionCache, seeds_dir: Path,
+                           ) -> tuple[dict[str, int], list[CachedReport]]:
+    """Write every ``seeds_dir/landed_*.csv`` from the cached lines of ``files`` (in the given order).
+
+    A file missing from the cache (deleted or unreadable entry) is extracted on the spot.  Returns
+    rows per seed and each report's metadata.  Files are written next to their final name and
+    renamed into place, so a failure leaves the previous seeds whole.
+    """
+    seeds_dir = Path(seeds_dir)
+    seeds_dir.mkdir(parents=True, exist_ok=True)
+    handles: dict[str, Any] = {}
+    counts = {seed: 0 for seed in SEED_COLUMNS}
+    metas: list[CachedReport] = []
+    try:
+        for seed in SEED_COLUMNS:
+            fh = (seeds_dir / f"{seed}.csv.building").open("w", encoding="utf-8", newline="")
+            handles[seed] = fh
+            csv.writer(fh, lineterminator="\n").writerow(column_names(seed))
+        for name, path, content_hash in files:
+            entry = cache.get(content_hash)
+            if entry is None:
+                entry = extract_to_cache([(name, path, content_hash)], cache)[0]
+            entry = _renamed(entry, name)
+            for seed, text in entry.seeds.items():
+                if seed in handles and text:
+                    handles[seed].write(text)
+            for seed, n in entry.rows.items():
+                if seed in counts:
+                    counts[seed] += n
+            metas.append(entry.meta())
+    finally:
+        for fh in handles.values():
+            fh.close()
+    for seed in SEED_COLUMNS:
+        os.replace(seeds_dir / f"{seed}.csv.building", seeds_dir / f"{seed}.csv")
+    return counts, metas

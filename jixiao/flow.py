@@ -1,0 +1,564 @@
+"""The Prefect 3 flow ``refresh``: reports folder → published DuckDB warehouse.
+
+discover (hash every file, compare with the published build) → extract (only files not in
+the cache; batches in a process pool when there are many) → land seeds (cached lines
+concatenated) → dbt build into ``<db>.building-<run_id>`` → Great Expectations gate → publish
+(``os.replace``).  Any failure leaves the published warehouse untouched, and its record waits
+for the next publish to enter ``pipeline_runs``.  When neither the files nor the code changed,
+the build is skipped: the published warehouse is carried over with one more ``pipeline_runs`` row.
+"""
+from __future__ import annotations
+
+from jixiao.settings import configure_prefect
+
+configure_prefect()
+
+import math  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from dataclasses import asdict, dataclass, field  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Literal  # noqa: E402
+
+import duckdb  # noqa: E402
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
+from prefect.runtime import flow_run as current_flow_run  # noqa: E402
+from prefect.task_runners import ProcessPoolTaskRunner  # noqa: E402
+
+from jixiao import progress  # noqa: E402
+from jixiao.cache import CachedReport, ExtractionCache, extract_to_cache, fingerprint_paths, write_seeds_from_cache  # noqa: E402
+from jixiao.discover import Changes, ReportFile, compare, discover_reports, drop_duplicates  # noqa: E402
+from jixiao.publish import (  # noqa: E402
+    WarehouseLock,
+    building_path,
+    copy_published,
+    discard,
+    lock_path,
+    publish,
+    stale_building_files,
+)
+from jixiao.runs import (  # noqa: E402
+    PIPELINE_RUNS_DDL,
+    PublishedFile,
+    RunRecord,
+    forget_failed_runs,
+    insert_runs,
+    pending_failed_runs,
+    read_published_state,
+    remember_failed_run,
+    write_published_files,
+)
+
+STEPS = ("discover", "extract", "land", "dbt_build", "quality_gate", "publish")
+# Tables whose row counts a run reports.
+COUNTED_TABLES = ("dim_report", "dim_department", "fct_budget", "fct_spending", "fct_projects",
+                  "fct_three_public_expenses", "fct_indicator_scores", "fct_staffing", "fct_budget_by_function",
+                  "mart_department_year", "data_quality_issues")
+MAX_BATCH = 100  # reports per extraction task: large enough that Prefect's per-task cost stays small
+PARALLEL_MIN_REPORTS = 200  # below this, starting worker processes costs more than it saves
+ARTIFACT_KEY = "jixiao-refresh-summary"
+TASK_DEFAULTS: dict[str, Any] = {"persist_result": False, "cache_policy": NO_CACHE}
+
+
+class RefreshFailed(RuntimeError):
+    """A refresh stopped; the published warehouse was left as it was."""
+
+    def __init__(self, step: str, reason: str):
+        super().__init__(f"{step}: {reason}")
+        self.step = step
+        self.reason = reason
+
+
+# --------------------------------------------------------------------------- summary
+@dataclass
+class RefreshSummary:
+    """What one refresh did, for the command line, the Prefect artifact and the logs."""
+
+    run_id: str
+    status: str  # published | unchanged | failed
+    db_path: str
+    reports_dir: str
+    changes: dict[str, int] = field(default_factory=dict)  # new/changed/unchanged/removed/duplicate
+    reports_total: int = 0
+    reports_extracted: int = 0
+    quarantined: dict[str, str] = field(default_factory=dict)  # file -> reason
+    duplicates: dict[str, str] = field(default_factory=dict)
+    fact_rows: dict[str, int] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)
+    quality_passed: int | None = None
+    quality_failed: int | None = None
+    quality_failures: list[str] = field(default_factory=list)
+    data_docs: str | None = None
+    reason: str | None = None
+    flow_run_id: str | None = None
+
+    def changes_line(self) -> str:
+        c = self.changes
+        return (f"{c.get('new', 0)} new, {c.get('changed', 0)} changed, {c.get('removed', 0)} removed, "
+                f"{c.get('unchanged', 0)} unchanged")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def lines(self) -> list[str]:
+        head = {"published": f"Published {self.db_path}",
+                "unchanged": f"Nothing changed: {self.db_path} carried over as it was",
+                "failed": f"Refresh FAILED, {self.db_path} left untouched"}[self.status]
+        out = [f"{head} (run {self.run_id})"]
+        if self.reason:
+            out.append(f"Reason: {self.reason}")
+        out.append(f"Reports: {self.reports_total} in {self.reports_dir}: {self.changes_line()}; "
+                   f"extracted {self.reports_extracted}; quarantined {len(self.quarantined)}")
+        out += [f"  - {name}: {why}" for name, why in sorted(self.quarantined.items())]
+        out += [f"  - {name}: skipped, same bytes as {first}" for name, first in sorted(self.duplicates.items())]
+        if self.fact_rows:
+            out.append("Rows: " + ", ".join(f"{t} {n}" for t, n in self.fact_rows.items()))
+        if self.quality_passed is not None:
+            out.append(f"Quality checks: {self.quality_passed} passed, {self.quality_failed} failed"
+                       + (f"; Data Docs: {self.data_docs}" if self.data_docs else ""))
+            out += [f"  - {m}" for m in self.quality_failures[:20]]
+        if self.steps:
+            out.append("Time per step: " + ", ".join(f"{s} {t:.1f} s" for s, t in self.steps.items()))
+        return out
+
+    def to_text(self) -> str:
+        return "\n".join(self.lines())
+
+    def to_markdown(self) -> str:
+        md = [f"# jixiao refresh {self.run_id}: **{self.status}**", ""]
+        if self.reason:
+            md += [f"**Reason:** {self.reason}", ""]
+        md += ["| | |", "|---|---|", f"| Warehouse | `{self.db_path}` |", f"| Reports folder | `{self.reports_dir}` |",
+               f"| Reports | {self.reports_total}: {self.changes_line()} |",
+               f"| Extracted this run | {self.reports_extracted} |", f"| Quarantined | {len(self.quarantined)} |"]
+        if self.quality_passed is not None:
+            md.append(f"| Quality checks | {self.quality_passed} passed, {self.quality_failed} failed |")
+        if self.data_docs:
+            md.append(f"| Data Docs | `{self.data_docs}` |")
+        if self.quarantined or self.duplicates:
+            md += ["", "## Quarantined and skipped reports", "", "| file | reason |", "|---|---|"]
+            md += [f"| {n} | {r} |" for n, r in sorted(self.quarantined.items())]
+            md += [f"| {n} | duplicate of {f} |" for n, f in sorted(self.duplicates.items())]
+        if self.fact_rows:
+            md += ["", "## Rows per table", "", "| table | rows |", "|---|---:|"]
+            md += [f"| {t} | {n} |" for t, n in self.fact_rows.items()]
+        if self.steps:
+            md += ["", "## Time per step", "", "| step | seconds |", "|---|---:|"]
+            md += [f"| {s} | {t:.1f} |" for s, t in self.steps.items()]
+        if self.quality_failures:
+            md += ["", "## Failed quality checks", ""] + [f"- {m}" for m in self.quality_failures]
+        return "\n".join(md) + "\n"
+
+
+# --------------------------------------------------------------------------- helpers
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_run_id() -> str:
+    return _utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def state_dir(db_path: Path) -> Path:
+    """``<db dir>/.jixiao``: the extraction cache and failed-run records of this warehouse."""
+    return Path(db_path).parent / ".jixiao"
+
+
+def cache_root(db_path: Path) -> Path:
+    return state_dir(db_path) / "cache"
+
+
+def data_docs_dir(db_path: Path) -> Path:
+    return Path(db_path).parent / "data_docs"
+
+
+def build_fingerprint(extractor: str, landing: str) -> str:
+    """Hash of everything besides the input files that decides the warehouse's contents."""
+    from jixiao.dbt_runner import PROJECT_DIR
+
+    pkg = Path(__file__).resolve().parent
+    paths = [PROJECT_DIR / p for p in ("models", "macros", "seeds/reference", "tests/data_tests", "tests/generic",
+                                      "dbt_project.yml", "profiles.yml", "expectations")]
+    paths += [pkg / "quality", pkg / "dbt_runner.py", pkg / "runs.py"]
+    return fingerprint_paths(paths, salt=f"{extractor}|{landing}")
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """Errors a second attempt can cure: I/O hiccups and file locks, not bad data or bugs."""
+    if isinstance(exc, RefreshFailed):
+        return False
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)):
+        return False
+    if isinstance(exc, (OSError, TimeoutError, ConnectionError)):
+        return True
+    return isinstance(exc, duckdb.IOException)
+
+
+def retry_if_transient(task_, task_run, state) -> bool:
+    """Prefect ``retry_condition_fn``: retry only on a transient error."""
+    try:
+        state.result()
+    except BaseException as exc:  # noqa: BLE001 - we only classify it
+        return _is_transient(exc)
+    return False
+
+
+def _as_tuples(files: list[ReportFile]) -> list[tuple[str, Path, str]]:
+    return [(f.name, f.path, f.content_hash) for f in files]
+
+
+def batches_of(items: list, workers: int, max_batch: int = MAX_BATCH) -> list[list]:
+    """Split into batches: about four per worker for balance, at most ``max_batch`` each."""
+    if not items:
+        return []
+    size = max(1, min(max_batch, math.ceil(len(items) / (max(1, workers) * 4))))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = COUNTED_TABLES) -> dict[str, int]:
+    """Rows of each table present (any schema, ``main`` first)."""
+    out: dict[str, int] = {}
+    for table in tables:
+        row = con.execute(
+            "SELECT table_schema FROM information_schema.tables WHERE table_name = ? "
+            "ORDER BY table_schema <> 'main', table_schema LIMIT 1", [table]).fetchone()
+        if row:
+            out[table] = con.execute(f'SELECT count(*) FROM "{row[0]}"."{table}"').fetchone()[0]
+    return out
+
+
+@contextmanager
+def _timed(steps: dict[str, float], name: str):
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        steps[name] = round(steps.get(name, 0.0) + time.perf_counter() - started, 3)
+
+
+# --------------------------------------------------------------------------- tasks
+@task(name="discover", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
+def discover_task(reports_dir: Path, db_path: Path) -> tuple[list[ReportFile], Changes, dict[str, PublishedFile], str | None]:
+    """Hash the input files and compare them with the files of the published warehouse."""
+    files, duplicates = drop_duplicates(discover_reports(reports_dir))
+    previous, fingerprint = read_published_state(db_path)
+    changes = compare(files, {name: f.content_hash for name, f in previous.items()}, duplicates)
+    get_run_logger().info("%d report file(s) in %s: %s", len(files), reports_dir, changes.describe())
+    return files, changes, previous, fingerprint
+
+
+@task(name="extract-batch", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
+def extract_batch(files: list[tuple[str, Path, str]], cache_dir: Path, version: str) -> list[CachedReport]:
+    """Extract a batch of reports into the cache; returns each report's status (no rows)."""
+    results = extract_to_cache(files, ExtractionCache(cache_dir, version))
+    quarantined = [r for r in results if r.status != "loaded"]
+    get_run_logger().info("extracted %d report(s), %d quarantined", len(results), len(quarantined))
+    return [r.meta() for r in results]
+
+
+@flow(name="jixiao-extract-parallel", persist_result=False)
+def extract_in_parallel(batches: list[list[tuple[str, Path, str]]], cache_dir: Path, version: str) -> list[CachedReport]:
+    """Submit every batch to this flow's (process-pool) task runner; progress as batches finish."""
+    futures = {extract_batch.submit(b, cache_dir, version): len(b) for b in batches}
+    results: list[CachedReport] = []
+    for future in as_completed(list(futures)):
+        results.extend(future.result())
+        progress.reporter().advance(futures[future])
+    return results
+
+
+@task(name="land-seeds", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
+def land_task(files: list[tuple[str, Path, str]], cache_dir: Path, version: str,
+              seeds_dir: Path) -> tuple[dict[str, int], list[CachedReport]]:
+    """Write the landed seeds from the cached lines of every current report."""
+    counts, metas = write_seeds_from_cache(files, ExtractionCache(cache_dir, version), seeds_dir)
+    get_run_logger().info("landed seeds in %s: %s", seeds_dir, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return counts, metas
+
+
+@task(name="dbt-build", retries=1, retry_delay_seconds=5, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
+def dbt_build_task(building: Path, landing: str):
+    """``dbt build`` (seeds, models, tests) into the building file."""
+    from jixiao.dbt_runner import build_warehouse
+
+    discard(building)  # a retry starts from an empty file
+    result = build_warehouse(building, landing_mode=landing)
+    logger = get_run_logger()
+    if not result.success:
+        logger.error(result.summary())
+        first = result.failures[0] if result.failures else None
+        detail = (f"{len(result.failures)} node(s) failed, first {first.name}: {first.message[:300]}"
+                  if first else (result.exception or "dbt reported failure"))
+        raise RefreshFailed("dbt_build", detail)
+    logger.info(result.summary())
+    return result
+
+
+@task(name="quality-gate", **TASK_DEFAULTS)
+def quality_gate_task(building: Path, db_path: Path, run_id: str, input_files: list[str], docs_dir: Path):
+    """Carry the quality history over, then run the Great Expectations suites on the build."""
+    from jixiao.quality import copy_quality_history, run_quality_gate
+
+    with duckdb.connect(str(building)) as con:
+        con.execute(PIPELINE_RUNS_DDL)
+    copy_quality_history(db_path, building)
+    gate = run_quality_gate(building, run_id, input_files, docs_dir, stage="all")
+    logger = get_run_logger()
+    logger.info(gate.summary())
+    if gate.warnings:
+        logger.warning("quality warnings:\n%s", gate.warnings_message())
+    return gate
+
+
+@task(name="publish", retries=2, retry_delay_seconds=1, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
+def publish_task(building: Path, db_path: Path, record: RunRecord, files: list[PublishedFile] | None) -> dict[str, int]:
+    """Record the run (and waiting failed runs) in the build, then rename it over the published file."""
+    waiting = pending_failed_runs(db_path)
+    with duckdb.connect(str(building)) as con:
+        if files is not None:
+            write_published_files(con, record.run_id, files)
+        record.fact_rows = count_rows(con)
+        record.finished_at = _utcnow()
+        insert_runs(con, [*waiting, record])
+        con.execute("CHECKPOINT")
+    publish(building, db_path)
+    forget_failed_runs(db_path, {r.run_id for r in waiting})
+    get_run_logger().info("published %s", db_path)
+    return record.fact_rows
+
+
+# --------------------------------------------------------------------------- the flow
+def _extract(todo: list[ReportFile], cache_dir: Path, version: str, workers: int) -> list[CachedReport]:
+    """Extract the files missing from the cache: inline for few, in a process pool for many."""
+    rep = progress.reporter()
+    rep.start_items(len(todo), "extracting")
+    try:
+        items = _as_tuples(todo)
+        if workers > 1 and len(todo) >= PARALLEL_MIN_REPORTS:
+            runner = ProcessPoolTaskRunner(max_workers=workers)
+            return extract_in_parallel.with_options(task_runner=runner)(batches_of(items, workers), cache_dir, version)
+        results: list[CachedReport] = []
+        for batch in batches_of(items, 1, max_batch=25):
+            results.extend(extract_batch(batch, cache_dir, version))
+            rep.advance(len(batch))
+        return results
+    finally:
+        rep.finish_items()
+
+
+def _project_build_lock() -> WarehouseLock:
+    """The dbt project's ``seeds/landed`` and ``target/`` serve one build at a time."""
+    from jixiao.dbt_runner import PROJECT_DIR
+
+    return WarehouseLock(PROJECT_DIR / "target" / ".jixiao-build.lock")
+
+
+def _acquire_waiting(lock: WarehouseLock, timeout_s: float = 3600) -> None:
+    from jixiao.publish import RefreshLocked
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            lock.acquire()
+            return
+        except RefreshLocked:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+@flow(name="jixiao-refresh", persist_result=False, log_prints=True)
+def refresh(
+    reports_dir: str,
+    db_path: str,
+    landing: Literal["seed", "native"] = "seed",
+    workers: int | None = None,
+    full_rebuild: bool = False,
+) -> dict[str, Any]:
+    """Build the warehouse ``db_path`` from the reports in ``reports_dir`` and publish it atomically.
+
+    Only reports not seen before (by content) are extracted.  ``full_rebuild`` rebuilds even when
+    nothing changed.  Returns the run summary; raises :class:`RefreshFailed` (the published
+    warehouse left untouched) when a step fails.
+    """
+    import os
+
+    logger = get_run_logger()
+    reports = Path(reports_dir).expanduser().resolve()
+    db = Path(db_path).expanduser().resolve()
+    workers = workers or os.cpu_count() or 1
+    run_id = new_run_id()
+    rep = progress.reporter()
+    steps: dict[str, float] = {}
+    record = RunRecord(run_id=run_id, started_at=_utcnow(), reports_dir=str(reports), landing_mode=landing,
+                       flow_run_id=str(current_flow_run.id) if current_flow_run.id else None)
+    summary = RefreshSummary(run_id=run_id, status="failed", db_path=str(db), reports_dir=str(reports),
+                             data_docs=None, flow_run_id=record.flow_run_id)
+    building = building_path(db, run_id)
+    lock = WarehouseLock(lock_path(db))
+    step = "lock"
+    try:
+        lock.acquire()
+    except Exception as exc:
+        raise RefreshFailed("lock", str(exc)) from exc
+    try:
+        for stale in stale_building_files(db):
+            logger.warning("removing %s left by an interrupted refresh", stale.name)
+            discard(stale)
+
+        step = "discover"
+        rep.step(1, len(STEPS), "discover", f"hashing the files in {reports}")
+        with _timed(steps, "discover"):
+            files, changes, previous, previous_fingerprint = discover_task(reports, db)
+        if not files:
+            raise RefreshFailed("discover", f"no report files in {reports}; nothing to build")
+        cache = ExtractionCache(cache_root(db))
+        fingerprint = build_fingerprint(cache.version, landing)
+        record.build_fingerprint = fingerprint
+        _fill_changes(record, summary, files, changes)
+        rep.step(1, len(STEPS), "discover", changes.describe())
+
+        if (not changes.any and db.exists() and previous_fingerprint == fingerprint and not full_rebuild):
+            return _carry_over(db, building, record, summary, previous, steps, logger)
+
+        step = "extract"
+        todo = [f for f in files if not cache.has(f.content_hash)]
+        rep.step(2, len(STEPS), "extract", f"{len(todo)} report(s) to extract, {len(files) - len(todo)} cached")
+        with _timed(steps, "extract"):
+            extracted = _extract(todo, cache.root, cache.version, workers) if todo else []
+        record.reports_extracted = summary.reports_extracted = len(extracted)
+
+        from jixiao.dbt_runner import DEFAULT_SEEDS_DIR
+
+        project_lock = _project_build_lock()
+        step = "land"
+        rep.step(3, len(STEPS), "land", "writing the landed seeds")
+        _acquire_waiting(project_lock)
+        try:
+            with _timed(steps, "land"):
+                _, metas = land_task(_as_tuples(files), cache.root, cache.version, DEFAULT_SEEDS_DIR)
+            record.reports_extracted = summary.reports_extracted = len(extracted) + sum(m.extracted for m in metas)
+            summary.quarantined = {m.source_file: m.status_reason or "quarantined" for m in metas if m.status != "loaded"}
+            record.reports_quarantined = len(summary.quarantined)
+
+            step = "dbt_build"
+            rep.step(4, len(STEPS), "dbt build", f"{landing} landing into {building.name}")
+            with _timed(steps, "dbt_build"):
+                dbt_build_task(building, landing)
+        finally:
+            project_lock.release()
+
+        step = "quality_gate"
+        rep.step(5, len(STEPS), "quality gate", "Great Expectations suites")
+        with _timed(steps, "quality_gate"):
+            gate = quality_gate_task(building, db, run_id, [f.name for f in files], data_docs_dir(db))
+        failed = [o for o in gate.results if not o.success]
+        record.quality_checks_passed = summary.quality_passed = len(gate.results) - len(failed)
+        record.quality_checks_failed = summary.quality_failed = len(failed)
+        record.quality_failures = summary.quality_failures = [f"[{o.severity}] {o.message}" for o in failed]
+        summary.data_docs = str(gate.docs_path) if gate.docs_path else None
+        if not gate.passed:
+            raise RefreshFailed("quality_gate", gate.failures_message().replace("\n", " "))
+
+        step = "publish"
+        rep.step(6, len(STEPS), "publish", f"{building.name} → {db.name}")
+        record.status = summary.status = "published"
+        record.step_seconds = steps
+        published_files = [PublishedFile(m.source_file, m.content_hash, m.file_format, m.status, m.status_reason)
+                           for m in metas]
+        with _timed(steps, "publish"):
+            summary.fact_rows = publish_task(building, db, record, published_files)
+        cache.prune_other_versions()
+        summary.steps = steps
+        _announce(summary, logger)
+        return summary.to_dict()
+    except Exception as exc:
+        discard(building)
+        reason = exc.reason if isinstance(exc, RefreshFailed) else f"{type(exc).__name__}: {exc}"
+        record.status = summary.status = "failed"
+        record.status_reason = summary.reason = f"{step}: {reason}"
+        record.finished_at = _utcnow()
+        record.step_seconds = summary.steps = steps
+        try:
+            remember_failed_run(db, record)
+        except OSError as err:  # the failure itself must still be reported
+            logger.warning("could not keep the failed run's record: %s", err)
+        _announce(summary, logger)
+        if isinstance(exc, RefreshFailed):
+            raise
+        raise RefreshFailed(step, reason) from exc
+    finally:
+        lock.release()
+
+
+def _fill_changes(record: RunRecord, summary: RefreshSummary, files: list[ReportFile], changes: Changes) -> None:
+    record.reports_total = summary.reports_total = len(files)
+    record.reports_new, record.reports_changed = len(changes.new), len(changes.changed)
+    record.reports_unchanged, record.reports_removed = len(changes.unchanged), len(changes.removed)
+    record.reports_duplicate = len(changes.duplicates)
+    record.reports_extracted = 0
+    summary.duplicates = dict(changes.duplicates)
+    summary.changes = {"new": len(changes.new), "changed": len(changes.changed), "removed": len(changes.removed),
+                       "unchanged": len(changes.unchanged), "duplicate": len(changes.duplicates)}
+
+
+def _carry_over(db: Path, building: Path, record: RunRecord, summary: RefreshSummary,
+                previous: dict[str, PublishedFile], steps: dict[str, float], logger) -> dict[str, Any]:
+    """Nothing changed: publish a copy of the warehouse that only adds this run's record."""
+    progress.reporter().step(6, len(STEPS), "publish", "no changes: carrying the published warehouse over")
+    summary.quarantined = {f.source_file: f.status_reason or "quarantined" for f in previous.values()
+                           if f.status != "loaded"}
+    record.reports_quarantined = len(summary.quarantined)
+    record.status = summary.status = "unchanged"
+    record.status_reason = "no input or code changed since the last publish; build skipped"
+    summary.data_docs = str(data_docs_dir(db) / "index.html") if (data_docs_dir(db) / "index.html").exists() else None
+    with _timed(steps, "publish"):
+        copy_published(db, building)
+        record.step_seconds = steps
+        summary.fact_rows = publish_task(building, db, record, None)
+    summary.steps = steps
+    _announce(summary, logger)
+    return summary.to_dict()
+
+
+def _announce(summary: RefreshSummary, logger) -> None:
+    """Log the summary and keep it as the flow run's markdown artifact."""
+    (logger.error if summary.status == "failed" else logger.info)(summary.to_text())
+    try:
+        create_markdown_artifact(markdown=summary.to_markdown(), key=ARTIFACT_KEY,
+                                 description=f"jixiao refresh {summary.run_id}: {summary.status}")
+    except Exception as exc:  # noqa: BLE001 - a missing artifact must not fail the refresh
+        logger.warning("could not create the summary artifact: %s", exc)
+
+
+# --------------------------------------------------------------------------- scheduling
+def schedule_parameters(reports_dir: str, db_path: str, landing: str = "seed", workers: int | None = None) -> dict[str, Any]:
+    params: dict[str, Any] = {"reports_dir": reports_dir, "db_path": db_path, "landing": landing}
+    if workers:
+        params["workers"] = workers
+    return params
+
+
+def serve(name: str, cron: str, reports_dir: str, db_path: str, landing: str = "seed", workers: int | None = None,
+          timezone: str | None = None) -> None:
+    """Create the deployment ``jixiao-refresh/<name>`` with a cron schedule and run its refreshes until stopped.
+
+    The schedule is not paused when this process stops (``pause_on_shutdown=False``), so it
+    survives restarts of the server and of this process; runs never overlap (``limit=1``).
+    """
+    from prefect.schedules import Cron
+
+    refresh.serve(
+        name=name,
+        schedules=[Cron(cron, timezone=timezone)],
+        parameters=schedule_parameters(reports_dir, db_path, landing, workers),
+        description="Refresh the jixiao warehouse from a folder of reports.",
+        tags=["jixiao"],
+        pause_on_shutdown=False,
+        limit=1,
+    )
