@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                                                                    incremental=n == largest)
             save()
     if "queries" not in args.skip:
-        db = root / f"warehouse-{largest}.duckdb"
+        db = m.warehouse_path(root, largest)
         if db.exists():
             print("timing the README queries …", flush=True)
             res["queries"] = m.measure_queries(db, Path(args.queries_doc))

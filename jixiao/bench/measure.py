@@ -249,7 +249,7 @@ def run_refresh(reports: Path, db: Path, landing: str = "native", extra: list[st
                 timeout: float = 3600) -> dict[str, Any]:
     """One ``jixiao refresh`` in a child process: wall time, peak RSS of its process tree, step timings."""
     cmd = [*jixiao_command(), "refresh", "--reports", str(reports), "--db", str(db), "--landing", landing,
-           *(extra or [])]
+           "--json", *(extra or [])]
     env = {**os.environ, "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false"}
     log = tempfile.TemporaryFile()
@@ -270,13 +270,19 @@ def run_refresh(reports: Path, db: Path, landing: str = "native", extra: list[st
             "output_tail": text[-1500:] if code else text[-400:]}
 
 
+def warehouse_path(work: Path, n: int) -> Path:
+    """The benchmark warehouse of the ``n``-report corpus; its folder also holds the flow's cache."""
+    return Path(work) / f"refresh-{n}" / "warehouse.duckdb"
+
+
 def measure_refreshes(corpus: Path, n: int, seed: int, work: Path, landing: str, incremental: bool) -> dict[str, Any]:
-    """Full refresh into a fresh warehouse; then (``incremental``) a no-change and a one-new-report refresh."""
-    db = work / f"warehouse-{n}.duckdb"
-    for stale in work.glob(f"warehouse-{n}.duckdb*"):
-        stale.unlink()
-    cache = Path(".jixiao")
-    out: dict[str, Any] = {"full": run_refresh(corpus / "reports", db, landing)}
+    """Full refresh into a fresh warehouse with a cold cache; then (``incremental``) a no-change
+    refresh and a refresh with one new report."""
+    db = warehouse_path(work, n)
+    if db.parent.exists():
+        shutil.rmtree(db.parent)  # the warehouse and the extraction cache next to it
+    db.parent.mkdir(parents=True)
+    out: dict[str, Any] = {"db_path": str(db), "full": run_refresh(corpus / "reports", db, landing)}
     if not incremental or out["full"]["exit_code"] != 0:
         return out
     out["no_change"] = run_refresh(corpus / "reports", db, landing)
@@ -288,8 +294,6 @@ def measure_refreshes(corpus: Path, n: int, seed: int, work: Path, landing: str,
     finally:
         new.unlink()
     out["one_new"]["new_file"] = name
-    out["db_path"] = str(db)
-    out["cache_dir"] = str(cache.resolve())
     return out
 
 
