@@ -83,3 +83,5 @@ select
     i.prov_text
 from all_issues as i
 left join {{ ref('int_reports') }} as r on r.report_id = i.report_id
+-- the same finding raised twice (same report, check, message and place) is listed once
+qualify row_number() over (partition by issue_id order by i.fiscal_year nulls last) = 1
