@@ -31,7 +31,7 @@ bench: $(STAMP)
 	$(BIN)/jixiao bench
 
 docs: $(STAMP)
-	cd . && $(BIN)/dbt docs generate --profiles-dir . --project-dir .
+	$(BIN)/python -m jixiao.dbt_runner docs generate
 
 lock: | $(BIN)/python
 	$(BIN)/uv pip compile --quiet requirements.in -o requirements.lock --python-version 3.11
