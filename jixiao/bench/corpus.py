@@ -36,6 +36,15 @@ COMPLETE_TABLES = ["fct_budget", "fct_spending", "fct_three_public_expenses", "f
 BAD_KINDS = ("empty", "unknown_extension", "garbage_txt", "garbage_docx")
 
 
+def generator_version() -> str:
+    """Hash of the generator's source: a cached corpus from other code is regenerated."""
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in ("corpus.py", "report.py", "figures.py", "layouts.py", "units.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class CorpusPlan:
     n: int
@@ -150,7 +159,7 @@ def generate_corpus(out: str | os.PathLike, n: int, seed: int = 7, workers: int 
         with ProcessPoolExecutor(workers) as pool:
             results = list(pool.map(_write_range, jobs))
     rows = [r for part in results for r in part]
-    manifest = {"n": n, "seed": seed, "files": len(rows), "bytes": sum(r[2] for r in rows),
+    manifest = {"n": n, "seed": seed, "generator": generator_version(), "files": len(rows), "bytes": sum(r[2] for r in rows),
                 "layouts": dict(sorted(Counter(r[1] for r in rows).items())),
                 "generation_seconds": round(time.perf_counter() - t0, 2)}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

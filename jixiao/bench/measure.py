@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 import psutil
 
-from .corpus import CorpusPlan, build_report, generate_corpus
+from .corpus import CorpusPlan, build_report, generate_corpus, generator_version
 from .scoring import CorpusScore, score_report
 
 TEXT_LAYOUTS = ("tab", "web", "pipe")
@@ -43,7 +43,8 @@ def ensure_corpus(root: Path, n: int, seed: int) -> tuple[Path, dict]:
     manifest_path = out / "manifest.json"
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("files") == n and sum(1 for _ in (out / "reports").iterdir()) == n:
+        if (manifest.get("files") == n and manifest.get("generator") == generator_version()
+                and sum(1 for _ in (out / "reports").iterdir()) == n):
             return out, manifest
     return out, generate_corpus(out, n, seed)
 

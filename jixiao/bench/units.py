@@ -12,7 +12,7 @@ _MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京 天津 上海 重庆: no pr
 
 # Characters for invented township names; each name is checked against every gazetteer name.
 _FIRST = "桃柳石青白黄金银龙凤云松竹梅兰荷杨枫桂樟梓栗杉柏泉溪河湖塘坪岭坳冲湾洲堰"
-_SECOND = "林源田坪桥口江山岗冲溪塘铺市湾峰水坡坝园村岩庄寨渡阳"
+_SECOND = "林源田坪桥口江山岗冲溪塘铺湾峰水坡坝园村岩庄寨渡阳"  # no 市/县/区: XX市镇 reads as a city
 
 
 @dataclass(frozen=True)
