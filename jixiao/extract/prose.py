@@ -9,8 +9,8 @@ from jixiao.extract.numbers import Amount, clean_number_text, parse_amount
 from jixiao.extract.vocab import ECONOMIC_ITEMS, FUND_ITEMS, level1_for
 from jixiao.model import Paragraph
 
-_SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
-_CLAUSE_SPLIT = re.compile(r"[，、：:]|,(?!\d{3})|\s{2,}")
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+_CLAUSE_SPLIT = re.compile(r"[，、：:；;]|,(?!\d{3})|\s{2,}")
 _AMOUNT = re.compile(r"(?<![\d.])([-+]?\d[\d,，]*(?:\.\d+)?)\s*(万元|万|元)(?!/)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _COMPARISON = re.compile(r"较|比上年|同比|增加|减少|节约|超支|下降|上升|增长|差异|差额|结余率|占|平均|人均|收回|核减|收支差额|以内|以上|以下|超过|不超过|元以内")
