@@ -20,7 +20,7 @@ from contextlib import contextmanager  # noqa: E402
 from dataclasses import asdict, dataclass, field  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any, Literal  # noqa: E402
+from typing import Any  # noqa: E402
 
 import duckdb  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
@@ -62,6 +62,8 @@ COUNTED_TABLES = ("dim_report", "dim_department", "fct_budget", "fct_spending", 
 MAX_BATCH = 100  # reports per extraction task: large enough that Prefect's per-task cost stays small
 PARALLEL_MIN_REPORTS = 200  # below this, starting worker processes costs more than it saves
 ARTIFACT_KEY = "jixiao-refresh-summary"
+# Plain strings, not a Literal: a deployment run loads the flow's signature without its imports.
+LANDING_MODES = ("seed", "native")
 TASK_DEFAULTS: dict[str, Any] = {"persist_result": False, "cache_policy": NO_CACHE}
 
 
@@ -376,18 +378,20 @@ def _acquire_waiting(lock: WarehouseLock, timeout_s: float = 3600) -> None:
 def refresh(
     reports_dir: str,
     db_path: str,
-    landing: Literal["seed", "native"] = "seed",
+    landing: str = "seed",
     workers: int | None = None,
     full_rebuild: bool = False,
 ) -> dict[str, Any]:
     """Build the warehouse ``db_path`` from the reports in ``reports_dir`` and publish it atomically.
 
-    Only reports not seen before (by content) are extracted.  ``full_rebuild`` rebuilds even when
-    nothing changed.  Returns the run summary; raises :class:`RefreshFailed` (the published
+    ``landing``: ``seed`` (dbt seed) or ``native`` (DuckDB read_csv).  Only reports not seen
+    before (by content) are extracted.  ``full_rebuild`` rebuilds even when nothing changed.  Returns the run summary; raises :class:`RefreshFailed` (the published
     warehouse left untouched) when a step fails.
     """
     import os
 
+    if landing not in LANDING_MODES:
+        raise RefreshFailed("parameters", f"landing must be one of {', '.join(LANDING_MODES)}, not {landing!r}")
     logger = get_run_logger()
     reports = Path(reports_dir).expanduser().resolve()
     db = Path(db_path).expanduser().resolve()
