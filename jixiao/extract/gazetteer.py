@@ -23,11 +23,15 @@ def _divisions() -> tuple[dict[str, str], dict[str, list[str]]]:
     return names, by_name
 
 
+_NOT_A_CITY = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+_MUNICIPALITIES = {"11", "12", "31", "50"}
+
+
 @lru_cache(maxsize=1)
 def division_names() -> frozenset[str]:
     """Every province, city and county name (e.g. 湖南省, 邵阳市, 绥宁县)."""
     names, _ = _divisions()
-    return frozenset(n for n in names.values() if len(n) >= 2)
+    return frozenset(n for n in names.values() if len(n) >= 2 and n not in _NOT_A_CITY)
 
 
 def _chain(code: str) -> tuple[str | None, str | None, str | None]:
@@ -35,8 +39,9 @@ def _chain(code: str) -> tuple[str | None, str | None, str | None]:
     province = names.get(code[:2] + "0000")
     city = names.get(code[:4] + "00")
     county = names.get(code)
-    if city is None and province is not None:  # municipalities: 北京市 → 市辖区 missing
-        city = province
+    if city in _NOT_A_CITY or city is None:
+        # 北京市/上海市/天津市/重庆市 districts sit under 市辖区; 省直辖 counties have no city
+        city = province if code[:2] in _MUNICIPALITIES else None
     return province, city, county
 
 
@@ -56,8 +61,10 @@ def locate(name: str, doc: Document | None = None) -> tuple[str | None, str | No
     namesakes = by_name.get(county, [])
     if len(namesakes) > 1:
         names, _ = _divisions()
-        text = name + ("" if doc is None else _document_text(doc))
-        settled = [c for c in namesakes if _mentions(text, c, names)]
+        settled = [c for c in namesakes if _mentions(name, c, names)]
+        if len(settled) != 1 and doc is not None:
+            text = _document_text(doc)
+            settled = [c for c in namesakes if _mentions(text, c, names)]
         if len(settled) != 1:
             return None
         province, city, county = _chain(settled[0])

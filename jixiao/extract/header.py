@@ -10,10 +10,8 @@ from jixiao.extract.gazetteer import division_names, locate
 from jixiao.extract.vocab import normalize_grade
 from jixiao.model import Document, Paragraph, Provenance, ReportHeader, Table
 
-_UNIT = re.compile(
-    r"((?:[\u4e00-\u9fa5]{2,6}(?:省|自治区))?(?:[\u4e00-\u9fa5]{1,6}(?:市|自治州|州|地区|盟))?"
-    r"(?:[\u4e00-\u9fa5]{1,6}(?:县|区|市|旗))?[\u4e00-\u9fa5]{1,8}?(?:镇|乡|街道)(?:人民政府|办事处))"
-)
+# A township unit with whatever stands before it; ``trim_unit`` keeps only the division names.
+_UNIT = re.compile(r"([\u4e00-\u9fa5]{0,30}?[\u4e00-\u9fa5]{1,8}?(?:镇|乡|街道)(?:人民政府|办事处))")
 _OTHER_UNIT = re.compile(r"^[（(]?([\u4e00-\u9fa5]{2,30}?(?:局|委员会|委|办公室|中心|院|所|站|馆|学校|医院|人民政府|政府|办事处))[)）]?$")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
@@ -25,7 +23,6 @@ _GRADE = re.compile(
     r"(?:等次|等级|评价结果|绩效为|评定为|结果为|评价为|绩效评价为)\s*[:：为是]?\s*[“\"「]?(优秀|良好|优|良|中等|中|一般|较差|不合格|合格|差)[”\"」]?"
 )
 _GRADE_RULE = re.compile(r"(优秀|优)[^。；]{0,12}\d+[^。；]{0,40}(良好|良)[^。；]{0,12}\d+")
-_PREFIXES = re.compile(r"^(?:[\u4e00-\u9fa5]{2,6}(?:省|自治区))?(?:[\u4e00-\u9fa5]{1,6}(?:市|自治州|州|地区|盟))?(?:[\u4e00-\u9fa5]{1,6}(?:县|区|市|旗))?")
 
 
 def read_header(doc: Document) -> ReportHeader:
@@ -74,16 +71,31 @@ def trim_unit(raw: str) -> str:
     """
     names = division_names()
     for i in range(len(raw)):
-        for size in range(8, 1, -1):
-            if raw[i : i + size] in names:
+        for size in range(_LONGEST_DIVISION, 1, -1):
+            if raw[i : i + size] in names and strip_divisions(raw[i:]) != raw[i:]:
                 return raw[i:]
     return re.sub(r"^.*(?:部门为|单位为|为|的)", "", raw) or raw
 
 
+_LONGEST_DIVISION = 16
+
+
+def strip_divisions(name: str) -> str:
+    """Remove leading official division names: 湖南省邵阳市绥宁县武阳镇人民政府 → 武阳镇人民政府."""
+    names = division_names()
+    rest = name
+    while True:
+        for size in range(min(_LONGEST_DIVISION, len(rest) - 2), 1, -1):
+            if rest[:size] in names:
+                rest = rest[size:]
+                break
+        else:
+            return rest
+
+
 def core_name(name: str) -> str:
     """The unit name without its province/city/county prefix: 绥宁县武阳镇人民政府 → 武阳镇人民政府."""
-    stripped = _PREFIXES.sub("", name)
-    return stripped or name
+    return strip_divisions(name) or name
 
 
 def _department(doc: Document, header: ReportHeader) -> None:

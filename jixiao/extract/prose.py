@@ -151,12 +151,16 @@ def _amount_statements(ctx: Context, para: Paragraph, sentence: str, s0: int) ->
             start, end = clause.start + am.start(), clause.start + am.end()
             prov = ctx.span(para, start, end, sentence.strip())
             tp = _nearest(_PROSE_TP_RES, before)
-            if tp is None and tp_last is not None and _nearest(_PROSE_ITEM_RES, before) is None:
+            named_item = _nearest(_PROSE_ITEM_RES, before)
+            if tp is None and tp_last is not None and (named_item is None or named_item[0] == "total"):
+                # "“三公”经费预算6.16万元，实际支出3.18万元" / "…决算为3.2万元，完成全年预算4万元":
+                # a bare phase carries the 三公 category of the sentence over, and sets the phase
+                # of the categories that follow it
                 carried = _tp_phase(before)
                 if carried is not None and carried != tp_phase:
-                    # "公务接待费支出决算为3.2万元，完成全年预算4万元" — the category carries over
                     ctx.add_amount("fct_three_public_expenses", year, {"category": tp_last, "phase": carried},
                                    before.strip(), amount, "prose", prov, "category_label_zh")
+                    tp_phase = carried
                 continue
             if tp is not None:
                 rest = before[: tp[1].start()] + before[tp[1].end():]
@@ -165,7 +169,7 @@ def _amount_statements(ctx: Context, para: Paragraph, sentence: str, s0: int) ->
                 ctx.add_amount("fct_three_public_expenses", year, {"category": tp[0], "phase": phase},
                                tp[1].group(0), amount, "prose", prov, "category_label_zh")
                 continue
-            found = _nearest(_PROSE_ITEM_RES, before)
+            found = named_item
             if found is None:
                 continue
             item, m = found
