@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jixiao.extract.numbers import squash
 
@@ -17,6 +18,7 @@ class ColumnMeaning:
     measure: str  # actual, budget, initial_budget, adjusted_budget, weight, score, ignore, unknown
 
 
+@lru_cache(maxsize=1 << 14)
 def column_meaning(header: str) -> ColumnMeaning:
     s = squash(header)
     m = _YEAR.search(s)

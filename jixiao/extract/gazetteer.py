@@ -51,7 +51,7 @@ def locate(name: str, doc: Document | None = None) -> tuple[str | None, str | No
     A county name shared by several counties (朝阳区) is settled by the city or province the
     name or the document mentions; when nothing settles it the region is left unknown.
     """
-    code = _cpca_code(name)
+    code = _code_from_divisions(name) or _cpca_code(name)
     if code is None:
         return None
     province, city, county = _chain(code)
@@ -70,6 +70,34 @@ def locate(name: str, doc: Document | None = None) -> tuple[str | None, str | No
         province, city, county = _chain(settled[0])
         code = settled[0]
     return province, city, county, code
+
+
+def _code_from_divisions(name: str) -> str | None:
+    """The county code when the name starts with a chain of division names naming one county."""
+    names, by_name = _divisions()
+    chain: list[str] = []
+    rest = name
+    while True:
+        for size in range(min(16, len(rest) - 2), 1, -1):
+            if rest[:size] in by_name or rest[:size] in _CITY_OR_PROVINCE_NAMES():
+                chain.append(rest[:size])
+                rest = rest[size:]
+                break
+        else:
+            break
+    counties = [c for c in chain if c in by_name]
+    if not counties:
+        return None
+    codes = by_name[counties[-1]]
+    if len(codes) > 1:
+        return None  # namesakes: let the caller settle them
+    return codes[0]
+
+
+@lru_cache(maxsize=1)
+def _CITY_OR_PROVINCE_NAMES() -> frozenset[str]:
+    names, _ = _divisions()
+    return frozenset(n for code, n in names.items() if code.endswith("00") and n not in _NOT_A_CITY)
 
 
 @lru_cache(maxsize=4096)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jixiao.extract.context import Context
 from jixiao.extract.numbers import is_blank, parse_amount, squash
@@ -34,7 +35,7 @@ def extract_indicator_tables(ctx: Context) -> None:
         seen_header = False
         level1 = level2 = ""
         for r, row in enumerate(table.rows):
-            header = _header_columns(row)
+            header = _header_columns(row) if any("指标" in c for c in row) else None
             if header:
                 cols, level1, level2, seen_header = header, "", "", True
                 continue
@@ -55,9 +56,14 @@ def clean_name(text: str) -> tuple[str, float | None]:
     return s, points
 
 
+@lru_cache(maxsize=1 << 14)
+def _cell_matches(pattern: str, cell: str) -> bool:
+    return re.search(pattern, squash(cell)) is not None
+
+
 def _find(row: list[str], pattern: str) -> int | None:
     for i, c in enumerate(row):
-        if re.search(pattern, squash(c)):
+        if _cell_matches(pattern, c):
             return i
     return None
 

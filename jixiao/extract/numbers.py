@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 BLANKS = {"", "——", "—", "--", "-", "/", "／", "无", "無", "空", "—— ——", "/ /"}
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
@@ -44,6 +45,7 @@ def squash(text: str) -> str:
     return _WS.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_blank(text: str | None) -> bool:
     """A blank cell is no fact: empty, dashes, slashes, 无."""
     if text is None:
@@ -56,6 +58,7 @@ def is_blank(text: str | None) -> bool:
     return to_halfwidth(s).replace(" ", "") in _BLANK_FORMS
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_amount(text: str | None) -> Amount | None:
     """Parse a cell that should hold one number (with an optional unit); None when blank or not a number."""
     if text is None or is_blank(text):

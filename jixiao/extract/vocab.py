@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jixiao.extract.numbers import squash
 
@@ -88,6 +89,7 @@ _LEAD = re.compile(r"^(?:其中[:：]?|[一二三四五六七八九十]+[、.．
 _TRAIL = re.compile(r"[:：\s]+$|[(（](?:万元|元|人)[)）]$")
 
 
+@lru_cache(maxsize=1 << 14)
 def clean_label(label: str) -> str:
     """'其中：办公经费' → '办公经费'; '1、公务用车购置和维护经费' → '公务用车购置和维护经费'."""
     s = squash(label)
@@ -97,6 +99,7 @@ def clean_label(label: str) -> str:
     return s
 
 
+@lru_cache(maxsize=1 << 14)
 def item_for(label: str) -> str | None:
     s = clean_label(label)
     for code, rx in _ITEM_RES:
@@ -105,6 +108,7 @@ def item_for(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def three_public_category(label: str) -> str | None:
     s = clean_label(label).replace("“", "").replace("”", "").replace('"', "")
     for code, rx in _THREE_PUBLIC_RES:
@@ -113,6 +117,7 @@ def three_public_category(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 12)
 def level1_for(name: str) -> str:
     for code, p in LEVEL1_PATTERNS:
         if re.search(p, name):
@@ -120,6 +125,7 @@ def level1_for(name: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=1 << 12)
 def level2_for(name: str) -> str:
     for code, p in LEVEL2_PATTERNS:
         if re.search(p, name):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from jixiao.extract.numbers import is_blank, parse_amount
 from jixiao.model import Block, Paragraph, Table
@@ -26,15 +27,16 @@ _HEADER_WORD = re.compile(
 _ANY_COLUMN = re.compile(r"指标|完成|目标|偏差|原因|名称|项目|科目|分值|说明|情况|收入|支出")
 _PROSE_MIN = 60
 _MAX_WIDTH = 14
-_SCAN_CELLS = 60
+_SCORE_ROWS = 12  # rows looked at when comparing candidate widths
 
 
 @dataclass
 class _Chunk:
     text: str
     line: int
+    starts_header: bool | None = None  # whether a run of header words starts here (memo)
 
-    @property
+    @cached_property
     def kind(self) -> str:
         s = self.text.strip()
         if not s or is_blank(s):
@@ -43,7 +45,7 @@ class _Chunk:
             return "num"
         return "text"
 
-    @property
+    @cached_property
     def prose(self) -> bool:
         s = self.text.replace("\n", "")
         return len(s) > _PROSE_MIN and bool(re.search(r"[。；：:，]", s))
@@ -71,7 +73,12 @@ def _chunks(lines: list[str]) -> list[_Chunk]:
 
 
 def _is_header_word(chunk: _Chunk) -> bool:
-    return bool(_HEADER_WORD.match(re.sub(r"\s+", "", chunk.text)))
+    return _header_word(chunk.text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _header_word(text: str) -> bool:
+    return bool(_HEADER_WORD.match(re.sub(r"\s+", "", text)))
 
 
 def _header_run(chunks: list[_Chunk], i: int) -> int:
@@ -259,13 +266,17 @@ def _conflicts(row: list[_Chunk], kinds: list[str]) -> int:
 
 
 def _stops_row(chunks: list[_Chunk], k: int) -> bool:
-    return _header_run(chunks, k) != k
+    chunk = chunks[k]
+    if chunk.starts_header is None:
+        chunk.starts_header = _header_run(chunks, k) != k
+    return chunk.starts_header
 
 
-def _rows_from(chunks: list[_Chunk], start: int, width: int, kinds: list[str]) -> tuple[list[list[_Chunk]], int]:
+def _rows_from(chunks: list[_Chunk], start: int, width: int, kinds: list[str],
+               limit: int | None = None) -> tuple[list[list[_Chunk]], int]:
     rows: list[list[_Chunk]] = []
     k = start
-    while k + width <= len(chunks):
+    while k + width <= len(chunks) and (limit is None or len(rows) < limit):
         row = chunks[k : k + width]
         if any(_stops_row(chunks, k + m) for m in range(width)) or _conflicts(row, kinds):
             break
@@ -301,7 +312,7 @@ def _table_at(chunks: list[_Chunk], i: int, j: int, loose_before: int) -> tuple[
         for width in range(2, min(_MAX_WIDTH, j - i + trail + max_lead) + 1):
             header = chunks[data_start - width : data_start]
             kinds = _column_kinds(header)
-            rows, end = _rows_from(chunks, data_start, width, kinds)
+            rows, end = _rows_from(chunks, data_start, width, kinds, limit=_SCORE_ROWS)
             filled = sum(1 for r in rows if any(c.kind == "num" for c in r))
             if not filled:
                 continue
@@ -315,6 +326,7 @@ def _table_at(chunks: list[_Chunk], i: int, j: int, loose_before: int) -> tuple[
         return None, i, i
     _, width, data_start, rows, end = max(pool, key=lambda c: c[0])
     header = chunks[data_start - width : data_start]
+    rows, end = _rows_from(chunks, data_start, width, _column_kinds(header))
     grid: list[list[str]] = [[c.text for c in header]]
     grid.extend([[c.text for c in r] for r in rows])
     end = _total_row(chunks, end, grid)
