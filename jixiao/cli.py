@@ -119,7 +119,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         reason = f"{type(result).__name__}: {result}"
     else:
         reason = state.message or "the flow run did not complete"
-    print(f"jixiao refresh failed ({reason.splitlines()[0] if reason else 'unknown'}); "
+    line = (reason or "unknown").splitlines()[0]
+    if len(line) > 300:
+        line = line[:300] + "…"
+    print(f"jixiao refresh failed ({line}); "
           f"{args.db} was left as it was", file=sys.stderr)
     return EXIT_FAILED
 

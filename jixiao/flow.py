@@ -13,6 +13,7 @@ from jixiao.settings import configure_prefect
 
 configure_prefect()
 
+import json  # noqa: E402
 import math  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
@@ -116,7 +117,7 @@ class RefreshSummary:
             out.append(f"Reason: {self.reason}")
         out.append(f"Reports: {self.reports_total} in {self.reports_dir}: {self.changes_line()}; "
                    f"extracted {self.reports_extracted}; quarantined {len(self.quarantined)}")
-        out += [f"  - {name}: {why}" for name, why in sorted(self.quarantined.items())]
+        out += [f"  - {name}: {why.removeprefix(name + ': ')}" for name, why in sorted(self.quarantined.items())]
         out += [f"  - {name}: skipped, same bytes as {first}" for name, first in sorted(self.duplicates.items())]
         if self.fact_rows:
             out.append("Rows: " + ", ".join(f"{t} {n}" for t, n in self.fact_rows.items()))
@@ -144,7 +145,7 @@ class RefreshSummary:
             md.append(f"| Data Docs | `{self.data_docs}` |")
         if self.quarantined or self.duplicates:
             md += ["", "## Quarantined and skipped reports", "", "| file | reason |", "|---|---|"]
-            md += [f"| {n} | {r} |" for n, r in sorted(self.quarantined.items())]
+            md += [f"| {n} | {r.removeprefix(n + ': ')} |" for n, r in sorted(self.quarantined.items())]
             md += [f"| {n} | duplicate of {f} |" for n, f in sorted(self.duplicates.items())]
         if self.fact_rows:
             md += ["", "## Rows per table", "", "| table | rows |", "|---|---:|"]
@@ -264,14 +265,27 @@ def extract_batch(files: list[tuple[str, Path, str]], cache_dir: Path, version: 
 
 
 @flow(name="jixiao-extract-parallel", persist_result=False)
-def extract_in_parallel(batches: list[list[tuple[str, Path, str]]], cache_dir: Path, version: str) -> list[CachedReport]:
-    """Submit every batch to this flow's (process-pool) task runner; progress as batches finish."""
-    futures = {extract_batch.submit(b, cache_dir, version): len(b) for b in batches}
+def extract_in_parallel(batches_file: str, cache_dir: str, version: str) -> list[CachedReport]:
+    """Submit every batch listed in ``batches_file`` to this flow's (process-pool) task runner.
+
+    The batches travel in a file, not as parameters: a flow run's parameters are stored by the
+    Prefect server, which refuses tens of thousands of file names.
+    """
+    batches = [[(name, Path(path), content_hash) for name, path, content_hash in batch]
+               for batch in json.loads(Path(batches_file).read_text(encoding="utf-8"))]
+    futures = {extract_batch.submit(b, Path(cache_dir), version): len(b) for b in batches}
     results: list[CachedReport] = []
     for future in as_completed(list(futures)):
         results.extend(future.result())
         progress.reporter().advance(futures[future])
     return results
+
+
+def write_batches(batches: list[list[tuple[str, Path, str]]], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([[[n, str(p), h] for n, p, h in b] for b in batches], ensure_ascii=False),
+                    encoding="utf-8")
+    return path
 
 
 @task(name="land-seeds", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
@@ -313,7 +327,7 @@ def quality_gate_task(building: Path, db_path: Path, run_id: str, input_files: l
     logger = get_run_logger()
     logger.info(gate.summary())
     if gate.warnings:
-        logger.warning("quality warnings:\n%s", gate.warnings_message())
+        logger.info("quality warnings:\n%s", gate.warnings_message())
     return gate
 
 
@@ -335,7 +349,7 @@ def publish_task(building: Path, db_path: Path, record: RunRecord, files: list[P
 
 
 # --------------------------------------------------------------------------- the flow
-def _extract(todo: list[ReportFile], cache_dir: Path, version: str, workers: int) -> list[CachedReport]:
+def _extract(todo: list[ReportFile], cache_dir: Path, version: str, workers: int, run_id: str) -> list[CachedReport]:
     """Extract the files missing from the cache: inline for few, in a process pool for many."""
     rep = progress.reporter()
     rep.start_items(len(todo), "extracting")
@@ -343,7 +357,11 @@ def _extract(todo: list[ReportFile], cache_dir: Path, version: str, workers: int
         items = _as_tuples(todo)
         if workers > 1 and len(todo) >= PARALLEL_MIN_REPORTS:
             runner = ProcessPoolTaskRunner(max_workers=workers)
-            return extract_in_parallel.with_options(task_runner=runner)(batches_of(items, workers), cache_dir, version)
+            batches_file = write_batches(batches_of(items, workers), cache_dir.parent / f"batches-{run_id}.json")
+            try:
+                return extract_in_parallel.with_options(task_runner=runner)(str(batches_file), str(cache_dir), version)
+            finally:
+                batches_file.unlink(missing_ok=True)
         results: list[CachedReport] = []
         for batch in batches_of(items, 1, max_batch=25):
             results.extend(extract_batch(batch, cache_dir, version))
@@ -434,7 +452,7 @@ def refresh(
         todo = [f for f in files if not cache.has(f.content_hash)]
         rep.step(2, len(STEPS), "extract", f"{len(todo)} report(s) to extract, {len(files) - len(todo)} cached")
         with _timed(steps, "extract"):
-            extracted = _extract(todo, cache.root, cache.version, workers) if todo else []
+            extracted = _extract(todo, cache.root, cache.version, workers, run_id) if todo else []
         record.reports_extracted = summary.reports_extracted = len(extracted)
 
         from jixiao.dbt_runner import DEFAULT_SEEDS_DIR
@@ -464,7 +482,8 @@ def refresh(
         failed = [o for o in gate.results if not o.success]
         record.quality_checks_passed = summary.quality_passed = len(gate.results) - len(failed)
         record.quality_checks_failed = summary.quality_failed = len(failed)
-        record.quality_failures = summary.quality_failures = [f"[{o.severity}] {o.message}" for o in failed]
+        record.quality_failures = summary.quality_failures = [
+            o.message if o.message.startswith("[") else f"[{o.severity}] {o.message}" for o in failed]
         summary.data_docs = str(gate.docs_path) if gate.docs_path else None
         if not gate.passed:
             raise RefreshFailed("quality_gate", gate.failures_message().replace("\n", " "))
@@ -483,7 +502,7 @@ def refresh(
         return summary.to_dict()
     except Exception as exc:
         discard(building)
-        reason = exc.reason if isinstance(exc, RefreshFailed) else f"{type(exc).__name__}: {exc}"
+        reason = exc.reason if isinstance(exc, RefreshFailed) else f"{type(exc).__name__}: {_shorten(str(exc))}"
         record.status = summary.status = "failed"
         record.status_reason = summary.reason = f"{step}: {reason}"
         record.finished_at = _utcnow()
@@ -498,6 +517,10 @@ def refresh(
         raise RefreshFailed(step, reason) from exc
     finally:
         lock.release()
+
+
+def _shorten(text: str, limit: int = 500) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text) - limit} more characters)"
 
 
 def _fill_changes(record: RunRecord, summary: RefreshSummary, files: list[ReportFile], changes: Changes) -> None:

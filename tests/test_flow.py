@@ -128,7 +128,7 @@ def test_parallel_extraction_in_a_process_pool(tmp_path: Path, prefect_harness):
 
     from jixiao.cache import ExtractionCache
     from jixiao.discover import discover_reports
-    from jixiao.flow import batches_of, extract_in_parallel
+    from jixiao.flow import batches_of, extract_in_parallel, write_batches
 
     reports = tmp_path / "reports"
     reports.mkdir()
@@ -139,8 +139,9 @@ def test_parallel_extraction_in_a_process_pool(tmp_path: Path, prefect_harness):
     cache = ExtractionCache(tmp_path / "cache", version="v-test")
     batches = batches_of(files, workers=2)
     assert len(batches) > 2
+    batches_file = write_batches(batches, tmp_path / "batches.json")
     results = extract_in_parallel.with_options(task_runner=ProcessPoolTaskRunner(max_workers=2))(
-        batches, cache.root, cache.version)
+        str(batches_file), str(cache.root), cache.version)
     by_name = {r.source_file: r for r in results}
     assert sorted(by_name) == sorted(f[0] for f in files)
     assert by_name["broken.pdf"].status == "quarantined" and by_name["broken.pdf"].status_reason
