@@ -273,9 +273,14 @@ def write_seeds_from_cache(files: list[tuple[str, Path, str]], cache: Extraction
                 if seed in counts:
                     counts[seed] += n
             metas.append(entry.meta())
-    finally:
+    except BaseException:
         for fh in handles.values():
             fh.close()
+        for seed in handles:
+            (seeds_dir / f"{seed}.csv.building").unlink(missing_ok=True)
+        raise
+    for fh in handles.values():
+        fh.close()
     for seed in SEED_COLUMNS:
         os.replace(seeds_dir / f"{seed}.csv.building", seeds_dir / f"{seed}.csv")
     return counts, metas

@@ -359,7 +359,9 @@ def _extract(todo: list[ReportFile], cache_dir: Path, version: str, workers: int
             runner = ProcessPoolTaskRunner(max_workers=workers)
             batches_file = write_batches(batches_of(items, workers), cache_dir.parent / f"batches-{run_id}.json")
             try:
-                return extract_in_parallel.with_options(task_runner=runner)(str(batches_file), str(cache_dir), version)
+                with _api_visible_to_workers():
+                    return extract_in_parallel.with_options(task_runner=runner)(str(batches_file), str(cache_dir),
+                                                                                version)
             finally:
                 batches_file.unlink(missing_ok=True)
         results: list[CachedReport] = []
@@ -369,6 +371,28 @@ def _extract(todo: list[ReportFile], cache_dir: Path, version: str, workers: int
         return results
     finally:
         rep.finish_items()
+
+
+@contextmanager
+def _api_visible_to_workers():
+    """In Prefect's ephemeral mode, name the temporary server in the settings worker processes inherit.
+
+    Otherwise each worker process would start a temporary server of its own (seconds each).
+    """
+    from jixiao.settings import configured_api_url
+
+    if configured_api_url():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    server = SubprocessASGIServer()
+    if not server.running:
+        yield
+        return
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield
 
 
 def _project_build_lock() -> WarehouseLock:
