@@ -427,8 +427,9 @@ def refresh(
     """Build the warehouse ``db_path`` from the reports in ``reports_dir`` and publish it atomically.
 
     ``landing``: ``seed`` (dbt seed) or ``native`` (DuckDB read_csv).  Only reports not seen
-    before (by content) are extracted.  ``full_rebuild`` rebuilds even when nothing changed.  Returns the run summary; raises :class:`RefreshFailed` (the published
-    warehouse left untouched) when a step fails.
+    before (by content) are extracted.  ``full_rebuild`` rebuilds even when nothing changed.
+    Returns the run summary; raises :class:`RefreshFailed` (the published warehouse left
+    untouched) when a step fails.
     """
     import os
 
