@@ -101,7 +101,10 @@ def test_expected_issues_are_in_data_quality_issues(sample_db: Path) -> None:
 
 
 def _readme_queries() -> list[str]:
-    return re.findall(r"```sql\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+    """The SQL blocks of the README's "Example queries" section."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Example queries", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sql\n(.*?)```", section, flags=re.S)
 
 
 def test_readme_queries_return_the_gold_values(sample_db: Path) -> None:
