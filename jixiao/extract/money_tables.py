@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from jixiao.extract.columns import MONEY_MEASURES, ColumnMeaning, column_meaning, expand_two_level_header
 from jixiao.extract.context import Context
 from jixiao.extract.numbers import Amount, is_blank, parse_amount, parse_int, squash
-from jixiao.extract.vocab import TEMPLATE_ROWS, clean_label, item_for, three_public_category
+from jixiao.extract.vocab import TEMPLATE_ROWS, clean_label, item_for, staffing_metric, three_public_category
 from jixiao.model import Table
 
 _ENUMERATED = re.compile(r"^\s*\d+\s*[、.．]")
@@ -257,29 +257,6 @@ def _staffing_row(ctx: Context, table: Table, r: int, header: list[str]) -> None
         meaning = column_meaning(head)
         ctx.add("fct_staffing", ctx.year_ok(meaning.year), {"metric": metric},
                 {"headcount": value, "metric_label_zh": squash(head)}, "table", ctx.cell(table, r, c))
-
-
-def staffing_metric(label: str) -> str | None:
-    s = squash(label)
-    if re.search(r"率|比例", s):
-        return None
-    if re.search(r"行政编制", s):
-        return "authorized_admin"
-    if re.search(r"事业编制", s):
-        return "authorized_institution"
-    if re.search(r"编外|无编", s):
-        return "unauthorized"
-    if re.search(r"编制", s):
-        return "authorized"
-    if re.search(r"离退休|退休", s):
-        return "retired"
-    if re.search(r"在职行政", s):
-        return "actual_admin"
-    if re.search(r"在职事业", s):
-        return "actual_institution"
-    if re.search(r"实际在职|在职人数|实有人数|在职人员", s):
-        return "actual"
-    return None
 
 
 def _extract_label_value_cells(ctx: Context, table: Table) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from jixiao.extract.context import Context
 from jixiao.extract.numbers import Amount, clean_number_text, parse_amount
-from jixiao.extract.vocab import ECONOMIC_ITEMS, FUND_ITEMS, level1_for
+from jixiao.extract.vocab import ECONOMIC_ITEMS, FUND_ITEMS, first_code, level1_for
 from jixiao.model import Paragraph
 
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
@@ -120,16 +120,16 @@ def _first(patterns, text: str) -> tuple[str, re.Match] | None:
     return best
 
 
+_PHASE_WORDS = [
+    ("initial_budget", r"年初(?:批复)?预算|预算批复|批复(?:的)?预算|年初批复"),
+    ("adjusted_budget", r"全年预算|调整后?预算"),
+    ("actual", r"决算|支出|执行|实际|使用|完成"),
+    ("budget", r"预算|安排"),
+]
+
+
 def _phase_words(text: str) -> str | None:
-    if re.search(r"年初(?:批复)?预算|年初预算|预算批复|批复(?:的)?预算|年初批复", text):
-        return "initial_budget"
-    if re.search(r"全年预算|调整后预算|调整预算", text):
-        return "adjusted_budget"
-    if re.search(r"决算|支出|执行|实际|使用|完成", text):
-        return "actual"
-    if re.search(r"预算|安排", text):
-        return "budget"
-    return None
+    return first_code(_PHASE_WORDS, text)
 
 
 def _amount_statements(ctx: Context, para: Paragraph, sentence: str, s0: int) -> None:

@@ -117,20 +117,41 @@ def three_public_category(label: str) -> str | None:
     return None
 
 
+STAFFING_PATTERNS: list[tuple[str | None, str]] = [
+    (None, r"率|比例"),
+    ("authorized_admin", r"行政编制"),
+    ("authorized_institution", r"事业编制"),
+    ("unauthorized", r"编外|无编"),
+    ("authorized", r"编制"),
+    ("retired", r"离退休|退休"),
+    ("actual_admin", r"在职行政"),
+    ("actual_institution", r"在职事业"),
+    ("actual", r"实际在职|在职人数|实有人数|在职人员"),
+]
+
+
+def first_code(patterns: list[tuple[str | None, str]], text: str, default: str | None = None) -> str | None:
+    """The code of the first pattern found in ``text`` (patterns are ordered specific first)."""
+    for code, p in patterns:
+        if re.search(p, text):
+            return code
+    return default
+
+
 @lru_cache(maxsize=1 << 12)
 def level1_for(name: str) -> str:
-    for code, p in LEVEL1_PATTERNS:
-        if re.search(p, name):
-            return code
-    return "other"
+    return first_code(LEVEL1_PATTERNS, name, "other")  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=1 << 12)
 def level2_for(name: str) -> str:
-    for code, p in LEVEL2_PATTERNS:
-        if re.search(p, name):
-            return code
-    return "other"
+    return first_code(LEVEL2_PATTERNS, name, "other")  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=1 << 12)
+def staffing_metric(label: str) -> str | None:
+    """编制数 → authorized, 2024年实际在职人数 → actual, 控制率 → None."""
+    return first_code(STAFFING_PATTERNS, squash(label))
 
 
 def normalize_grade(text: str | None) -> str | None:
