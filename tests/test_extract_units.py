@@ -92,3 +92,24 @@ def test_report_without_a_year_is_quarantined_with_a_reason() -> None:
     result = extract_document(read_text("部门整体支出绩效评价报告\n某某镇人民政府\n公务接待费3万元。\n", "n.txt"))
     assert result.status == "quarantined"
     assert "no fiscal year" in result.status_reason
+
+
+def test_last_year_and_this_year_columns() -> None:
+    text = ("\t经费控制情况（万元）\n\t上年决算数\n\t本年预算数\n\t本年决算数\n\n"
+            "\t公用经费\n\t80\n\t90\n\t85\n\n")
+    rows = _facts(text)
+    got = {(r["table"], r["fiscal_year"], r.get("phase")): r["amount_wan"] for r in rows if r.get("item") == "public_funds"}
+    assert got == {("fct_spending", 2022, None): 80.0, ("fct_budget", 2023, "budget"): 90.0,
+                   ("fct_spending", 2023, None): 85.0}
+
+
+def test_whole_year_budget_and_execution_in_prose() -> None:
+    rows = _facts("2023年全年预算数为1234.56万元，全年执行数为1200万元，预算执行率为97.2%。\n")
+    got = {(r["table"], r.get("phase")): r["amount_wan"] for r in rows if r.get("item") == "total"}
+    assert got == {("fct_budget", "adjusted_budget"): 1234.56, ("fct_spending", None): 1200.0}
+
+
+def test_signature_with_unit_and_date_on_one_line_and_total_score() -> None:
+    text = "经自评，本单位自评总分为91.5分。\n某某县某某镇人民政府    2024年3月15日\n"
+    header = extract_document(read_text(HEAD + text, "s.txt")).header
+    assert (header.report_date, header.self_score) == ("2024-03-15", 91.5)

@@ -16,6 +16,7 @@ class ColumnMeaning:
 
     year: int | None
     measure: str  # actual, budget, initial_budget, adjusted_budget, weight, score, ignore, unknown
+    offset: int = 0  # -1 for 上年 (the year before the evaluated one) when no year is written
 
 
 @lru_cache(maxsize=1 << 14)
@@ -23,6 +24,10 @@ def column_meaning(header: str) -> ColumnMeaning:
     s = squash(header)
     m = _YEAR.search(s)
     year = int(m.group(1)) if m else None
+    if year is None and re.match(r"上(?:一)?年(?:度)?", s):
+        return _with_offset(column_meaning(s[2:].lstrip("度")), -1)
+    if year is None and re.match(r"(?:本|当)年(?:度)?", s):
+        return column_meaning(s[2:].lstrip("度"))
     if re.search(r"名称|单位|部门|科目|费用项目|^项目$", s) and year is None:
         return ColumnMeaning(None, "none")
     if re.search(r"差额|差异|增长|增减|比率|比例|控制率|执行率|率\(|率$|偏差|说明|备注", s):
@@ -42,6 +47,10 @@ def column_meaning(header: str) -> ColumnMeaning:
     if year is not None:
         return ColumnMeaning(year, "unknown")
     return ColumnMeaning(None, "none")
+
+
+def _with_offset(meaning: ColumnMeaning, offset: int) -> ColumnMeaning:
+    return ColumnMeaning(meaning.year, meaning.measure, offset)
 
 
 MONEY_MEASURES = {"actual", "budget", "initial_budget", "adjusted_budget"}

@@ -56,6 +56,6 @@ class Context:
                 prov: Provenance | None = None) -> None:
         self.findings.append(Finding(check, severity, message, observed, expected, prov))  # type: ignore[arg-type]
 
-    def year_ok(self, year: int | None) -> int:
-        """A column or sentence year, falling back to the evaluated year."""
-        return year if year is not None else self.fiscal_year
+    def year_ok(self, year: int | None, offset: int = 0) -> int:
+        """A column or sentence year, falling back to the evaluated year (minus 1 for 上年)."""
+        return year if year is not None else self.fiscal_year + offset

@@ -19,6 +19,7 @@ _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*�
 _DATE_DOT = re.compile(r"((?:19|20)\d{2})[.\-/](\d{1,2})[.\-/](\d{1,2})")
 _FILL_DATE = re.compile(r"填报日期[:：]?\s*(\S+)")
 _SCORE = re.compile(r"(?:自评)?(?:得分|评分结果|总得分)(?:为|是|[:：])?\s*(\d+(?:\.\d+)?)\s*分")
+_SCORE_TOTAL = re.compile(r"(?:自评|评价)(?:总分|总评分|综合得分|综合评分)(?:为|是|[:：])?\s*(\d+(?:\.\d+)?)\s*分")
 _GRADE = re.compile(
     r"(?:等次|等级|评价结果|绩效为|评定为|结果为|评价为|绩效评价为)\s*[:：为是]?\s*[“\"「]?(优秀|良好|优|良|中等|中|一般|较差|不合格|合格|差)[”\"」]?"
 )
@@ -170,6 +171,14 @@ def report_date(doc: Document, header: ReportHeader) -> str | None:
                                                           text=para.text)
     if signed:
         return signed
+    tail = doc.paragraphs()[-8:]
+    for para in reversed(tail):  # "日期：2024年3月15日" or "某某镇人民政府  2024年3月15日"
+        text = squash(para.text)
+        m = _DATE_CN.search(text)
+        if m and len(text) <= 40 and re.search(r"日期|人民政府|办事处|局|(?:日)$", text) and text.endswith("日"):
+            header.provenance["report_date"] = Provenance(doc.source_file, para.index, span=(0, len(para.text)),
+                                                          text=para.text)
+            return _iso(*m.groups())
     for block in doc.blocks:
         texts = [block.text] if isinstance(block, Paragraph) else [c for row in block.rows for c in row]
         for text in texts:
@@ -200,3 +209,11 @@ def _score_and_grade(doc: Document, header: ReportHeader) -> None:
                 header.provenance["grade"] = Provenance(doc.source_file, para.index, span=g.span(), text=text[:120])
         if header.grade_rule is None and _GRADE_RULE.search(text):
             header.grade_rule = text.strip()
+    if header.self_score is None:
+        for para in doc.paragraphs():
+            m = _SCORE_TOTAL.search(para.text)
+            if m:
+                header.self_score = float(m.group(1))
+                header.provenance["self_score"] = Provenance(doc.source_file, para.index, span=m.span(),
+                                                             text=para.text[:120])
+                break

@@ -152,7 +152,7 @@ def _money_row(ctx: Context, table: Table, r: int, section: _Section, subsection
             continue
         label, _ = found
         label_seen = label
-        year = ctx.year_ok(meaning.year)
+        year = ctx.year_ok(meaning.year, meaning.offset)
         phase = section.phase_hint if measure == "budget" and section.phase_hint else measure
         subsection = _emit(ctx, table, r, c, label, amount, year, phase, subsection, three_public_table, factor,
                            per_year)
@@ -255,7 +255,7 @@ def _staffing_row(ctx: Context, table: Table, r: int, header: list[str]) -> None
         if value is None:
             continue
         meaning = column_meaning(head)
-        ctx.add("fct_staffing", ctx.year_ok(meaning.year), {"metric": metric},
+        ctx.add("fct_staffing", ctx.year_ok(meaning.year, meaning.offset), {"metric": metric},
                 {"headcount": value, "metric_label_zh": squash(head)}, "table", ctx.cell(table, r, c))
 
 

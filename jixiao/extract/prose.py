@@ -36,6 +36,7 @@ PROSE_ITEMS: list[tuple[str, str]] = [
     ("project", r"项目(?:预算)?(?:经费)?支出"),
     ("total", r"(?:决算|整体|实际)支出(?:合计|总额|总计)?|支出(?:合计|总计|总额)|整体支出|资金总额"),
     ("total", r"年初(?:批复)?预算(?:批复)?数"),
+    ("total", r"全年预算数|全年执行数|全年决算数"),
 ]
 _PROSE_ITEM_RES = [(code, re.compile(p)) for code, p in PROSE_ITEMS]
 
@@ -177,7 +178,9 @@ def _amount_statements(ctx: Context, para: Paragraph, sentence: str, s0: int) ->
             phase = _phase_words(rest)
             if phase is None and item in FUND_ITEMS and re.search(r"支出$", m.group(0)):
                 phase = "actual"
-            if item == "total" and "预算" in m.group(0):
+            if item == "total" and m.group(0).startswith("全年预算"):
+                phase = "adjusted_budget"
+            elif item == "total" and "预算" in m.group(0):
                 phase = "initial_budget"
             elif item == "total" and phase is None:
                 phase = "actual"
