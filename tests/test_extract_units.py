@@ -113,3 +113,11 @@ def test_signature_with_unit_and_date_on_one_line_and_total_score() -> None:
     text = "经自评，本单位自评总分为91.5分。\n某某县某某镇人民政府    2024年3月15日\n"
     header = extract_document(read_text(HEAD + text, "s.txt")).header
     assert (header.report_date, header.self_score) == ("2024-03-15", 91.5)
+
+
+def test_a_county_bureau_named_in_the_title() -> None:
+    text = "绥宁县财政局2023年度部门整体支出绩效自评报告\n一、部门概况\n2023年决算支出1200万元，其中：基本支出800万元，项目支出400万元。\n"
+    result = extract_document(read_text(text, "bureau.txt"))
+    h = result.header
+    assert (h.department_name, h.province, h.city, h.county, h.township) == ("绥宁县财政局", "湖南省", "邵阳市", "绥宁县", None)
+    assert {f.key["item"]: f.values["amount_wan"] for f in result.facts} == {"total": 1200.0, "basic": 800.0, "project": 400.0}

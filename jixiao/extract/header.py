@@ -12,6 +12,10 @@ from jixiao.model import Document, Paragraph, Provenance, ReportHeader, Table
 
 # A township unit with whatever stands before it; ``trim_unit`` keeps only the division names.
 _UNIT = re.compile(r"([\u4e00-\u9fa5]{0,30}?[\u4e00-\u9fa5]{1,8}?(?:镇|乡|街道)(?:人民政府|办事处))")
+_TITLE_UNIT = re.compile(
+    r"^(?:关于)?([\u4e00-\u9fa5]{2,30}?(?:局|委员会|办公室|中心|院|所|站|馆|学校|医院|人民政府|办事处|大队|联合会))"
+    r"(?:（[^）]*）)?(?:19|20)\d{2}\s*年"
+)
 _OTHER_UNIT = re.compile(r"^[（(]?([\u4e00-\u9fa5]{2,30}?(?:局|委员会|委|办公室|中心|院|所|站|馆|学校|医院|人民政府|政府|办事处))[)）]?$")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
@@ -58,6 +62,10 @@ def _unit_candidates(doc: Document) -> list[tuple[str, Provenance]]:
                 continue
             for m in _UNIT.finditer(text):
                 found.append((trim_unit(m.group(1)), Provenance(doc.source_file, block.index, span=m.span(), text=block.text[:80])))
+            t = _TITLE_UNIT.match(text) if block.index < 12 else None
+            if t and "镇" not in t.group(1) and "乡" not in t.group(1):
+                found.append((trim_unit(t.group(1)), Provenance(doc.source_file, block.index, span=t.span(1),
+                                                                text=block.text[:80])))
             m = _OTHER_UNIT.match(text)
             if m and len(text) <= 32:
                 found.append((m.group(1), Provenance(doc.source_file, block.index, span=m.span(1), text=block.text)))
