@@ -132,12 +132,17 @@ def insert_runs(con: duckdb.DuckDBPyConnection, records: list[RunRecord]) -> Non
 
 def write_published_files(con: duckdb.DuckDBPyConnection, run_id: str, files: list[PublishedFile]) -> None:
     """Replace ``pipeline_files`` with the files this build was made from."""
+    import pandas as pd
+
     con.execute(PIPELINE_FILES_DDL)
-    con.executemany(
-        "INSERT INTO main.pipeline_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+    frame = pd.DataFrame(  # one bulk insert: executemany costs ~0.5 ms a row in DuckDB
         [(run_id, f.source_file, f.content_hash, f.content_hash[:16], f.file_format, f.status, f.status_reason)
          for f in files],
+        columns=["run_id", "source_file", "content_hash", "report_id", "file_format", "status", "status_reason"],
     )
+    con.register("published_files_frame", frame)
+    con.execute("INSERT INTO main.pipeline_files SELECT * FROM published_files_frame")
+    con.unregister("published_files_frame")
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
