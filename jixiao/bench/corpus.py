@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .layouts import EXTENSIONS, LAYOUTS, render
 from .report import Options, ReportComposer, draw_options
-from .units import Unit, make_units, real_counties
+from .units import Unit, county_level_names, make_units, real_counties
 
 FIRST_YEAR, LAST_YEAR = 2015, 2025
 YEARS_PER_UNIT = 8
@@ -78,8 +78,10 @@ def _units(n_units: int, seed: int) -> list[Unit]:
 
 @lru_cache(maxsize=1)
 def _unique_county_names() -> frozenset[str]:
-    counts = Counter(c.county for c in real_counties())
-    return frozenset(name for name, k in counts.items() if k == 1)
+    """County-level names that occur once in the whole gazetteer, municipalities' districts included
+    (舟山's 普陀区 is not unique: 上海 has one too, so a report may not name it alone)."""
+    counts = Counter(name for name in county_level_names())
+    return frozenset(name for name in (c.county for c in real_counties()) if counts[name] == 1)
 
 
 def _layout_for(rng: random.Random) -> str:

@@ -61,6 +61,11 @@ def real_counties() -> tuple[County, ...]:
     return tuple(sorted(counties, key=lambda c: c.code))
 
 
+def county_level_names() -> list[str]:
+    """The name of every county-level unit of the gazetteer, municipalities' districts included."""
+    return [name for code, name in _adcode_rows() if code[6:] == "000000" and code[4:6] != "00"]
+
+
 @lru_cache(maxsize=1)
 def _place_stems() -> frozenset[str]:
     """First two characters of every gazetteer name, to keep invented townships unambiguous."""
