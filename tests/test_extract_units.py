@@ -121,3 +121,14 @@ def test_a_county_bureau_named_in_the_title() -> None:
     h = result.header
     assert (h.department_name, h.province, h.city, h.county, h.township) == ("绥宁县财政局", "湖南省", "邵阳市", "绥宁县", None)
     assert {f.key["item"]: f.values["amount_wan"] for f in result.facts} == {"total": 1200.0, "basic": 800.0, "project": 400.0}
+
+
+def test_score_above_weight_and_negative_amounts_are_left_out_with_findings() -> None:
+    text = ("\t一级指标\n\t二级指标\n\t三级指标\n\t分值\n\t得分\n\n"
+            "\t产出指标\n\t数量指标\n\t发放人数\n\t10\n\t12\n\n"
+            "\t经费控制情况（万元）\n\t2023年预算数\n\t2023年决算数\n\n\t公用经费\n\t-5\n\t20\n\n")
+    result = extract_document(read_text(HEAD + text, "slip.txt"))
+    rows = [{**f.key, **f.values} for f in result.facts]
+    assert [(r["indicator_name"], r["weight"], r["score"]) for r in rows if "indicator_name" in r] == [("发放人数", 10.0, None)]
+    assert [r["amount_wan"] for r in rows if r.get("item") == "public_funds"] == [20.0]
+    assert sum(1 for f in result.findings if f.check == "ambiguous_cell") == 2

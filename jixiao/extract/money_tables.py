@@ -67,7 +67,9 @@ def _extract_table(ctx: Context, table: Table) -> None:
     while r < len(table.rows):
         row = table.rows[r]
         if _is_indicator_header(row):
-            return
+            section = staffing = None  # the indicator section is read by indicators.py
+            r += 1
+            continue
         if _is_staff_header(row):
             staffing, section = (row, r), None
             r += 1

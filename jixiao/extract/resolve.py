@@ -78,7 +78,32 @@ def resolve(ctx: Context) -> tuple[list[Fact], list[Finding]]:
                 prov=other.prov,
             ))
     resolved = _drop_rounded_generic_budgets(resolved)
+    resolved = _implausible_values_left_out(resolved, findings)
     return resolved, _dedupe(findings)
+
+
+_AMOUNT_FIELDS = ("amount_wan", "budget_wan", "actual_wan", "total_wan", "basic_wan", "project_wan", "headcount")
+
+
+def _implausible_values_left_out(facts: list[Fact], findings: list[Finding]) -> list[Fact]:
+    """A negative amount or a score above its weight is a misread or a slip: left out, with a finding."""
+    kept = []
+    for f in facts:
+        negative = [k for k in _AMOUNT_FIELDS if isinstance(f.values.get(k), (int, float)) and f.values[k] < 0]
+        if negative:
+            findings.append(Finding("ambiguous_cell", "warn",
+                                    f"{_describe(f)}: {negative[0]} {f.values[negative[0]]:g} is negative; left out",
+                                    observed=f"{f.values[negative[0]]:g}", expected=">= 0", prov=f.prov))
+            continue
+        weight, score = f.values.get("weight"), f.values.get("score")
+        if f.table == "fct_indicator_scores" and weight is not None and score is not None and score > weight:
+            findings.append(Finding("ambiguous_cell", "warn",
+                                    f"indicator '{f.key.get('indicator_name')}' scores {score:g} of {weight:g} points; "
+                                    "the score is left out", observed=f"{score:g}", expected=f"<= {weight:g}",
+                                    prov=f.prov))
+            f = Fact(f.table, f.fiscal_year, f.key, {**f.values, "score": None}, f.source_kind, f.prov, f.decimals)
+        kept.append(f)
+    return kept
 
 
 def _merge_descriptive(cands: list[Fact]) -> Fact:
