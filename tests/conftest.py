@@ -69,20 +69,13 @@ class Warehouse:
         return self.db.parent
 
 
-@pytest.fixture(scope="session")
-def base_warehouse(prefect_harness, tmp_path_factory) -> Warehouse:
-    """All sample reports but the last, refreshed once with `jixiao refresh` (seed landing)."""
+def run_refresh_cli(reports: Path, db: Path) -> tuple[int, str]:
+    """`jixiao refresh --reports REPORTS --db DB` in-process: (exit code, printed output)."""
     import contextlib
     import io
 
     from jixiao import cli
 
-    root = tmp_path_factory.mktemp("base")
-    reports = root / "reports"
-    reports.mkdir()
-    for f in sample_files()[:-1]:
-        shutil.copy2(f, reports / f.name)
-    db = root / "wh" / "jixiao.duckdb"
     out = io.StringIO()
     saved_env = dict(os.environ)
     try:
@@ -92,7 +85,20 @@ def base_warehouse(prefect_harness, tmp_path_factory) -> Warehouse:
         os.environ.clear()
         os.environ.update(saved_env)
     sys.stdout.write(out.getvalue())
-    return Warehouse(reports=reports, db=db, cli_exit=code, cli_stdout=out.getvalue())
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def base_warehouse(prefect_harness, tmp_path_factory) -> Warehouse:
+    """All sample reports but the last, refreshed once with `jixiao refresh` (seed landing)."""
+    root = tmp_path_factory.mktemp("base")
+    reports = root / "reports"
+    reports.mkdir()
+    for f in sample_files()[:-1]:
+        shutil.copy2(f, reports / f.name)
+    db = root / "wh" / "jixiao.duckdb"
+    code, out = run_refresh_cli(reports, db)
+    return Warehouse(reports=reports, db=db, cli_exit=code, cli_stdout=out)
 
 
 def copy_warehouse(base: Warehouse, target: Path) -> Warehouse:

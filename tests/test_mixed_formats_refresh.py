@@ -2,15 +2,13 @@
 loaded with its gold facts, every bad file quarantined with its reason (issue: formats)."""
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import SAMPLE_REPORTS
+from conftest import SAMPLE_REPORTS, run_refresh_cli
 from fixture_writers import write_docx, write_html, write_pdf, write_scanned_pdf, write_text
 from gold_compare import load_gold, row_matches
 from layout_converters import to_web
@@ -43,16 +41,8 @@ def mixed(prefect_harness, tmp_path_factory) -> tuple[Path, dict[str, str]]:
     (folder / "budget.xlsx").write_bytes(b"PK\x03\x04" + os.urandom(100))
     write_scanned_pdf(folder / "scan.pdf")
     db = folder.parent / "wh" / "jixiao.duckdb"
-    from jixiao import cli
-
-    saved, out = dict(os.environ), io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out):
-            code = cli.main(["refresh", "--reports", str(folder), "--db", str(db)])
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    assert code == 0, out.getvalue()
+    code, out = run_refresh_cli(folder, db)
+    assert code == 0, out
     return db, written
 
 

@@ -1,16 +1,13 @@
 """End to end on the bundled sample: `jixiao refresh` → every contract table holds the gold facts."""
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import re
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import SAMPLE_REPORTS, sample_files
+from conftest import SAMPLE_REPORTS, run_refresh_cli, sample_files
 from gold_compare import GOLD_DIR, load_gold, row_matches
 
 pytestmark = pytest.mark.slow
@@ -23,19 +20,10 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 @pytest.fixture(scope="module")
 def sample_db(prefect_harness, tmp_path_factory) -> Path:
-    from jixiao import cli
-
     db = tmp_path_factory.mktemp("sample") / "jixiao.duckdb"
-    saved = dict(os.environ)
-    out = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out):
-            code = cli.main(["refresh", "--reports", str(SAMPLE_REPORTS), "--db", str(db)])
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    assert code == 0, out.getvalue()
-    assert "quarantined 0" in out.getvalue()
+    code, out = run_refresh_cli(SAMPLE_REPORTS, db)
+    assert code == 0, out
+    assert "quarantined 0" in out
     return db
 
 
