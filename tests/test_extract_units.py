@@ -132,3 +132,12 @@ def test_score_above_weight_and_negative_amounts_are_left_out_with_findings() ->
     assert [(r["indicator_name"], r["weight"], r["score"]) for r in rows if "indicator_name" in r] == [("发放人数", 10.0, None)]
     assert [r["amount_wan"] for r in rows if r.get("item") == "public_funds"] == [20.0]
     assert sum(1 for f in result.findings if f.check == "ambiguous_cell") == 2
+
+
+def test_yuan_written_for_wan_against_a_table_is_a_unit_slip() -> None:
+    text = ("\t经费控制情况（万元）\n\t2023年预算数\n\t2023年决算数\n\n\t项目支出\n\t1300\n\t1228.47\n\n"
+            "2023年项目支出1228.47元。\n")
+    result = extract_document(read_text(HEAD + text, "slip.txt"))
+    spending = [f.values["amount_wan"] for f in result.facts if f.table == "fct_spending"]
+    assert spending == [1228.47]
+    assert [f.check for f in result.findings] == ["unit_slip"]

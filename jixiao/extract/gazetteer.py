@@ -60,11 +60,9 @@ def locate(name: str, doc: Document | None = None) -> tuple[str | None, str | No
     _, by_name = _divisions()
     namesakes = by_name.get(county, [])
     if len(namesakes) > 1:
-        names, _ = _divisions()
-        settled = [c for c in namesakes if _mentions(name, c, names)]
+        settled = _settle(namesakes, name)
         if len(settled) != 1 and doc is not None:
-            text = _document_text(doc)
-            settled = [c for c in namesakes if _mentions(text, c, names)]
+            settled = _settle(namesakes, _document_text(doc))
         if len(settled) != 1:
             return None
         province, city, county = _chain(settled[0])
@@ -108,11 +106,21 @@ def _cpca_code(name: str) -> str | None:
     return None if code is None or str(code) in ("None", "nan") else str(code)[:6]
 
 
-def _mentions(text: str, code: str, names: dict[str, str]) -> bool:
-    city = names.get(code[:4] + "00") or ""
-    province = names.get(code[:2] + "0000") or ""
-    short = [re.sub(r"(市|省|自治区|自治州|地区)$", "", n) for n in (city, province) if n]
-    return any(s and s in text for s in short)
+def _settle(codes: list[str], text: str) -> list[str]:
+    """The namesake counties whose city is named in ``text``; failing that, whose province is."""
+    names, _ = _divisions()
+    for level in (4, 2):  # 4: city (code prefix of 4 digits), 2: province
+        hits = [c for c in codes if _named(text, names.get(c[:level] + "0" * (6 - level)))]
+        if hits:
+            return hits
+    return []
+
+
+def _named(text: str, division: str | None) -> bool:
+    if not division or division in _NOT_A_CITY:
+        return False
+    short = re.sub(r"(市|省|自治区|自治州|地区|盟)$", "", division)
+    return bool(short) and short in text
 
 
 def _document_text(doc: Document) -> str:

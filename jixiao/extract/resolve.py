@@ -30,6 +30,11 @@ def _agree(a: Fact, b: Fact, measure: str) -> bool:
     return False
 
 
+def _is_yuan_slip(value: float, kept: float) -> bool:
+    """A figure read as 元 (converted to 万元) whose digits are the kept 万元 figure: 元 written for 万元."""
+    return kept != 0 and abs(value * 10000 - kept) <= 0.01
+
+
 def _order(f: Fact) -> tuple:
     return (0 if f.source_kind == "table" else 1, f.prov.block, f.prov.row or 0, f.prov.col or 0,
             (f.prov.span or (0, 0))[0])
@@ -66,6 +71,13 @@ def resolve(ctx: Context) -> tuple[list[Fact], list[Finding]]:
             if value in seen:
                 continue
             seen.add(value)
+            if measure == "amount_wan" and _is_yuan_slip(value, chosen.values[measure]):
+                findings.append(Finding(
+                    "unit_slip", "warn",
+                    f"{_describe(chosen)}: '{other.prov.text[:60]}' writes {value * 10000:g}元 where "
+                    f"{chosen.values[measure]:g}万元 is meant (the report's table gives {chosen.values[measure]:g}万元)",
+                    observed=f"{value * 10000:g}元", expected=f"{chosen.values[measure]:g}万元", prov=other.prov))
+                continue
             check = "narrative_table_conflict" if other.source_kind != chosen.source_kind else "same_report_conflict"
             findings.append(Finding(
                 check,
