@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.extract.numbers import squash
+from jixiao.extract.vocab import first_code
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
@@ -19,6 +20,18 @@ class ColumnMeaning:
     offset: int = 0  # -1 for 上年 (the year before the evaluated one) when no year is written
 
 
+# What a header says about its values, specific wordings first.
+_MEASURE_WORDS: list[tuple[str | None, str]] = [
+    ("ignore", r"差额|差异|增长|增减|比率|比例|控制率|执行率|率\(|率$|偏差|说明|备注"),
+    ("score", r"^(?:自评)?得分"),
+    ("weight", r"^分值|^权重"),
+    ("initial_budget", r"年初\S{0,4}预算|年初批复"),
+    ("adjusted_budget", r"全年预算|调整后预算|年度总预算|调整预算"),
+    ("actual", r"决算|执行数|实际支出|实际使用|支出数|实际数|实际完成数"),
+    ("budget", r"预算"),
+]
+
+
 @lru_cache(maxsize=1 << 14)
 def column_meaning(header: str) -> ColumnMeaning:
     s = squash(header)
@@ -30,20 +43,9 @@ def column_meaning(header: str) -> ColumnMeaning:
         return column_meaning(s[2:].lstrip("度"))
     if re.search(r"名称|单位|部门|科目|费用项目|^项目$", s) and year is None:
         return ColumnMeaning(None, "none")
-    if re.search(r"差额|差异|增长|增减|比率|比例|控制率|执行率|率\(|率$|偏差|说明|备注", s):
-        return ColumnMeaning(year, "ignore")
-    if re.search(r"^(?:自评)?得分|^得分", s):
-        return ColumnMeaning(year, "score")
-    if re.search(r"^分值|^权重", s):
-        return ColumnMeaning(year, "weight")
-    if re.search(r"年初\S{0,4}预算|年初批复", s):
-        return ColumnMeaning(year, "initial_budget")
-    if re.search(r"全年预算|调整后预算|年度总预算|调整预算", s):
-        return ColumnMeaning(year, "adjusted_budget")
-    if re.search(r"决算|执行数|实际支出|实际使用|支出数|实际数|实际完成数", s):
-        return ColumnMeaning(year, "actual")
-    if re.search(r"预算", s):
-        return ColumnMeaning(year, "budget")
+    measure = first_code(_MEASURE_WORDS, s)
+    if measure is not None:
+        return ColumnMeaning(year, measure)
     if year is not None:
         return ColumnMeaning(year, "unknown")
     return ColumnMeaning(None, "none")
@@ -54,13 +56,6 @@ def _with_offset(meaning: ColumnMeaning, offset: int) -> ColumnMeaning:
 
 
 MONEY_MEASURES = {"actual", "budget", "initial_budget", "adjusted_budget"}
-
-
-def is_money_header_row(row: list[str]) -> bool:
-    """A header row names at least two value columns (years or phases) after a label column."""
-    meanings = [column_meaning(c) for c in row[1:]]
-    money = [m for m in meanings if m.measure in MONEY_MEASURES or m.measure == "unknown"]
-    return len(money) >= 2 or (len(money) == 1 and len(row) == 2 and False)
 
 
 def expand_two_level_header(top: list[str], sub: list[str]) -> list[str] | None:

@@ -143,7 +143,7 @@ def _money_row(ctx: Context, table: Table, r: int, section: _Section, subsection
             head = section.header_texts[c]
             if re.search(r"基本支出|项目支出", head):
                 continue
-            measure = _caption_default_measure(ctx_caption(table)) or "none"
+            measure = _caption_default_measure(table.caption) or "none"
         if measure not in MONEY_MEASURES:
             continue
         amount = parse_amount(row[c])
@@ -164,10 +164,6 @@ def _money_row(ctx: Context, table: Table, r: int, section: _Section, subsection
     for year, vals in per_year.items():
         _emit_project(ctx, table, r, year, vals)
     return subsection
-
-
-def ctx_caption(table: Table) -> str:
-    return table.caption
 
 
 def _looks_aligned(row: list[str], section: _Section) -> bool:

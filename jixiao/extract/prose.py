@@ -195,14 +195,10 @@ def _amount_statements(ctx: Context, para: Paragraph, sentence: str, s0: int) ->
                 parent_item, parent_phase = item, phase
             elif parent_item is None:
                 parent_phase = phase
-            if item == "total" and parent_item == "total":
-                parent_item = "total"
             table = "fct_spending" if phase == "actual" else "fct_budget"
             key = {"item": item, "scope": scope} if table == "fct_spending" else {"item": item, "phase": phase,
                                                                                    "scope": scope}
             ctx.add_amount(table, year, key, m.group(0), amount, "prose", prov, "item_label_zh")
-            if item in ("basic", "project") and parent_item == "total":
-                pass
 
 
 def _tp_phase(text: str) -> str | None:

@@ -282,8 +282,6 @@ def _rows_from(chunks: list[_Chunk], start: int, width: int, kinds: list[str],
             break
         if any(c.prose for c in row) and not any(kd == "any" for kd in kinds):
             break
-        if all(c.kind == "empty" for c in row) and rows and all(c.kind == "empty" for c in rows[-1]):
-            pass
         rows.append(row)
         k += width
     return rows, k
