@@ -40,6 +40,9 @@ _REPORTS: list[tuple[str, str]] = [
     ("grade_rule", "varchar"),
     ("indicator_total_weight", "double"),
     ("indicator_total_score", "double"),
+    ("document_kind", "varchar"),
+    ("source_url", "varchar"),
+    ("published_date", "date"),
 ]
 
 _FACT_COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -80,11 +83,14 @@ _FACT_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("fiscal_year", "integer"),
         ("project_name", "varchar"),
         ("budget_wan", "double"),
+        ("initial_budget_wan", "double"),
         ("actual_wan", "double"),
+        ("self_score", "double"),
     ],
     "landed_indicator_scores": [
         ("report_id", "varchar"),
         ("fiscal_year", "integer"),
+        ("project_name", "varchar"),
         ("level1_name", "varchar"),
         ("level1", "varchar"),
         ("level1_points", "double"),

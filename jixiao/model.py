@@ -94,7 +94,7 @@ class Fact:
     """
 
     table: str
-    fiscal_year: int
+    fiscal_year: int | None  # None when neither the column/sentence nor the report states a year
     key: dict[str, Any]
     values: dict[str, Any]
     source_kind: SourceKind
@@ -134,6 +134,9 @@ class ReportHeader:
     grade_label_zh: str | None = None  # as written
     grade_rule: str | None = None  # the report's own grade rule text, if any
     indicator_total_weight: float | None = None  # 总分 row of the indicator table
+    document_kind: str | None = None  # performance_evaluation, project_evaluation, budget_statement, …
+    source_url: str | None = None  # the page's own URL when the text states it (else from manifest.csv)
+    published_date: str | None = None  # ISO date of the page's 发布时间 stamp (never the report_date)
     indicator_total_score: float | None = None
     provenance: dict[str, Provenance] = field(default_factory=dict)
 
