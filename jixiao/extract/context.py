@@ -10,7 +10,7 @@ from jixiao.model import Document, Fact, Finding, Paragraph, Provenance, Table
 @dataclass
 class Context:
     doc: Document
-    fiscal_year: int
+    fiscal_year: int | None  # the year the report evaluates; None when it names none
     facts: list[Fact] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     indicator_totals: tuple[float | None, float | None] | None = None  # (总分 weight, 总分 score)
@@ -56,6 +56,8 @@ class Context:
                 prov: Provenance | None = None) -> None:
         self.findings.append(Finding(check, severity, message, observed, expected, prov))  # type: ignore[arg-type]
 
-    def year_ok(self, year: int | None, offset: int = 0) -> int:
-        """A column or sentence year, falling back to the evaluated year (minus 1 for 上年)."""
-        return year if year is not None else self.fiscal_year + offset
+    def year_ok(self, year: int | None, offset: int = 0) -> int | None:
+        """A column or sentence year, falling back to the evaluated year (minus 1 for 上年); None if neither."""
+        if year is not None:
+            return year
+        return None if self.fiscal_year is None else self.fiscal_year + offset

@@ -48,7 +48,7 @@ def _describe(f: Fact) -> str:
 def resolve(ctx: Context) -> tuple[list[Fact], list[Finding]]:
     groups: dict[tuple, list[Fact]] = defaultdict(list)
     for fact in ctx.facts:
-        if fact.fiscal_year > ctx.fiscal_year:
+        if fact.fiscal_year is not None and ctx.fiscal_year is not None and fact.fiscal_year > ctx.fiscal_year:
             continue
         groups[fact.grain()].append(fact)
     resolved: list[Fact] = []
