@@ -9,6 +9,8 @@ _TRADITIONAL_MARKERS = set("們體績評價報務費決萬預經與為這會項�
 
 
 _WORD_ARTIFACTS = re.compile(r"\[bookmark:[^\]\n]*\][ \u3000]*")
+# A pinyin gloss a mirror site injects after a character: "鄉(xiāng)", "執（zhí）".
+_PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +36,13 @@ def normalize_text(text: str) -> str:
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
     text = _WORD_ARTIFACTS.sub("", text)
+    text = strip_pinyin_glosses(text)
     if looks_traditional(text):
         text = to_simplified(text)
     return text
+
+
+def strip_pinyin_glosses(text: str) -> str:
+    """Remove pinyin glosses injected after characters ("卫(wèi)片" → "卫片"); a tone mark is required,
+    so "(A)" or "(cm)" stay."""
+    return _PINYIN_GLOSS.sub("", text)
