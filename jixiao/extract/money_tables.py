@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from jixiao.extract.columns import MONEY_MEASURES, ColumnMeaning, column_meaning, expand_two_level_header
 from jixiao.extract.context import Context
 from jixiao.extract.numbers import Amount, is_blank, parse_amount, parse_int, squash
+from jixiao.extract.row_alignment import place_row
 from jixiao.extract.vocab import TEMPLATE_ROWS, clean_label, item_for, staffing_metric, three_public_category
 from jixiao.model import Table
 
@@ -27,6 +28,12 @@ class _Section:
     meanings: list[ColumnMeaning]
     header_texts: list[str]
     phase_hint: str | None  # from the caption: "initial_budget" for 年初预算 tables
+
+    @property
+    def label_column(self) -> int:
+        """The header's last label column before its first value column."""
+        first_value = next((c for c, m in enumerate(self.meanings) if m.measure != "none"), len(self.meanings))
+        return max(first_value - 1, 0)
 
 
 def extract_money_tables(ctx: Context) -> None:
@@ -129,15 +136,13 @@ def _label_for(row: list[str], col: int, meanings: list[ColumnMeaning]) -> tuple
 
 def _money_row(ctx: Context, table: Table, r: int, section: _Section, subsection: str | None,
                three_public_table: bool, factor: float) -> str | None:
-    row = table.rows[r]
-    if len(row) != len(section.meanings):
-        if len(row) > len(section.meanings) or not _looks_aligned(row, section):
-            return subsection
+    placed = place_row(table.rows[r], len(section.meanings), section.label_column)
+    if placed is None:
+        return subsection
+    row = placed.cells
     per_year: dict[int, dict[str, tuple[float, int, int]]] = {}
     label_seen: str | None = None
     for c, meaning in enumerate(section.meanings):
-        if c >= len(row):
-            break
         measure = meaning.measure
         if measure == "unknown":
             head = section.header_texts[c]
@@ -156,18 +161,15 @@ def _money_row(ctx: Context, table: Table, r: int, section: _Section, subsection
         label_seen = label
         year = ctx.year_ok(meaning.year, meaning.offset)
         phase = section.phase_hint if measure == "budget" and section.phase_hint else measure
-        subsection = _emit(ctx, table, r, c, label, amount, year, phase, subsection, three_public_table, factor,
-                           per_year)
+        col = placed.origin[c]
+        subsection = _emit(ctx, table, r, c if col is None else col, label, amount, year, phase, subsection,
+                           three_public_table, factor, per_year)
     if label_seen is None:
         label_cell = next((x for x in row if x.strip()), "")
         subsection = _section_of(label_cell, subsection)
     for year, vals in per_year.items():
         _emit_project(ctx, table, r, year, vals)
     return subsection
-
-
-def _looks_aligned(row: list[str], section: _Section) -> bool:
-    return len(row) == len(section.meanings)
 
 
 def _section_of(label: str, current: str | None) -> str | None:
