@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from jixiao.extract.cell_stream import extract_cell_streams
 from jixiao.extract.context import Context
 from jixiao.extract.functions import extract_function_tables
 from jixiao.extract.header import read_header
@@ -28,6 +29,7 @@ def extract_document(doc: Document) -> ReportExtraction:
     extract_money_tables(ctx)
     extract_indicator_tables(ctx)
     extract_function_tables(ctx)
+    extract_cell_streams(ctx)
     extract_prose(ctx)
     if ctx.indicator_totals:
         header.indicator_total_weight, header.indicator_total_score = ctx.indicator_totals

@@ -10,8 +10,8 @@ from jixiao.extract.numbers import squash
 # matters: the first pattern that matches a label wins, so specific wordings come first.
 ITEM_PATTERNS: list[tuple[str, str]] = [
     ("fund_special_nontax", r"纳入专户管理的非税收入"),
-    ("fund_general_public", r"^一般公共预算(?:拨款|财政拨款|收入)?$"),
-    ("fund_government_fund", r"^政府性基金(?:预算)?(?:拨款|收入|预算)?(?:支出)?$"),
+    ("fund_general_public", r"^一般公共预算(?:财政)?(?:拨款)?(?:收入)?$"),
+    ("fund_government_fund", r"^政府性基金(?:预算)?(?:财政)?(?:拨款|收入|预算)?(?:收入|支出)?$"),
     ("fund_state_capital", r"^国有资本经营预算(?:拨款|收入)?(?:支出)?$"),
     ("fund_social_insurance", r"^社会保险基金(?:预算)?(?:拨款|收入)?(?:支出)?$"),
     ("fund_higher_level", r"^上级补助收入$"),
@@ -53,9 +53,9 @@ THREE_PUBLIC_PATTERNS: list[tuple[str, str]] = [
     ("vehicle_purchase", r"^(?:公务用?车|公车)购置(?:费|经费)?$"),
     ("vehicle_operation", r"^(?:公务用?车|公车)运行(?:维护|维修)?(?:费|经费)?$"),
     ("vehicle_total", r"^(?:公务用?车|公车)(?:购置(?:及|和|与)运行(?:维护|维修)?|购置(?:及|和|与)维护)(?:费|经费)?$"),
-    ("vehicle_total", r"^公务用车$"),
-    ("overseas_travel", r"^(?:因公)?出国(?:[(（]境[)）])?(?:费|经费)?$"),
-    ("reception", r"^公务接待(?:费|经费)?$"),
+    ("vehicle_total", r"^(?:公务用?车|公车)(?:费|经费|费用)?$"),
+    ("overseas_travel", r"^(?:因公)?出国(?:[(（]境[)）])?(?:费|经费|费用)?$"),
+    ("reception", r"^公务接待(?:费|经费|费用)?$"),
     ("total", r"^[“\"]?三公[”\"]?经费(?:合计|支出|总额)?$"),
 ]
 _THREE_PUBLIC_RES = [(code, re.compile(p)) for code, p in THREE_PUBLIC_PATTERNS]

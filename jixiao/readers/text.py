@@ -27,6 +27,7 @@ _STANDALONE = re.compile(
     r"|[\u4e00-\u9fa5（）()]{2,30}(?:人民政府|办事处|局|委员会|中心|院|所|站|馆|学校|医院)"
 )
 _CONTINUATION_MAX_LINE = 60
+_CELL_LINE_MAX = 30
 _CONTINUATION_MAX_LINES = 10
 
 
@@ -333,19 +334,28 @@ def _paragraph_blocks(lines: list[tuple[int, str]], start_index: int) -> list[Bl
     paras: list[Block] = []
     buf = ""
     buf_line = 0
+    after_blank = False
     for lineno, raw in lines:
         s = raw.strip()
         if not s:
+            after_blank = True
             continue
-        if buf and _continues(buf, s):
+        if buf and _continues(buf, s) and not (after_blank and _is_cell_line(buf, s)):
+            after_blank = False
             buf += s
             continue
+        after_blank = False
         if buf:
             paras.append(Paragraph(index=0, text=buf, line=buf_line))
         buf, buf_line = s, lineno
     if buf:
         paras.append(Paragraph(index=0, text=buf, line=buf_line))
     return paras
+
+
+def _is_cell_line(prev: str, nxt: str) -> bool:
+    """Across a blank line, a short line without sentence punctuation stands alone (a form's cell)."""
+    return len(nxt) <= _CELL_LINE_MAX and not re.search(r"[。；，,;]", nxt) or not re.search(r"[。；，,;]", prev)
 
 
 def _continues(prev: str, nxt: str) -> bool:
