@@ -88,7 +88,7 @@ def _extract_table(ctx: Context, table: Table) -> None:
                 if expanded:
                     texts = expanded
                     r += 1
-            meanings = [ColumnMeaning(None, "none")] + [column_meaning(t) for t in texts[1:]]
+            meanings = _without_part_columns(texts, [ColumnMeaning(None, "none")] + [column_meaning(t) for t in texts[1:]])
             section = _Section(meanings, texts, _caption_phase(table.caption))
             staffing = None
             r += 1
@@ -99,6 +99,19 @@ def _extract_table(ctx: Context, table: Table) -> None:
         elif section is not None:
             subsection = _money_row(ctx, table, r, section, subsection, three_public_table, factor)
         r += 1
+
+
+_TOTAL_COLUMN = re.compile(r"合计|小计|总计")
+_PART_COLUMN = re.compile(r"其中|拨款|安排数|资金$")
+
+
+def _without_part_columns(texts: list[str], meanings: list[ColumnMeaning]) -> list[ColumnMeaning]:
+    """Beside a 合计/小计 column, the columns of its parts by source (其中…, …拨款) are not the amount."""
+    has_total = any(_TOTAL_COLUMN.search(t) and m.measure in MONEY_MEASURES for t, m in zip(texts, meanings))
+    if not has_total:
+        return meanings
+    return [ColumnMeaning(m.year, "ignore") if m.measure in MONEY_MEASURES and not _TOTAL_COLUMN.search(t)
+            and _PART_COLUMN.search(t) else m for t, m in zip(texts, meanings)]
 
 
 def _is_indicator_header(row: list[str]) -> bool:
@@ -188,7 +201,7 @@ def _emit(ctx: Context, table: Table, r: int, c: int, label: str, amount: Amount
     prov = ctx.cell(table, r, c)
     scaled = Amount(amount.value * factor, amount.decimals + (4 if factor != 1 else 0), "万元" if factor != 1 else amount.unit, amount.text)
     category = three_public_category(label)
-    if category is None and three_public_table and clean_label(label) in ("合计", "总计", "小计"):
+    if category is None and three_public_table and clean_label(label) in ("合计", "总计", "小计", "支出合计"):
         category = "total"
     if category:
         tp_phase = "actual" if phase == "actual" else "budget"

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-BLANKS = {"", "——", "—", "--", "-", "/", "／", "无", "無", "空", "—— ——", "/ /"}
+BLANKS = {"", "——", "—", "--", "-", "/", "／", "无", "無", "空", "—— ——", "/ /", "单位不需填列", "不需填列"}
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _WAN_UNIT = re.compile(r"(万元|万)$")
 _YUAN_UNIT = re.compile(r"元$")

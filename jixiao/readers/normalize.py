@@ -9,6 +9,10 @@ _TRADITIONAL_MARKERS = set("們體績評價報務費決萬預經與為這會項�
 
 
 _WORD_ARTIFACTS = re.compile(r"\[bookmark:[^\]\n]*\][ \u3000]*")
+# "年" lost on a mirror site: "2016-度部门预算", "本-决算数" (a date "2016-04-27" keeps its dash).
+_YEAR_DASH = re.compile(r"((?:19|20)\d{2})\s*-(?=[\u4e00-\u9fff])")
+_SPLIT_YEAR = re.compile(r"(?<![\d.])(19|20)\s(\d{2})\s*-(?=[\u4e00-\u9fff])")
+_RELATIVE_YEAR_DASH = re.compile(r"(?<=[本上今去当])-(?=[度决预执末初增减])")
 # A pinyin gloss a mirror site injects after a character: "鄉(xiāng)", "執（zhí）".
 _PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
 
@@ -39,6 +43,7 @@ def normalize_text(text: str) -> str:
     text = strip_pinyin_glosses(text)
     if looks_traditional(text):
         text = to_simplified(text)
+    text = restore_year_character(text)
     return text
 
 
@@ -46,3 +51,13 @@ def strip_pinyin_glosses(text: str) -> str:
     """Remove pinyin glosses injected after characters ("卫(wèi)片" → "卫片"); a tone mark is required,
     so "(A)" or "(cm)" stay."""
     return _PINYIN_GLOSS.sub("", text)
+
+
+def restore_year_character(text: str) -> str:
+    """Put back a "年" that a mirror printed as "-" ("2016-度" → "2016年度"), only in a text that
+    shows the artifact after a year; a date such as "2016-04-27" is left alone."""
+    if not _YEAR_DASH.search(text):
+        return text
+    text = _SPLIT_YEAR.sub(r"\1\2-", text)
+    text = _YEAR_DASH.sub(r"\1年", text)
+    return _RELATIVE_YEAR_DASH.sub("年", text)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from jixiao.model import Block, Document, Paragraph, Table
 from jixiao.readers.normalize import normalize_text
+from jixiao.readers.spaced import find_tables
 
 _TERMINAL = "。！？；;!?：:”’」』）)】"
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+)")
@@ -45,7 +46,7 @@ def read_text(text: str, source_file: str) -> Document:
 
         blocks = read_web_layout(lines)
     else:
-        blocks = _paragraph_blocks([(i + 1, ln) for i, ln in enumerate(lines)], start_index=0)
+        blocks = _prose_with_spaced_tables(lines)
     _renumber(blocks)
     return Document(source_file=source_file, blocks=blocks, file_format=layout)
 
@@ -367,6 +368,19 @@ def _continues(prev: str, nxt: str) -> bool:
     if _HEADING.match(nxt) or _STANDALONE.fullmatch(nxt.strip()):
         return False
     return True
+
+
+def _prose_with_spaced_tables(lines: list[str]) -> list[Block]:
+    """Prose, with the space-aligned tables among it read as tables (see :mod:`.spaced`)."""
+    blocks: list[Block] = []
+    start = 0
+    for first, end, rows in find_tables(lines):
+        before = [(i + 1, lines[i]) for i in range(start, first)]
+        blocks.extend(_paragraph_blocks(before, start_index=0))
+        blocks.append(Table(index=0, rows=rows, line=first + 1, caption=_caption_from(before)))
+        start = end
+    blocks.extend(_paragraph_blocks([(i + 1, lines[i]) for i in range(start, len(lines))], start_index=0))
+    return blocks
 
 
 def _renumber(blocks: list[Block]) -> None:
