@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from jixiao.extract.columns import MONEY_MEASURES, column_meaning
 from jixiao.extract.context import Context
+from jixiao.extract.functions import emit_function_line
 from jixiao.extract.numbers import Amount, is_blank, parse_amount, parse_int, squash
 from jixiao.extract.vocab import clean_label, item_for, staffing_metric, three_public_category
 from jixiao.model import Paragraph, Provenance, Table
@@ -182,6 +183,9 @@ def _emit(ctx: Context, label: _Cell, value: _Cell, header: _Header) -> None:
         phase = "actual" if header.measure == "actual" else "budget"
         ctx.add_amount("fct_three_public_expenses", year, {"category": category, "phase": phase}, label.text, amount,
                        "table", value.prov, "category_label_zh")
+        return
+    phase = header.measure
+    if emit_function_line(ctx, year, phase, label.text, amount, "table", value.prov) and item_for(label.text) is None:
         return
     item = item_for(label.text)
     if item is None:

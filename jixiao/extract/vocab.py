@@ -10,16 +10,16 @@ from jixiao.extract.numbers import squash
 # matters: the first pattern that matches a label wins, so specific wordings come first.
 ITEM_PATTERNS: list[tuple[str, str]] = [
     ("fund_special_nontax", r"纳入专户管理的非税收入"),
-    ("fund_general_public", r"^一般公共预算(?:财政)?(?:拨款)?(?:收入)?$"),
+    ("fund_general_public", r"^一般公共预算(?:财政)?(?:拨款|资金)?(?:收入)?$"),
     ("fund_government_fund", r"^政府性基金(?:预算)?(?:财政)?(?:拨款|收入|预算)?(?:收入|支出)?$"),
     ("fund_state_capital", r"^国有资本经营预算(?:拨款|收入)?(?:支出)?$"),
     ("fund_social_insurance", r"^社会保险基金(?:预算)?(?:拨款|收入)?(?:支出)?$"),
     ("fund_higher_level", r"^上级补助收入$"),
     ("fund_other", r"^其他(?:资金|收入)$"),
-    ("carryover_in", r"^年初结转和?结余$"),
-    ("carryover_out", r"^年末结转和?结余$"),
+    ("carryover_in", r"^(?:年初|上年)结转和?(?:结余)?$"),
+    ("carryover_out", r"^(?:年末|年终)结转和?结余$"),
     ("midyear_addition", r"^(?:年中|本年)追加(?:资金|预算)?$"),
-    ("total", r"^(?:年度资金总额|整体支出|支出合计|本年支出|决算支出合计|财政拨款决算支出合计)$"),
+    ("total", r"^(?:年度资金总额|整体支出|支出合计|本年支出(?:合计)?|决算支出合计|财政拨款决算支出合计)$"),
     ("personnel", r"^人员经费(?:支出)?$"),
     ("public_funds", r"^公用经费(?:支出)?$"),
     ("office", r"^办公经费$"),
@@ -59,6 +59,22 @@ THREE_PUBLIC_PATTERNS: list[tuple[str, str]] = [
     ("total", r"^[“\"]?三公[”\"]?经费(?:合计|支出|总额)?$"),
 ]
 _THREE_PUBLIC_RES = [(code, re.compile(p)) for code, p in THREE_PUBLIC_PATTERNS]
+
+# Classes (类) of the 支出功能分类科目, current and earlier names; a label naming one is a function line.
+FUNCTION_CLASS = re.compile(
+    r"^(?:一般公共服务|外交|国防|公共安全|教育|科学技术|文化旅游体育与传媒|文化体育与传媒|社会保障和就业|社会保险基金"
+    r"|卫生健康|医疗卫生与计划生育|医疗卫生|节能环保|城乡社区|交通运输|资源勘探工业信息等|资源勘探信息等"
+    r"|商业服务业等|金融|援助其他地区|自然资源海洋气象等|国土海洋气象等|住房保障|粮油物资储备|国有资本经营预算"
+    r"|灾害防治及应急管理|其他|转移性|债务还本|债务付息|债务发行费用|抗疫特别国债安排的)支出$"
+    r"|^(?:城乡社区|农林水|商业服务业等)(?:支出|事务)$|^预备费$"
+)
+
+
+def function_class(label: str) -> str | None:
+    """The class name a label gives ("一、一般公共服务支出" → "一般公共服务支出"), else None."""
+    name = clean_label(label)
+    return name if FUNCTION_CLASS.match(name) else None
+
 
 # Rows of the 基础数据表 template that are not facts of any contract table.
 TEMPLATE_ROWS = re.compile(r"业务工作经费|运行维护经费|专项资金[(（]每个|××|xx|XX|部门基本支出预算调整|楼堂馆所|厉行节约")
