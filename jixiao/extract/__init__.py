@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jixiao.extract.cell_stream import extract_cell_streams
 from jixiao.extract.context import Context
+from jixiao.extract.flattened import extract_flattened_tables
 from jixiao.extract.functions import extract_function_tables
 from jixiao.extract.header import read_header
 from jixiao.extract.indicators import extract_indicator_tables
@@ -30,6 +31,7 @@ def extract_document(doc: Document) -> ReportExtraction:
     extract_indicator_tables(ctx)
     extract_function_tables(ctx)
     extract_cell_streams(ctx)
+    extract_flattened_tables(ctx)
     extract_prose(ctx)
     if ctx.indicator_totals:
         header.indicator_total_weight, header.indicator_total_score = ctx.indicator_totals
