@@ -315,11 +315,13 @@ def write_scanned_pdf(path: Path) -> Path:
 
 def to_tab_text(document: Document) -> str:
     """The blocks re-serialized in the Word TAB export layout (cells start with a TAB, a
-    blank line ends a row, a multi-line cell continues on the next lines)."""
+    blank line ends a row, a multi-line cell continues on the next lines, a blank line after
+    each paragraph as in the samples)."""
     lines: list[str] = []
     for block in document.blocks:
         if isinstance(block, Paragraph):
             lines.extend(block.text.split("\n"))
+            lines.append("")
             continue
         for row in block.rows:
             for cell in row:

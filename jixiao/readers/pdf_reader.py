@@ -25,6 +25,10 @@ from jixiao.readers.layout import finish_blocks
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 COLUMN_TOLERANCE = 2.0  # points: column boundaries closer than this line up
+# The start of a line that a layout engine cannot break: up to two characters glued to a run of
+# ASCII (digits, operators, units).
+_UNBREAKABLE_LEAD = re.compile(r"^[^\s]{0,2}?[\x21-\x7e×÷＝％]{6,}[，。、；：）]?")
+_NUMERIC = re.compile(r"^\s*[-+]?[\d,.]+\s*%?\s*$")
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(第\s*)?\d{1,4}\s*(页)?(\s*[/／]\s*(共\s*)?\d{1,4}\s*页?)?[-–—\s]*$")
 _LIST_MARKER = re.compile(r"^\s*(\d{1,2}[.、．)）]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}、)")
 _LINE_END = "。；;：:！？!?"  # a wrapped cell line ending so keeps its newline
@@ -75,6 +79,7 @@ class _PageTable:
     rows: list[list[str]]
     spans: list[list[int]]
     bounds: list[float]  # column boundaries relative to the table's left edge
+    cut_columns: set[int] = field(default_factory=set)  # last row's cells whose text fills their last line
 
     @property
     def header(self) -> list[str]:
@@ -88,6 +93,19 @@ def _cell_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> st
     if not inside:
         return ""
     return normalize_chars(join_wrapped(pdfplumber.utils.extract_text(inside).split("\n")))
+
+
+def _fills_last_line(chars: list[dict], bbox: tuple[float, float, float, float]) -> bool:
+    """Whether a cell's text runs to the cell's right edge on its last line (a text a page break may cut)."""
+    x0, top, x1, bottom = bbox
+    inside = [c for c in chars
+              if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    if not inside:
+        return False
+    last_top = max(c["top"] for c in inside)
+    last = [c for c in inside if c["top"] > last_top - 1.0]
+    width = statistics.median(c["x1"] - c["x0"] for c in inside)
+    return x1 - max(c["x1"] for c in last) < 1.5 * width + 3.0
 
 
 def _page_table(table, chars: list[dict]) -> _PageTable:
@@ -104,29 +122,74 @@ def _page_table(table, chars: list[dict]) -> _PageTable:
 
     texts = {cell: _cell_text(chars, cell) for cell in cells}
     rows, spans = [], []
+    last_cells: list = []  # the cell behind each entry of the last row (None under a merged cell)
     for top in tops:
         starting = {columns(c)[0]: c for c in cells if c[1] == top}
         row_texts, row_spans, col = [], [], 0
+        last_cells = []
         while col < len(xs) - 1:
             if col in starting:
                 width = columns(starting[col])[1]
                 row_texts.append(texts[starting[col]])
+                last_cells.append(starting[col])
             else:  # under a cell from a row above (or a hole in the ruling)
                 above = [c for c in cells if c[1] < top < c[3] and c[0] <= xs[col] < c[2]]
                 first, width = columns(above[0]) if above else (col, 1)
                 width -= col - first
                 row_texts.append("")
+                last_cells.append(None)
             row_spans.append(width)
             col += width
         rows.append(row_texts)
         spans.append(row_spans)
-    return _PageTable(table.bbox[1], rows, spans, [x - xs[0] for x in xs])
+    cut = {k for k, cell in enumerate(last_cells) if cell is not None and _fills_last_line(chars, cell)}
+    return _PageTable(table.bbox[1], rows, spans, [x - xs[0] for x in xs], cut)
+
+
+def _continues_row(previous: _PageTable, table: _PageTable) -> bool:
+    """Whether the first row of a continued table is the rest of the row the page break cut.
+
+    The cut row's long texts ran to the bottom of the page, and on the next page only those
+    cells go on: every text of the first row stands where the cut row had text (one of them
+    filling its last line), no number among them, and no other cell holds anything.
+    """
+    if not previous.rows or not table.rows or not previous.cut_columns:
+        return False
+    last, first = previous.rows[-1], table.rows[0]
+    if len(last) != len(first):
+        return False
+    filled = [c for c, text in enumerate(first) if text.strip()]
+    cut = [c for c in filled if c in previous.cut_columns or _unfinished_sentence(last[c])]
+    if not filled or not cut:
+        return False
+    return all(last[c].strip() and not _NUMERIC.match(last[c]) and not _NUMERIC.match(first[c]) for c in filled)
+
+
+def _unfinished_sentence(text: str) -> bool:
+    """A long text stopping without a sentence end (the rest of it is on the next page)."""
+    s = text.strip()
+    return len(s) >= 20 and s[-1] not in _SENTENCE_END + "。."
+
+
+def _edges(table: _PageTable, row: int) -> list[float]:
+    """The left edges of a row's cells (and the table's right edge)."""
+    edges, col = [], 0
+    for span in table.spans[row]:
+        if col >= len(table.bounds):
+            break
+        edges.append(table.bounds[col])
+        col += span
+    return edges + [table.bounds[-1]]
 
 
 def _continues(previous: _PageTable, table: _PageTable) -> bool:
     """Whether ``table`` (first on its page) continues ``previous`` (last on the page before)."""
     if table.header and table.header == previous.header:
         return True
+    if previous.rows and table.rows:
+        a, b = _edges(previous, -1), _edges(table, 0)
+        if len(a) == len(b) and all(abs(x - y) <= COLUMN_TOLERANCE for x, y in zip(a, b)):
+            return True
     if len(table.bounds) != len(previous.bounds):
         return False
     return all(abs(a - b) <= COLUMN_TOLERANCE for a, b in zip(table.bounds, previous.bounds))
@@ -168,10 +231,27 @@ class _Metrics:
         return short > 2 * self.char_width and line["text"].rstrip()[-1:] in _SENTENCE_END
 
 
+    def wrapped_early(self, previous: dict, line: dict) -> bool:
+        """Whether ``previous`` stopped short only because the next line's unbreakable lead (a formula,
+        a number with its unit) did not fit: "…年度总预" / "算）*100%=3553/3274=108%，…"."""
+        if previous["text"].rstrip()[-1:] in _SENTENCE_END + "。：:":
+            return False
+        lead = _UNBREAKABLE_LEAD.match(line["text"])
+        if not lead:
+            return False
+        chars = line.get("chars") or []
+        if len(chars) >= lead.end():
+            width = chars[lead.end() - 1]["x1"] - chars[0]["x0"]
+        else:
+            width = sum(0.5 if ch.isascii() else 1.0 for ch in lead.group(0)) * self.char_width
+        return width > self.right - previous["x1"]
+
     def breaks_between(self, previous: dict, line: dict) -> bool:
         """Whether ``line`` starts a new paragraph after ``previous`` (ignoring vertical gaps)."""
-        if self.indented(line) or self.ends_paragraph(previous):
+        if self.indented(line):
             return True
+        if self.ends_paragraph(previous):
+            return not self.wrapped_early(previous, line)
         return previous["text"].rstrip()[-1:] in _FULL_STOP and bool(_LIST_MARKER.match(line["text"]))
 
 
@@ -233,7 +313,7 @@ def _read_page(page) -> _Page:
         mx, my = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(b[0] <= mx <= b[2] and b[1] <= my <= b[3] for b in boxes)
 
-    lines = page.filter(outside).extract_text_lines(return_chars=False)
+    lines = page.filter(outside).extract_text_lines(return_chars=True)
     margin = 0.1 * page.height
     lines = [l for l in lines if not ((l["top"] < margin or l["bottom"] > page.height - margin)
                                       and _PAGE_NUMBER.match(l["text"]))]
@@ -251,8 +331,13 @@ def _stitch(pages: list[_Page]) -> list[Block]:
             last = items[-1] if items and position == 0 else None
             if isinstance(item, _PageTable) and isinstance(last, _PageTable) and _continues(last, item):
                 repeated = item.header == last.header
-                last.rows.extend(item.rows[1:] if repeated else item.rows)
-                last.spans.extend(item.spans[1:] if repeated else item.spans)
+                rows, spans = (item.rows[1:], item.spans[1:]) if repeated else (item.rows, item.spans)
+                if not repeated and _continues_row(last, item):
+                    last.rows[-1] = [a + b for a, b in zip(last.rows[-1], rows[0])]
+                    rows, spans = rows[1:], spans[1:]
+                last.rows.extend(rows)
+                last.spans.extend(spans)
+                last.bounds, last.cut_columns = item.bounds, item.cut_columns  # the last rows are this page's
             elif (isinstance(item, _PageParagraph) and isinstance(last, _PageParagraph)
                   and not metrics.breaks_between(last.lines[-1], item.lines[0])):
                 last.lines.extend(item.lines)
