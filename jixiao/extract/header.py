@@ -13,6 +13,8 @@ _SCORE_TOTAL = re.compile(r"(?:自评|评价)(?:总分|总评分|综合得分|�
 _GRADE = re.compile(
     r"(?:等次|等级|评价结果|绩效为|评定为|结果为|评价为|绩效评价为)\s*[:：为是]?\s*[“\"「]?(优秀|良好|优|良|中等|中|一般|较差|不合格|合格|差)[”\"」]?"
 )
+# a 总分 row read as weight 100 then score, cells separated or run together (总分 | 100 | 95, 总分100100)
+_TOTAL_ROW = re.compile(r"总分[\s|]*(100)(?:\.0+)?[\s|]*(\d{1,3}(?:\.\d+)?)(?![\d.])")
 _GRADE_RULE = re.compile(r"(优秀|优)[^。；]{0,12}\d+[^。；]{0,40}(良好|良)[^。；]{0,12}\d+")
 
 
@@ -32,7 +34,19 @@ def read_header(doc: Document) -> ReportHeader:
     header.source_url = header_dates.source_url(lines)
     header.document_kind = header_dates.document_kind(lines)
     _score_and_grade(doc, header)
+    if header.self_score is None:
+        _total_row_score(doc, header, lines)
     return header
+
+
+def _total_row_score(doc: Document, header: ReportHeader, lines: list[header_text.Line]) -> None:
+    for line in lines:
+        m = _TOTAL_ROW.search(line.text)
+        if m and float(m.group(2)) <= 100:
+            header.self_score = float(m.group(2))
+            header.indicator_total_weight = header.indicator_total_weight or float(m.group(1))
+            header.provenance["self_score"] = line.prov(doc.source_file, m.span())
+            return
 
 
 def _signature_names(header: ReportHeader) -> list[str]:
@@ -64,15 +78,17 @@ def _department(doc: Document, header: ReportHeader, lines: list[header_text.Lin
     header.unit_key = unit_key(name, region)
 
 
-def unit_key(name: str, region: Region | None) -> str:
+def unit_key(name: str, region: Region | None) -> str | None:
     """One identity for a unit across renamed divisions and short forms: current division code + own name.
 
     湟中县统计局 (2017) and 湟中区统计局 (2021) → '630106/统计局'; 群加乡人民政府 → '630106/群加藏族乡人民政府'.
     """
+    if region is None or not region.code:
+        return None  # a unit of unknown place: namesakes elsewhere must not share its identity
     own = core_name(name)
-    if region is not None and region.township and region.township_official and own.startswith(region.township):
+    if region.township and region.township_official and own.startswith(region.township):
         own = region.township_official + own[len(region.township):]
-    return f"{region.code if region is not None and region.code else ''}/{own}"
+    return f"{region.code}/{own}"
 
 
 # --- score and grade --------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from jixiao.extract.header_text import Line
 
 _Y = r"((?:19|20)\d{2})"
 _DATE_CN = re.compile(rf"{_Y}年(\d{{1,2}})月(\d{{1,2}})[日号]")
-_DATE_NUM = re.compile(rf"{_Y}[-./](\d{{1,2}})[-./](\d{{1,2}})(?!\d)")
+# a time may follow with its space squashed away: "2022-04-1514:54"
+_DATE_NUM = re.compile(rf"{_Y}[-./](\d{{1,2}})[-./](\d{{1,2}})(?:(?!\d)|(?=\d{{1,2}}:\d{{2}}))")
 _NOT_A_YEAR_AFTER = re.compile(r"^(?:年\d{1,2}月|[-./]\d{1,2}[-./]?|\d)")
 _YEAR_LABEL = re.compile(rf"(?:评价年度|预算年度|决算年度|所属年度|报告年度|年度)[:：]\|?\s*{_Y}(?!\d)")
 _DISCLOSURE = (r"部门整体|整体支出|部门预算|单位预算|部门决算|单位决算|预算公开|决算公开|预算信息|决算信息|预算情况|决算情况|"
@@ -26,7 +27,8 @@ _PAREN_YEAR = re.compile(rf"[(（]{_Y}年度[)）]")
 _SENTENCE_YEAR = re.compile(rf"{_Y}年度?[^。;；,，]{{0,10}}?(?:预算|决算|“三公”|三公)")
 _COLUMN_YEAR = re.compile(rf"{_Y}年度?(?:预算数|决算数|执行数|预算|决算)")
 _REPORT_DATE = re.compile(r"(?:填报日期|报告日期|报告期|成文日期|评价日期|编制日期)\s*\]?\s*[:：]?\s*[|•]?\s*")
-_PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期|发表时间|(?<![报文制价写])日期|(?<![报文制价写])时间)\s*\]?\s*[:：]?\s*[|•]?\s*")
+_PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期|发表时间|(?<![报告文制价写填])日期|(?<![报告文制价写填])时间)\s*\]?\s*[:：]?\s*[|•]?\s*")
+_SOURCE_STAMP = re.compile(r"(?:来源|來源)[:：][^|:：]{0,20}?((?:19|20)\d{2}-\d{1,2}-\d{1,2})")
 _URL = re.compile(r"https?://[^\s|，。,;；)）\"'<>]+")
 
 
@@ -90,11 +92,14 @@ def report_date(lines: list[Line], unit_names: list[str]) -> tuple[str | None, L
 
 
 def published_date(lines: list[Line]) -> str | None:
-    """The page's publication stamp (发布时间/发布日期/日期: …) in its first lines."""
+    """The page's publication stamp (发布时间/发布日期/日期: …, or a date after the 来源 of a page
+    header) in its first lines."""
     for line in lines[:30]:
         for m in _PUBLISHED.finditer(line.text):
             if (d := _date_after(line.text[m.end():].lstrip("•| "))):
                 return d
+        if (m := _SOURCE_STAMP.search(line.text)) and (d := _date_after(m.group(1))):
+            return d
     return None
 
 
@@ -107,18 +112,20 @@ def source_url(lines: list[Line]) -> str | None:
 
 # Ordered: the first pattern that a title line matches decides; then the whole text.
 DOCUMENT_KINDS: tuple[tuple[str, re.Pattern], ...] = (
-    ("project_evaluation", re.compile(r"项目支出绩效自评|项目绩效自评|项目自评|项目支出绩效评价|绩效目标自评表")),
-    ("performance_evaluation", re.compile(r"整体支出绩效|绩效自评报告|绩效评价报告|绩效自评表|绩效评价自评|绩效评价基础数据表|"
-                                          r"绩效自评")),
+    ("performance_evaluation", re.compile(r"整体支出绩效|部门整体|整体绩效|绩效评价基础数据表")),
+    ("project_evaluation", re.compile(r"项目支出绩效|项目绩效|项目自评|绩效目标自评表")),
+    ("performance_evaluation", re.compile(r"绩效自评|绩效评价|自评报告|自评表")),
     ("three_public_disclosure", re.compile(r"^(?!.*(?:部门|单位)(?:预算|决算)(?:公开|说明|情况|信息|编制|的批复))"
                                            r".*(?:“三公”|\"三公\"|三公经费)")),
-    ("final_accounts_statement", re.compile(r"决算")),
+    ("final_accounts_statement", re.compile(r"(?<!预)决算")),
     ("budget_statement", re.compile(r"预算")),
 )
+_BREADCRUMB = re.compile(r">|›|»|当前位置|您现在的位置")
 
 
 def document_kind(lines: list[Line]) -> str:
-    heads = [line.text for line in lines[:12] if len(line.text) <= 120]
+    """The kind of disclosure: the first title-like line (its first 80 characters) that names one decides."""
+    heads = [line.text[:80] for line in lines[:12] if not _BREADCRUMB.search(line.text[:80])]
     for text in heads:
         for kind, pattern in DOCUMENT_KINDS:
             if pattern.search(text):
