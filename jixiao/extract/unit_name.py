@@ -40,7 +40,7 @@ _LABELS = re.compile(
     r"单位[(（](?:盖章|公章)[)）]|部门[(（](?:盖章|公章)[)）])(?:[(（](?:盖章|公章)[)）])?\s*([:：|]?)\s*\|?\s*")
 _META = re.compile(r"(发文单位|发文机构|发布机构|发布单位|来源|來源|信息来源|文章来源)\s*[:：]?\s*\]?\s*\|?\s*")
 _WELCOME = re.compile(rf"欢迎(?:来到|访问|光临)([{CJK}]{{2,30}}?)(?:网站|官网|门户|政务网)")
-_CODE_PREFIX = re.compile(r"^[\dA-Za-z]+[-—_]?")
+_CODE_PREFIX = re.compile(r"^[\dA-Za-z]+[-—_]?(?![年\d])")  # a budget code (219001-, 920), never a year
 _NAMES_A_UNIT = re.compile(rf"(?:人民政府|政府|办事处|(?:19|20)\d{{2}}年|[{CJK}]{{0,10}}?(?<![路街村号组巷道])(?:{_SUFFIX})|$)")
 _QUALIFIER = re.compile(r"[(（](?:本级|汇总|机关|盖章|公章)[)）]$")
 
@@ -108,7 +108,7 @@ def _from_titles(line: Line) -> list[str]:
 
 
 def _standing_alone(line: Line) -> list[str]:
-    text = _QUALIFIER.sub("", _CODE_PREFIX.sub("", line.text.split(" | ")[0]))
+    text = trim_unit(_QUALIFIER.sub("", _CODE_PREFIX.sub("", line.text.split(" | ")[0])))
     if len(text) <= 30 and re.fullmatch(rf"[{CJK}]+", text) and _UNIT_AT_END.search(text) and _valid(text):
         _, rest = leading_divisions(text)
         if rest != text or text.endswith(("人民政府", "办事处")):
