@@ -49,10 +49,13 @@ def build(src: Path) -> None:
     events = json.loads((src / "historical_changes_v1.json").read_text(encoding="utf-8"))
     hist = []
     for e in events["events"]:
-        if e["year"] < FIRST_HISTORY_YEAR or e["level"] not in (2, 3) or not e["old"].get("name"):
+        if e["year"] < FIRST_HISTORY_YEAR or e["level"] not in (2, 3):
+            continue
+        if not e["old"].get("name") and e["type"] != "新设":  # 新设 rows tell which successors were created
             continue
         old, new = e["old"], e.get("new") or {}
-        hist.append((str(e["year"]), e["type"], str(e["level"]), _c6(old["code"]), old["name"], _c6(old.get("parent_code")),
+        hist.append((str(e["year"]), e["type"], str(e["level"]), _c6(old.get("code")), old.get("name") or "",
+                     _c6(old.get("parent_code")),
                      _c6(new.get("code")), new.get("name") or "", _c6(new.get("parent_code"))))
     (OUT / "division_history.tsv").write_text(
         "# division changes since 2000 (year, type, level, old code, old name, old parent, new code, new name, "

@@ -70,13 +70,27 @@ def changes() -> tuple[Change, ...]:
     return tuple(sorted(out, key=lambda c: c.year))
 
 
+@lru_cache(maxsize=1)
+def _created() -> frozenset[tuple[int, str]]:
+    return frozenset((c.year, c.new_code) for c in changes() if c.kind == "新设")
+
+
+def continues(change: Change) -> bool:
+    """Whether a change keeps the division's identity (a rename, a new status, a new code) rather than
+    merging it into another one (崇文区 into 东城区): an abolition counts only when it creates its successor
+    (莱芜市 → 莱芜区)."""
+    if change.kind == "撤销":
+        return bool(change.new_code) and (change.year, change.new_code) in _created()
+    return change.kind in _CONTINUING and bool(change.new_code)
+
+
 def canonical_code(code: str) -> str | None:
     """The current code of a division known by a current or former code (following renames)."""
     current = divisions()
     seen = set()
     while code and code not in current and code not in seen:
         seen.add(code)
-        nxt = [c.new_code for c in changes() if c.old_code == code and c.kind in _CONTINUING and c.new_code]
+        nxt = [c.new_code for c in changes() if c.old_code == code and continues(c)]
         code = nxt[-1] if nxt else ""
     return code if code in current else None
 
@@ -118,7 +132,7 @@ def name_index() -> dict[str, tuple[Written, ...]]:
             if short not in current_names:
                 add(short, Written(d.code, d.level, "short"))
     for change in changes():
-        if change.old_name in current_names or change.kind not in _CONTINUING:
+        if change.old_name in current_names or not continues(change):
             continue
         code = canonical_code(change.old_code)
         if code:
@@ -147,8 +161,8 @@ def name_in_year(code: str, year: int | None) -> str:
     if year is None:
         return current.name
     for change in changes():  # the first change after the year, that ended the name of that year
-        if change.year >= year and change.kind in _CONTINUING and canonical_code(change.old_code) == code \
-                and change.old_name != current.name and current.level == COUNTY:
+        if change.year >= year and continues(change) and canonical_code(change.old_code) == code \
+                and change.old_name != current.name and change.level == current.level:
             return change.old_name
     return current.name
 

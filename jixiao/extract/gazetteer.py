@@ -79,20 +79,25 @@ def _named(text: str, division: dv.Division) -> bool:
 
 
 def _settle(codes: list[str], text: str) -> list[str]:
-    """The candidates whose city (else province) the text names."""
-    for level in (dv.CITY, dv.PROVINCE):
-        hits = [c for c in codes if any(d.level == level and _named(text, d) for d in dv.chain(c))]
-        if hits:
-            return hits
-    return []
+    """The one candidate whose city or province the text names; none when several or none are named."""
+    named = [c for c in codes if any(d.level < dv.COUNTY and _named(text, d) for d in dv.chain(c))]
+    return named if len(named) == 1 else []
+
+
+def _contradicted(code: str, text: str) -> bool:
+    """Whether the text names provinces or cities (full names) and none of them is this division's."""
+    own = {d.code for d in dv.chain(code)}
+    named = [d for d in dv.divisions().values() if d.level < dv.COUNTY and len(d.name) >= 3 and d.name in text]
+    return bool(named) and not any(d.code in own for d in named)
 
 
 def _resolve_chain(written: list[str], context: str) -> tuple[str | None, dict[int, str]]:
     """The current code of the most specific written division, and each level's name as written."""
     code: str | None = None
+    anchor: str | None = None  # what the next name must lie in (a former city now a district: its new city)
     as_written: dict[int, str] = {}
     for name in written:
-        options = [w for w in dv.lookup(name) if code is None or _descends(w.code, code) or w.code == code]
+        options = [w for w in dv.lookup(name) if anchor is None or _descends(w.code, anchor) or w.code == anchor]
         if len(options) > 1:
             settled = _settle([w.code for w in options], context)
             options = [w for w in options if w.code in settled]
@@ -100,6 +105,7 @@ def _resolve_chain(written: list[str], context: str) -> tuple[str | None, dict[i
             return None, {}
         entry = options[0]
         code = entry.code
+        anchor = code if dv.divisions()[code].level == entry.level else dv.divisions()[code].parent
         # a short form (寻甸县) is reported under its official name; a current or former name as written
         as_written[entry.level] = dv.divisions()[code].name if entry.how == "short" else name
     return code, as_written
@@ -124,6 +130,8 @@ def locate(name: str, context: str = "", year: int | None = None) -> Region | No
         counties = [c for c in towns.get(m.group(1), ()) if code is None or _descends(c, code)]
         if len(counties) > 1:
             counties = _settle(counties, context)
+        if len(counties) == 1 and code is None and _contradicted(counties[0], context):
+            counties = []  # a township placed only by its name, in a text about another place
         if len(counties) == 1 and (code is None or dv.divisions()[code].level < dv.COUNTY):
             code, written_level = counties[0], dv.COUNTY
         if code and dv.divisions()[code].level == dv.COUNTY:

@@ -36,7 +36,7 @@ _KIND = r"(?:部门|单位)?(?:整体支出|预算|决算|财政拨款|一般公
 _TITLE = re.compile(rf"(?:^|[^{CJK}]|关于|现将)([{CJK}()（）]{{2,40}}?)?({_YEAR})")
 _KIND_AT = re.compile(_KIND)
 _LABELS = re.compile(
-    r"(部门[(（]单位[)）]名称|单位[(（]部门[)）]名称|单位名称|部门名称|评价单位|实施单位|预算单位|填报单位|报送单位|"
+    r"(部门[(（]单位[)）]名称|单位[(（]部门[)）]名称|单位名称|部门名称|评价单位|实施单位|预算单位|填报单位|报送单位|编制单位|"
     r"单位[(（](?:盖章|公章)[)）]|部门[(（](?:盖章|公章)[)）])(?:[(（](?:盖章|公章)[)）])?\s*([:：|]?)\s*\|?\s*")
 _META = re.compile(r"(发文单位|发文机构|发布机构|发布单位|来源|來源|信息来源|文章来源)\s*[:：]?\s*\]?\s*\|?\s*")
 _WELCOME = re.compile(rf"欢迎(?:来到|访问|光临)([{CJK}]{{2,30}}?)(?:网站|官网|门户|政务网)")
@@ -92,7 +92,7 @@ def _only_divisions(text: str) -> bool:
 def _from_titles(line: Line) -> list[str]:
     out = []
     for m in _TITLE.finditer(line.text):
-        before = trim_unit(m.group(1)) if m.group(1) else ""
+        before = trim_unit(re.sub(r"(?:关于|对|的)$", "", m.group(1))) if m.group(1) else ""
         tail = line.text[m.end(2):m.end(2) + 40]
         afters = [re.sub(r"(?:部门|单位|本级)+$", "", tail[:k.start()]) for k in _KIND_AT.finditer(tail)]
         afters = [a for a in afters if re.fullmatch(rf"[{CJK}]+", a) and _is_unit(a)]
