@@ -20,10 +20,12 @@ PROVINCE, CITY, COUNTY = 1, 2, 3
 MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京 天津 上海 重庆: districts hang under the province
 
 # The 55 minority peoples, longest first, to read autonomous-county and ethnic-township short forms.
-_PEOPLES = sorted(
-    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
-    "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 "
-    "塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺".split(), key=len, reverse=True)
+_PEOPLES = sorted([
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣",
+    "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌",
+    "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂",
+    "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+], key=len, reverse=True)
 _ETHNIC = "(?:" + "|".join(_PEOPLES) + ")族?"
 _AUTONOMOUS = re.compile(rf"^(.{{1,6}}?)(?:{_ETHNIC})+(自治县|自治旗|自治州|族乡|族镇|族苏木)$")
 # Events after which a division's old name or code stands for its current one.

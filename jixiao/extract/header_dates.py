@@ -24,12 +24,12 @@ _DISCLOSURE = (r"部门整体|整体支出|部门预算|单位预算|部门决�
                r"自评表|自评报告|自评价|财政预算|财政决算|一般公共预算|项目支出")
 _TITLE_YEAR = re.compile(rf"{_Y}年度?(?!预算数|决算数|执行数|实际)[^。;；]{{0,24}}?(?:{_DISCLOSURE})")
 _PAREN_YEAR = re.compile(rf"[(（]{_Y}年度[)）]")
-_SENTENCE_YEAR = re.compile(rf"{_Y}年度?[^。;；,，]{{0,10}}?(?:预算|决算|“三公”|三公)")
+_SENTENCE_YEAR = re.compile(rf"{_Y}年度?(?!预算数|决算数|执行数)[^。;；,，]{{0,10}}?(?:预算|决算|“三公”|三公)")
 _COLUMN_YEAR = re.compile(rf"{_Y}年度?(?:预算数|决算数|执行数|预算|决算)")
 _REPORT_DATE = re.compile(r"(?:填报日期|报告日期|报告期|成文日期|评价日期|编制日期)\s*\]?\s*[:：]?\s*[|•]?\s*")
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期|发表时间|(?<![报告文制价写填])日期|(?<![报告文制价写填])时间)\s*\]?\s*[:：]?\s*[|•]?\s*")
 _SOURCE_STAMP = re.compile(r"(?:来源|來源)[:：][^|:：]{0,20}?((?:19|20)\d{2}-\d{1,2}-\d{1,2})")
-_URL = re.compile(r"https?://[^\s|，。,;；)）\"'<>]+")
+_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]+")
 
 
 def _iso(y: str, m: str, d: str) -> str | None:
@@ -85,9 +85,9 @@ def report_date(lines: list[Line], unit_names: list[str]) -> tuple[str | None, L
             for m in re.finditer(re.escape(name), line.text):
                 if (d := _DATE_CN.match(line.text[m.end():])) and (iso := _iso(*d.groups())):
                     return iso, line
-            if line.text == name and i + 1 < len(lines) and (d := _DATE_CN.fullmatch(lines[i + 1].text)):
-                if (iso := _iso(*d.groups())):
-                    return iso, lines[i + 1]
+            d = _DATE_CN.fullmatch(lines[i + 1].text) if line.text == name and i + 1 < len(lines) else None
+            if d and (iso := _iso(*d.groups())):
+                return iso, lines[i + 1]
     return None, None
 
 
@@ -120,12 +120,12 @@ DOCUMENT_KINDS: tuple[tuple[str, re.Pattern], ...] = (
     ("final_accounts_statement", re.compile(r"(?<!预)决算")),
     ("budget_statement", re.compile(r"预算")),
 )
-_BREADCRUMB = re.compile(r">|›|»|当前位置|您现在的位置")
+_BREADCRUMB = re.compile(r">|›|»")
 
 
 def document_kind(lines: list[Line]) -> str:
     """The kind of disclosure: the first title-like line (its first 80 characters) that names one decides."""
-    heads = [line.text[:80] for line in lines[:12] if not _BREADCRUMB.search(line.text[:80])]
+    heads = [_BREADCRUMB.split(line.text)[-1][:80] for line in lines[:12]]
     for text in heads:
         for kind, pattern in DOCUMENT_KINDS:
             if pattern.search(text):

@@ -22,7 +22,8 @@ CJK = r"\u4e00-\u9fa5"
 # What a unit's name ends with (longest first in the alternation).
 UNIT_SUFFIXES = (
     "人民政府办公室", "人民政府", "办事处", "委员会", "办公室", "管委会", "联合会", "国资委", "政协", "人大", "文联", "工会",
-    "中心", "学校", "幼儿园", "医院", "大队", "支队", "经开区", "开发区", "高新区", "园区", "新区",
+    "中心", "学校", "幼儿园", "医院", "大队", "支队", "经开区", "开发区", "高新区", "园区", "新区", "小学", "中学",
+    "大学", "学院", "电视台", "监狱", "妇联", "残联", "科协", "侨联", "工商联", "团委",
     "局", "委", "办", "院", "所", "站", "馆", "队", "校", "园", "社", "会", "处", "厅", "部",
 )
 _SUFFIX = "|".join(sorted(UNIT_SUFFIXES, key=len, reverse=True))
@@ -108,7 +109,7 @@ def _from_titles(line: Line) -> list[str]:
 
 
 def _standing_alone(line: Line) -> list[str]:
-    text = trim_unit(_QUALIFIER.sub("", _CODE_PREFIX.sub("", line.text.split(" | ")[0])))
+    text = trim_unit(_QUALIFIER.sub("", _CODE_PREFIX.sub("", re.split(r"\s*\|\s*", line.text)[0])))
     if len(text) <= 30 and re.fullmatch(rf"[{CJK}]+", text) and _UNIT_AT_END.search(text) and _valid(text):
         _, rest = leading_divisions(text)
         if rest != text or text.endswith(("人民政府", "办事处")):
@@ -167,7 +168,7 @@ def is_township(name: str) -> bool:
 
 def official_form(name: str) -> str:
     """A township government with its official suffix: 新开镇政府 / 新开镇 → 新开镇人民政府."""
-    m = re.fullmatch(rf"(.*?(?:镇|乡|苏木))(?:政府|人民政府)?", name)
+    m = re.fullmatch(r"(.*?(?:镇|乡|苏木))(?:政府|人民政府)?", name)
     if m:
         return m.group(1) + "人民政府"
     m = re.fullmatch(r"(.*?街道)(?:办事处)?", name)
