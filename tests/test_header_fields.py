@@ -180,3 +180,26 @@ def test_source_url_when_the_page_states_it() -> None:
 
 def test_total_row_score_when_cells_run_together() -> None:
     assert header("项目支出绩效自评表（2022年度）\n……总分100 95注：分值说明\n").self_score == 95
+
+
+# --- what is not the unit or the date ---------------------------------------------------------
+
+
+def test_unit_in_brackets_after_the_title() -> None:
+    assert header("2023年度部门整体支出绩效评价报告\n（桃源县某某镇人民政府）\n").department_name == "桃源县某某镇人民政府"
+
+
+def test_units_merely_mentioned_in_sentences_are_not_the_unit() -> None:
+    text = ("一、基本情况\n本年度按照上级部署开展工作，根据某某市财政局2023年部门预算编制要求和有关规定，"
+            "我们认真组织，与某某镇人民政府协作推进各项任务，取得了较好成效，群众满意度较高。\n")
+    assert header(text).department_name is None
+
+
+def test_prefix_is_not_added_when_the_text_writes_different_places() -> None:
+    text = "单位名称：统计局\n根据岳阳市统计局通知，岳阳县统计局部署普查。\n"
+    assert header(text).department_name == "统计局"
+
+
+def test_date_inside_a_sentence_is_no_signature() -> None:
+    text = "某某县水务局2023年部门整体支出绩效自评报告\n某某县水务局2023年3月5日召开专题会议部署自评工作。\n"
+    assert header(text).report_date is None

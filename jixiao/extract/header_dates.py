@@ -26,6 +26,8 @@ _TITLE_YEAR = re.compile(rf"{_Y}年度?(?!预算数|决算数|执行数|实际)[
 _PAREN_YEAR = re.compile(rf"[(（]{_Y}年度[)）]")
 _SENTENCE_YEAR = re.compile(rf"{_Y}年度?(?!预算数|决算数|执行数)[^。;；,，]{{0,10}}?(?:预算|决算|“三公”|三公)")
 _COLUMN_YEAR = re.compile(rf"{_Y}年度?(?:预算数|决算数|执行数|预算|决算)")
+# "…镇人民政府2023年3月5日召开…": a date inside a sentence, not a signature
+_DATE_IN_SENTENCE = re.compile(r"(?:召开|下发|印发|发布|下达|在|起|至|到|前|后|以来|的|开始|完成|组织|举行|对|向|,|，|、)")
 _REPORT_DATE = re.compile(r"(?:填报日期|报告日期|报告期|成文日期|评价日期|编制日期)\s*\]?\s*[:：]?\s*[|•]?\s*")
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期|发表时间|(?<![报告文制价写填])日期|(?<![报告文制价写填])时间)\s*\]?\s*[:：]?\s*[|•]?\s*")
 _SOURCE_STAMP = re.compile(r"(?:来源|來源)[:：][^|:：]{0,20}?((?:19|20)\d{2}-\d{1,2}-\d{1,2})")
@@ -83,7 +85,8 @@ def report_date(lines: list[Line], unit_names: list[str]) -> tuple[str | None, L
     for i, line in enumerate(lines):
         for name in names:
             for m in re.finditer(re.escape(name), line.text):
-                if (d := _DATE_CN.match(line.text[m.end():])) and (iso := _iso(*d.groups())):
+                d = _DATE_CN.match(line.text[m.end():])
+                if d and not _DATE_IN_SENTENCE.match(line.text[m.end() + d.end():]) and (iso := _iso(*d.groups())):
                     return iso, line
             d = _DATE_CN.fullmatch(lines[i + 1].text) if line.text == name and i + 1 < len(lines) else None
             if d and (iso := _iso(*d.groups())):

@@ -30,19 +30,24 @@ _SUFFIX = "|".join(sorted(UNIT_SUFFIXES, key=len, reverse=True))
 _TOWNSHIP_GOV = re.compile(rf"([{CJK}]{{1,8}}?(?:镇|乡|街道|苏木))(?:人民政府|政府|办事处)")
 _UNIT_AT_END = re.compile(rf"(?:{_SUFFIX})$")
 _NOT_A_UNIT = re.compile(r"^(?:部门|单位|本单位|本部门|我单位|我局|本局|填报单位|预算单位|主管部门|实施单位|各单位|"
-                         r"[县市区省乡镇]?(?:政府|人民政府))$|单位[:：]|万元|^[一二三四五六七八九十]+、")
+                         r"[县市区省乡镇]?(?:政府|人民政府))$|单位[:：]|万元|^[一二三四五六七八九十]+、|"
+                         r"^(?:全|本|我|该|各|每|其|此|乡|城|集|小城|建制|村|县|市|区|省)(?:镇|乡|街道|县|市|区)|"
+                         r"^(?:根据|按照|依据|依照|经(?!开)|由|向|对|在|从|与|和|及|将|为|是|由于|通过|关于|下达|印发)")
 _YEAR = r"(?:19|20)\d{2}年度?"
 _KIND = r"(?:部门|单位)?(?:整体支出|预算|决算|财政拨款|一般公共预算|政府性基金|“三公”|\"三公\"|三公|绩效|项目|收支|财务)"
 # "<unit>2024年部门预算…", "<county>2015年度<unit>“三公”…", "2016年<unit>财政拨款“三公”…"
 _TITLE = re.compile(rf"(?:^|[^{CJK}]|关于|现将)([{CJK}()（）]{{2,40}}?)?({_YEAR})")
 _KIND_AT = re.compile(_KIND)
+# "…绩效评价报告（某某县某某镇人民政府）": the unit in brackets right after a title
+_TITLE_PAREN = re.compile(rf"(?:报告|说明|自评表|评价表|情况表|公开|批复)[(（]([{CJK}]{{2,40}})[)）]")
 _LABELS = re.compile(
     r"(部门[(（]单位[)）]名称|单位[(（]部门[)）]名称|单位名称|部门名称|评价单位|实施单位|预算单位|填报单位|报送单位|编制单位|"
     r"单位[(（](?:盖章|公章)[)）]|部门[(（](?:盖章|公章)[)）])(?:[(（](?:盖章|公章)[)）])?\s*([:：|]?)\s*\|?\s*")
 _META = re.compile(r"(发文单位|发文机构|发布机构|发布单位|来源|來源|信息来源|文章来源)\s*[:：]?\s*\]?\s*\|?\s*")
 _WELCOME = re.compile(rf"欢迎(?:来到|访问|光临)([{CJK}]{{2,30}}?)(?:网站|官网|门户|政务网)")
 _CODE_PREFIX = re.compile(r"^[\dA-Za-z]+[-—_]?(?![年\d])")  # a budget code (219001-, 920), never a year
-_NAMES_A_UNIT = re.compile(rf"(?:人民政府|政府|办事处|(?:19|20)\d{{2}}年|[{CJK}]{{0,10}}?(?<![路街村号组巷道])(?:{_SUFFIX})|$)")
+_NAMES_A_UNIT = re.compile(rf"(?:人民政府|政府|办事处|(?:19|20)\d{{2}}年|[{CJK}]{{0,10}}?(?<![路街村号组巷道])(?:{_SUFFIX})"
+                           rf"(?![{CJK}])|$)")
 _QUALIFIER = re.compile(r"[(（](?:本级|汇总|机关|盖章|公章)[)）]$")
 
 
@@ -72,10 +77,13 @@ def _unit_prefix(value: str) -> str | None:
     return name if _valid(name) else None
 
 
-def _from_labels(line: Line) -> list[str]:
+def _from_labels(line: Line, following: Line | None) -> list[str]:
     out = []
     for m in _LABELS.finditer(line.text):
-        name = _unit_prefix(line.text[m.end():])
+        value = line.text[m.end():]
+        if not value.strip("| ") and following is not None:  # one cell per line: the value is the next line
+            value = following.text
+        name = _unit_prefix(value)
         # with no separator after the label the value must start with a division name (主管部门X县水利局实施单位…)
         if name and (m.group(2) or leading_divisions(name)[0]):
             out.append(name)
@@ -103,7 +111,9 @@ def _from_titles(line: Line) -> list[str]:
         else:
             name = before
         name = _QUALIFIER.sub("", name)
-        if _valid(name) and _is_unit(name):
+        attachment = line.text[max(0, m.start() - 2):m.start()] == "附件"  # 附件：<unit>2023年…预算表.xlsx
+        body = len(line.text) > 60 and m.start() > 0 and not attachment
+        if _valid(name) and _is_unit(name) and (not body or leading_divisions(name)[0]):
             out.append(name)
     return out
 
@@ -134,11 +144,18 @@ def _from_metadata(line: Line) -> list[str]:
 
 def candidates(lines: list[Line]) -> list[Candidate]:
     found: list[Candidate] = []
+    text = "\n".join(line.text for line in lines)
     for i, line in enumerate(lines):
-        found += [Candidate(n, 1, line) for n in _from_labels(line)]
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        found += [Candidate(n, 1, line) for n in _from_labels(line, following)]
         found += [Candidate(n, 2, line) for n in _from_titles(line)]
-        found += [Candidate(n, 2, line) for n in _standing_alone(line)]
-        found += [Candidate(trim_unit(m.group(0)), 3, line) for m in _TOWNSHIP_GOV.finditer(line.text)]
+        if i == 0 or not re.search(r"(?:主管部门|主管单位|上级单位)\W*$", lines[i - 1].text):
+            found += [Candidate(n, 2, line) for n in _standing_alone(line)]
+        found += [Candidate(m.group(1), 2, line) for m in _TITLE_PAREN.finditer(line.text)
+                  if _valid(m.group(1)) and _is_unit(m.group(1))]
+        for m in _TOWNSHIP_GOV.finditer(line.text):  # early or named twice: not a township mentioned in passing
+            if i < 5 or text.count(m.group(1)) >= 2:
+                found.append(Candidate(trim_unit(m.group(0)), 3, line))
         found += [Candidate(n, 4, line) for n in _from_metadata(line)]
     return [c for c in found if _valid(c.name)]
 
@@ -148,6 +165,7 @@ def _bare_township(lines: list[Line]) -> Candidate | None:
     counts: Counter[str] = Counter()
     first: dict[str, Line] = {}
     towns = dv.townships()
+    early = "\n".join(line.text for line in lines[:6])
     for line in lines:
         for m in re.finditer(rf"([{CJK}]{{2,4}}?(?:镇|乡))(?=[{CJK}])", line.text):
             for start in range(m.start(1), m.end(1) - 2):
@@ -159,7 +177,7 @@ def _bare_township(lines: list[Line]) -> Candidate | None:
     if not counts:
         return None
     name, n = counts.most_common(1)[0]
-    return Candidate(name, 5, first[name]) if n >= 2 else None
+    return Candidate(name, 5, first[name]) if n >= 2 and name in early else None
 
 
 def is_township(name: str) -> bool:
@@ -192,15 +210,18 @@ def fullest(name: str, text: str, others: list[str] = ()) -> str:
     township = re.match(rf"[{CJK}]{{1,8}}?(?:镇|乡|街道|苏木)", core) if is_township(core) else None
     if township:
         key = township.group(0)
-    best = prefix
+    seen: list[list[str]] = []
     for m in re.finditer(re.escape(key), text):
-        if not _NAMES_A_UNIT.match(text[m.end():m.end() + 16]):
-            continue  # an address (湖南省湘潭县中路铺镇湘中路10号) is not the unit's name
+        if township and not _NAMES_A_UNIT.match(text[m.end():m.end() + 16]):
+            continue  # an address (湖南省湘潭县中路铺镇湘中路10号) is not the township's government or unit
         written, _ = leading_divisions_before(text, m.start())
         if level_char and (not written or not written[-1].endswith(level_char)):
             continue
-        if len("".join(written)) > len("".join(best)) and "".join(written).endswith("".join(prefix)):
-            best = written
+        if written and "".join(written).endswith("".join(prefix)):
+            seen.append(written)
+    best = max(seen, key=lambda w: len("".join(w)), default=prefix)
+    if any(not "".join(best).endswith("".join(w)) for w in seen):
+        best = prefix  # the text prefixes the name with different places (岳阳市财政局, 岳阳县财政局)
     if level_char and best:
         return "".join(best) + key + core[len(level_char) + len(key):]
     return "".join(best) + core
