@@ -57,7 +57,7 @@ def test_a_date_is_never_the_fiscal_year() -> None:
     ("桃源县2019年度档案馆“三公”经费预算表\n", "桃源县档案馆"),
     ("2020年桃源县实验幼儿园部门“三公”经费情况表\n", "桃源县实验幼儿园"),
     ("发文单位： | 桃源县政务服务中心 | 发文日期： | 2023年05月06日\n项目支出绩效自评表\n", "桃源县政务服务中心"),
-    ("某某网\n来源：桃源县林业站   2021-04-02\n2021年部门预算表\n", "桃源县林业站"),
+    ("某某网\n来源：桃源县林业站   2021-04-02\n林业站2021年部门预算表\n", "桃源县林业站"),
     ("桃源县人大常委会办公室\n2023年单位预算情况说明\n", "桃源县人大常委会办公室"),
     ("801桃源县某某镇农技站 |\n预算年度:2024 |\n", "桃源县某某镇农技站"),
 ])
@@ -86,6 +86,10 @@ def test_short_form_takes_the_county_the_text_names() -> None:
     h = header(text)
     assert h.department_name == "桃源县政协"
     assert h.county == "桃源县"
+
+
+def test_a_source_credit_alone_does_not_name_the_unit() -> None:
+    assert header("来源：桃源县财政局   2021-04-02\n2021年部门预算表\n").department_name is None
 
 
 def test_no_unit_named_gives_none() -> None:

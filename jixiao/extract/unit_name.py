@@ -43,7 +43,8 @@ _TITLE_PAREN = re.compile(rf"(?:报告|说明|自评表|评价表|情况表|公�
 _LABELS = re.compile(
     r"(部门[(（]单位[)）]名称|单位[(（]部门[)）]名称|单位名称|部门名称|评价单位|实施单位|预算单位|填报单位|报送单位|编制单位|"
     r"单位[(（](?:盖章|公章)[)）]|部门[(（](?:盖章|公章)[)）])(?:[(（](?:盖章|公章)[)）])?\s*([:：|]?)\s*\|?\s*")
-_META = re.compile(r"(发文单位|发文机构|发布机构|发布单位|来源|來源|信息来源|文章来源)\s*[:：]?\s*\]?\s*\|?\s*")
+_META = re.compile(r"(发文单位|发文机构|发布机构|发布单位|制发机关)\s*[:：]?\s*\]?\s*\|?\s*")
+_SOURCE = re.compile(r"(?:来源|來源|信息来源|文章来源)\s*[:：]\s*\]?\s*\|?\s*")
 _WELCOME = re.compile(rf"欢迎(?:来到|访问|光临)([{CJK}]{{2,30}}?)(?:网站|官网|门户|政务网)")
 _CODE_PREFIX = re.compile(r"^[\dA-Za-z]+[-—_]?(?![年\d])")  # a budget code (219001-, 920), never a year
 _NAMES_A_UNIT = re.compile(rf"(?:人民政府|政府|办事处|(?:19|20)\d{{2}}年|[{CJK}]{{0,10}}?(?<![路街村号组巷道])(?:{_SUFFIX})"
@@ -103,7 +104,7 @@ def _from_titles(line: Line) -> list[str]:
     for m in _TITLE.finditer(line.text):
         before = trim_unit(re.sub(r"(?:关于|对|的)$", "", m.group(1))) if m.group(1) else ""
         tail = line.text[m.end(2):m.end(2) + 40]
-        afters = [re.sub(r"(?:部门|单位|本级)+$", "", tail[:k.start()]) for k in _KIND_AT.finditer(tail)]
+        afters = [re.sub(r"(?:部门|单位|本级|财政)+$", "", tail[:k.start()]) for k in _KIND_AT.finditer(tail)]
         afters = [a for a in afters if re.fullmatch(rf"[{CJK}]+", a) and _is_unit(a)]
         if afters:
             after = max(afters, key=len)
@@ -112,14 +113,16 @@ def _from_titles(line: Line) -> list[str]:
             name = before
         name = _QUALIFIER.sub("", name)
         attachment = line.text[max(0, m.start() - 2):m.start()] == "附件"  # 附件：<unit>2023年…预算表.xlsx
-        body = len(line.text) > 60 and m.start() > 0 and not attachment
+        cell_start = m.group(1) and line.text[m.start()] in "|】]》"  # a title starting a cell of a joined line
+        body = len(line.text) > 60 and m.start() > 0 and not attachment and not cell_start
         if _valid(name) and _is_unit(name) and (not body or leading_divisions(name)[0]):
             out.append(name)
     return out
 
 
 def _standing_alone(line: Line) -> list[str]:
-    text = trim_unit(_QUALIFIER.sub("", _CODE_PREFIX.sub("", re.split(r"\s*\|\s*", line.text)[0])))
+    first_cell = re.split(r"\s*\|\s*", line.text)[0]
+    text = _QUALIFIER.sub("", re.sub(r"^(?:19|20)\d{2}年度?", "", _CODE_PREFIX.sub("", first_cell)))
     if len(text) <= 30 and re.fullmatch(rf"[{CJK}]+", text) and _UNIT_AT_END.search(text) and _valid(text):
         _, rest = leading_divisions(text)
         if rest != text or text.endswith(("人民政府", "办事处")):
@@ -127,9 +130,11 @@ def _standing_alone(line: Line) -> list[str]:
     return []
 
 
-def _from_metadata(line: Line) -> list[str]:
+def _from_metadata(line: Line, sources: bool = False) -> list[str]:
+    """Units in page metadata: 发文单位/发布机构 (``sources=False``), or the 来源 a page credits (``sources=True``),
+    which may be the publishing site rather than the unit and so only lends its prefix to a name read elsewhere."""
     out = []
-    for m in _META.finditer(line.text):
+    for m in (_SOURCE if sources else _META).finditer(line.text):
         value = line.text[m.end():]
         if re.match(r"(?:本网|本站|网站|政府网|[^|]{0,12}网)", value):
             continue
@@ -138,7 +143,8 @@ def _from_metadata(line: Line) -> list[str]:
             out.append(name)
         elif (m2 := re.match(rf"([{CJK}]{{2,20}}?(?:镇|乡|街道))(?![{CJK}])", value)):
             out.append(m2.group(1))
-    out += [m.group(1) for m in _WELCOME.finditer(line.text) if _valid(m.group(1))]
+    if not sources:
+        out += [m.group(1) for m in _WELCOME.finditer(line.text) if _valid(m.group(1))]
     return out
 
 
@@ -157,6 +163,7 @@ def candidates(lines: list[Line]) -> list[Candidate]:
             if i < 5 or text.count(m.group(1)) >= 2:
                 found.append(Candidate(trim_unit(m.group(0)), 3, line))
         found += [Candidate(n, 4, line) for n in _from_metadata(line)]
+        found += [Candidate(n, 9, line) for n in _from_metadata(line, sources=True)]
     return [c for c in found if _valid(c.name)]
 
 
@@ -244,7 +251,9 @@ def leading_divisions_before(text: str, end: int) -> tuple[list[str], int]:
 
 
 def choose(found: list[Candidate], lines: list[Line]) -> Candidate | None:
-    """The unit the report is about: the most trusted source; among equals the earliest."""
+    """The unit the report is about: the most trusted source; among equals the earliest. A 来源 credit
+    (tier 9) never names the unit by itself."""
+    found = [c for c in found if c.tier < 9]
     if not found:
         return _bare_township(lines)
     best_tier = min(c.tier for c in found)
