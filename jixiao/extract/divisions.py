@@ -86,14 +86,20 @@ def continues(change: Change) -> bool:
     return change.kind in _CONTINUING and bool(change.new_code)
 
 
+@lru_cache(maxsize=1)
+def _successors() -> dict[str, str]:
+    """Old code → the code it continued as (the latest such change)."""
+    return {c.old_code: c.new_code for c in changes() if continues(c)}
+
+
+@lru_cache(maxsize=4096)
 def canonical_code(code: str) -> str | None:
     """The current code of a division known by a current or former code (following renames)."""
     current = divisions()
     seen = set()
     while code and code not in current and code not in seen:
         seen.add(code)
-        nxt = [c.new_code for c in changes() if c.old_code == code and continues(c)]
-        code = nxt[-1] if nxt else ""
+        code = _successors().get(code, "")
     return code if code in current else None
 
 
@@ -136,7 +142,7 @@ def name_index() -> dict[str, tuple[Written, ...]]:
     for change in changes():
         if change.old_name in current_names or not continues(change):
             continue
-        code = canonical_code(change.old_code)
+        code = canonical_code(change.new_code)  # forward from the successor: old codes may be reused since
         if code:
             add(change.old_name, Written(code, change.level, "former"))
     return {k: tuple(v) for k, v in index.items()}
@@ -163,7 +169,7 @@ def name_in_year(code: str, year: int | None) -> str:
     if year is None:
         return current.name
     for change in changes():  # the first change after the year, that ended the name of that year
-        if change.year >= year and continues(change) and canonical_code(change.old_code) == code \
+        if change.year >= year and continues(change) and canonical_code(change.new_code) == code \
                 and change.old_name != current.name and change.level == current.level:
             return change.old_name
     return current.name
