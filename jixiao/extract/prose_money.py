@@ -1,0 +1,268 @@
+"""Money stated in sentences: budget and spending items, funds by source, carry-overs, function
+classes, project lines and 三公经费.
+
+A sentence is cut into clauses; each amount is named by its clause's words before it (its label).
+The phase comes from the label, else from the sentence, else from the passage (headings such as
+"二、部门预算情况说明" and earlier sentences).  Comparisons, shares and differences are never facts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jixiao.extract.context import Context
+from jixiao.extract.numbers import Amount, parse_amount
+from jixiao.extract.prose_phase import (
+    BUDGETS,
+    PassageState,
+    is_comparison,
+    label_phase,
+    last_phase,
+    resolve_phase,
+)
+from jixiao.extract.prose_three_public import ThreePublicRun
+from jixiao.extract.vocab import (
+    ECONOMIC_ITEMS,
+    FUNCTION_CLASSES,
+    FUNCTION_LIST_CUE,
+    PROSE_BARE_PHASE,
+    PROSE_ITEMS,
+    PROSE_PHASE_SUFFIX,
+    PROSE_SUBJECTS,
+)
+from jixiao.model import Paragraph
+
+_CLAUSE_SPLIT = re.compile(
+    r"[，、：:；;]|,(?!\d{3})|\s{2,}"
+    r"|(?<![\d.])(?=\d{1,2}[)）][^\d])"  # "…100%1)工资福利支出" (sub-enumerator run into the line before)
+    r"|(?<=[\u4e00-\u9fa5。])(?=[(（]\d{1,2}[)）])"
+    r"|(?<=%)(?=[^\d\s，,、；;。])"  # "100%其中上年结转…"
+)
+# An amount: digits (with "," separators) and a unit, or no unit (read only where the passage's unit is clear).
+AMOUNT = re.compile(r"(?<![\d.])(\d[\d,，]*(?:\.\d+)?)\s*(万元|万|元)?")
+_NOT_MONEY_AFTER = re.compile(r"^\s*(?:%|年|月|日|个|人|名|辆|次|号|批|户|亩|平方|公里|岁|项|家|所|倍|\d|\.\d)")
+_UNITLESS_END = re.compile(r"^\s*(?:[，,；;。、]|$)")
+_DECLARED_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
+_LEAD = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[)）、.．](?!\d)"
+    r"|(?:19|20)\d{2}(?:年度|年)?(?:年末|年底)?|\d{1,2}(?=[\u4e00-\u9fa5])|[①-⑳]|其中|本年度|当年|全年度"
+    r"|全(?:镇|乡|县|区|局|市|街道)|我(?:单位|部门|镇|乡)|[:：,，.、\s]"
+    r"|(?:年初|调整后|全年)(?:预算)?(?:批复)?的?(?!数)|(?:预算|决算)(?:批复|安排)?的|实际)+"
+)
+_NAME_YEAR = re.compile(r"^[^\d，,；;：:]{0,38}(?:政府|镇|乡|街道|局|委员会|委|办公室|办|中心|单位|部门|院|所|站|馆|队|园|校)"
+                        r"(?:19|20)\d{2}\s*(?:年度|年)(?![末底])")
+_TRAIL = re.compile(r"(?:为|是|共计|共|合计为|总计为|达到|达|完成|约|(?:19|20)\d{2}(?:年度|年)?|[:：\s])+$")
+_ITEM_RES = [(code, re.compile(rf"(?:{p})(?P<suffix>{PROSE_PHASE_SUFFIX})?")) for code, p in PROSE_ITEMS]
+_FUNCTION_RE = re.compile(rf"(?P<name>{'|'.join(map(re.escape, FUNCTION_CLASSES))})(?P<suffix>{PROSE_PHASE_SUFFIX})?")
+_LISTED_NAME = re.compile(rf"(?P<name>[\u4e00-\u9fa5()（）]{{2,40}}?)(?P<suffix>{PROSE_PHASE_SUFFIX})?")
+_BARE_PHASE = re.compile(rf"(?P<rest>.*?)(?P<bare>{PROSE_BARE_PHASE})")
+_SUBJECT_RES = [(code, re.compile(p)) for code, p in PROSE_SUBJECTS]
+_FUNCTION_CUE = re.compile(FUNCTION_LIST_CUE)
+_PROJECT_LIST = re.compile(r"项目(?:支出)?(?:主要)?(?:包括|有)[:：]?")
+_PROJECT_NAME = re.compile(r"[\u4e00-\u9fa5()（）“”]{2,40}(?:经费|资金|补助|补贴|项目|工程|费)")
+_OPENS_BREAKDOWN = re.compile(r"包括|其中")
+_SUB_ENUM = re.compile(r"^\s*(?:\d{1,2}[)）]|[(（]\d{1,2}[)）]|[①-⑳])")
+_NO_FUNCTION = re.compile(r"合计|小计|总计|收入|结转|结余|预算|决算|[0-9]")
+
+
+@dataclass
+class Clause:
+    text: str
+    start: int  # offset in the paragraph
+    after_colon: bool = False  # the clause follows "X:" ("2、支出:799.12万元")
+
+
+@dataclass
+class Named:
+    """What a label names: a contract item, a function class, a project, a bare phase or a subject."""
+
+    kind: str  # item, function, project, bare
+    code: str  # item code, subject name, project name, or the subject (income/spending/None) of a bare phase
+    label: str
+    phase: str | None = None  # a phase the label itself states
+
+
+@dataclass
+class _Sentence:
+    phase: str | None = None
+    parent_open: bool = False
+    function_list: bool = False
+    project_list: bool = False
+    subject: tuple[str, str] | None = None  # ("spending", "支出预算") from a lead clause of the sentence
+    tp: ThreePublicRun = field(default_factory=ThreePublicRun)
+
+
+def clauses(sentence: str, s0: int) -> list[Clause]:
+    out, pos, colon = [], 0, False
+    for m in _CLAUSE_SPLIT.finditer(sentence):
+        if m.end() == 0:
+            continue
+        out.append(Clause(sentence[pos : m.start()], s0 + pos, colon))
+        pos, colon = m.end(), m.group(0) in (":", "：")
+    out.append(Clause(sentence[pos:], s0 + pos, colon))
+    return [c for c in out if c.text.strip()]
+
+
+def clean_label(text: str) -> str:
+    s = re.sub(r"\s+", "", text)
+    s = _NAME_YEAR.sub("", s)  # "镇政府2021年度财政拨款决算支出合计": the unit and year before the item
+    s = _LEAD.sub("", s)
+    return _TRAIL.sub("", s)
+
+
+def paragraph_unit(text: str) -> str | None:
+    """The unit an unmarked amount of this paragraph takes: a declared 单位, or the one unit all marked amounts carry."""
+    declared = _DECLARED_UNIT.search(text)
+    if declared:
+        return declared.group(1)
+    units = {"万元" if m.group(2) in ("万元", "万") else "元" for m in AMOUNT.finditer(text) if m.group(2)}
+    return units.pop() if len(units) == 1 else None
+
+
+def name_label(label: str, function_list: bool) -> Named | None:
+    """What the words before an amount name, or None (precision first: a label must be a known wording as a whole)."""
+    if not label:
+        return None
+    for code, rx in _ITEM_RES:
+        m = rx.fullmatch(label)
+        if m:
+            return Named("item", code, label, last_phase(m.group("suffix") or ""))
+    m = _FUNCTION_RE.fullmatch(label)
+    if m:
+        return Named("function", m.group("name"), m.group("name"), last_phase(m.group("suffix") or ""))
+    if function_list:
+        m = _LISTED_NAME.fullmatch(label)
+        if m and not _NO_FUNCTION.search(m.group("name")):
+            return Named("function", m.group("name"), m.group("name"), last_phase(m.group("suffix") or ""))
+    m = _BARE_PHASE.fullmatch(label)
+    if m:
+        rest = clean_label(m.group("rest"))
+        subject = None
+        if rest:
+            subject = next((code for code, rx in _SUBJECT_RES if rx.fullmatch(rest)), "unknown")
+        return Named("bare", subject or "", rest or m.group("bare"), last_phase(m.group("bare")))
+    return None
+
+
+def subject_of(text: str) -> tuple[str, str] | None:
+    """'(二)支出预算' → ('spending', '支出预算'): the subject a heading or lead clause names."""
+    label = clean_label(text)
+    for code, rx in _SUBJECT_RES:
+        if rx.fullmatch(label):
+            return code, label
+    return None
+
+
+def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int, state: PassageState,
+                           unit: str | None, last_block: bool) -> None:
+    year0 = _sentence_year(ctx, sentence)
+    run = _Sentence(phase=None, function_list=state.function_list or bool(_FUNCTION_CUE.search(sentence)))
+    previous = ""
+    for clause in clauses(sentence, s0):
+        text = clause.text
+        comparison = is_comparison(text)
+        if not AMOUNT.search(text):
+            run.subject = subject_of(text) or run.subject
+            previous = text
+        if state.parent and (_OPENS_BREAKDOWN.search(text) or _SUB_ENUM.match(text)):
+            run.parent_open = True
+        for am in AMOUNT.finditer(text):
+            before, after = text[: am.start()], text[am.end():]
+            amount = _amount(am, after, unit, para, clause, last_block)
+            if amount is None or COMPARISON_BEFORE(before):
+                continue
+            year = _year_of(before) or year0
+            prov = ctx.span(para, clause.start + am.start(), clause.start + am.end(), sentence.strip())
+            label = clean_label(before)
+            if not label and clause.after_colon and am.start() == 0:
+                label = clean_label(previous)  # "2、支出:799.12万元"
+            if run.tp.take(ctx, label, before, amount, year, prov, run.phase, state.phase):
+                continue
+            if _PROJECT_LIST.search(before):
+                run.project_list = True
+                label = clean_label(_PROJECT_LIST.split(before)[-1])
+            named = name_label(label, run.function_list)
+            if named is None and run.project_list and _PROJECT_NAME.fullmatch(label):
+                named = Named("project", label, label)
+            if named is None:
+                continue
+            if named.kind == "bare" and not named.code:
+                subject = run.subject or state.subject
+                if subject is not None:
+                    named.code, named.label = subject
+            phase = resolve_phase(label_phase(before) or named.phase, run.phase, state.phase)
+            _emit(ctx, named, phase or "actual", amount, year, prov, state, run)
+        if not comparison:
+            run.phase = last_phase(text) or run.phase
+        previous = text
+    if run.phase is not None and re.search(r"\d\s*(?:万元|万|元)", sentence):
+        state.phase = run.phase
+    if run.function_list and re.search(r"如下[:：]?\s*$|[:：]\s*$", sentence):
+        state.function_list = True
+
+
+def COMPARISON_BEFORE(before: str) -> bool:  # noqa: N802 - reads as a condition
+    return is_comparison(before) or bool(re.search(r"[-+]\s*$", before))
+
+
+def _amount(am: re.Match, after: str, unit: str | None, para: Paragraph, clause: Clause,
+            last_block: bool) -> Amount | None:
+    number, written_unit = am.group(1), am.group(2)
+    if written_unit:
+        return parse_amount(number + written_unit)
+    # no unit written: only a decimal figure ending its item, in a passage whose unit is clear
+    if unit is None or "." not in number or _NOT_MONEY_AFTER.match(after) or not _UNITLESS_END.match(after):
+        return None
+    at_end = clause.start + am.end() >= len(para.text.rstrip())
+    if at_end and last_block:
+        return None  # the excerpt may end inside this number
+    return parse_amount(number + unit)
+
+
+def _emit(ctx: Context, named: Named, phase: str, amount: Amount, year, prov, state: PassageState,
+          run: _Sentence) -> None:
+    if named.kind == "function":
+        ctx.add("fct_budget_by_function", year, {"phase": phase, "subject_code": None, "subject_name": named.code},
+                {"total_wan": _wan(amount), "basic_wan": None, "project_wan": None}, "prose", prov, amount.decimals)
+        return
+    if named.kind == "project":
+        budget, actual = (None, _wan(amount)) if phase == "actual" else (_wan(amount), None)
+        ctx.add("fct_projects", year, {"project_name": named.code}, {"budget_wan": budget, "actual_wan": actual},
+                "prose", prov, amount.decimals)
+        return
+    item = named.code
+    if named.kind == "bare":
+        if named.code != "spending" and named.code != "":
+            return  # an income total (or an unknown subject) is no contract item
+        item = "total"
+    scope = "all"
+    if item in ECONOMIC_ITEMS and state.parent and run.parent_open:
+        scope = state.parent
+    if item in ("basic", "project"):
+        state.parent, run.parent_open = item, False
+    elif item == "total" or item.startswith("fund_"):
+        state.parent, run.parent_open = None, False
+    label = named.label
+    if phase in BUDGETS:
+        ctx.add_amount("fct_budget", year, {"item": item, "phase": phase, "scope": scope}, label, amount, "prose",
+                       prov, "item_label_zh")
+    else:
+        ctx.add_amount("fct_spending", year, {"item": item, "scope": scope}, label, amount, "prose", prov,
+                       "item_label_zh")
+
+
+def _wan(amount: Amount) -> float:
+    return round(amount.value / 10000.0, 6) if amount.unit == "元" else amount.value
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _year_of(text: str) -> int | None:
+    years = _YEAR.findall(text)
+    return int(years[-1]) if years else None
+
+
+def _sentence_year(ctx: Context, sentence: str) -> int | None:
+    m = _YEAR.search(sentence[:14])
+    return int(m.group(1)) if m else ctx.fiscal_year
