@@ -45,9 +45,9 @@ _UNITLESS_END = re.compile(r"^\s*(?:[，,；;。、]|$)")
 _DECLARED_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
 _LEAD = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[)）、.．](?!\d)"
-    r"|(?:19|20)\d{2}(?:年度|年)?(?:年末|年底)?|\d{1,2}(?=[\u4e00-\u9fa5])|[①-⑳]|其中|本年度|当年|全年度"
+    r"|(?:19|20)\d{2}(?:年度|年)?(?:年末|年底)?|\d{1,2}(?=[\u4e00-\u9fa5])|[①-⑳]|其中|本年度|当年|全年度|全年(?!预算|执行|决算)"
     r"|全(?:镇|乡|县|区|局|市|街道)|我(?:单位|部门|镇|乡)|[:：,，.、\s]"
-    r"|(?:年初|调整后|全年)(?:预算)?(?:批复)?的?(?!数)|(?:预算|决算)(?:批复|安排)?的|实际)+"
+    r"|(?:年初|调整后|全年)预算(?:批复)?的|年初批复的?|(?:预算|决算)(?:批复|安排)?的|实际)+"
 )
 _NAME_YEAR = re.compile(r"^[^\d，,；;：:]{0,38}(?:政府|镇|乡|街道|局|委员会|委|办公室|办|中心|单位|部门|院|所|站|馆|队|园|校)"
                         r"(?:19|20)\d{2}\s*(?:年度|年)(?![末底])")
@@ -193,12 +193,19 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
             phase = resolve_phase(label_phase(before) or named.phase, run.phase, state.phase)
             _emit(ctx, named, phase or "actual", amount, year, prov, state, run)
         if not comparison:
-            run.phase = last_phase(text) or run.phase
+            run.phase = _narrower(last_phase(text), run.phase)
         previous = text
     if run.phase is not None and re.search(r"\d\s*(?:万元|万|元)", sentence):
         state.phase = run.phase
     if run.function_list and re.search(r"如下[:：]?\s*$|[:：]\s*$", sentence):
         state.function_list = True
+
+
+def _narrower(new: str | None, old: str | None) -> str | None:
+    """A bare 预算 after "年初预算数…其中：" keeps the sentence's 年初预算."""
+    if new is None or (new == "budget" and old in ("initial_budget", "adjusted_budget")):
+        return old
+    return new
 
 
 def COMPARISON_BEFORE(before: str) -> bool:  # noqa: N802 - reads as a condition

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from jixiao.extract.vocab import PROSE_COMPARISON, PROSE_FUND_NAMES, PROSE_PHASE_MARKERS
+from jixiao.extract.vocab import FUNCTION_LIST_CUE, PROSE_COMPARISON, PROSE_FUND_NAMES, PROSE_PHASE_MARKERS
 
 _FUND_NAMES = re.compile(PROSE_FUND_NAMES)
 _MARKERS = [(phase, re.compile(p)) for phase, p in PROSE_PHASE_MARKERS]
 COMPARISON = re.compile(PROSE_COMPARISON)
+_FUNCTION_CUE = re.compile(FUNCTION_LIST_CUE)
 _PERCENT = re.compile(r"\d\s*%|百分之")
 BUDGETS = ("budget", "initial_budget", "adjusted_budget")
 
@@ -97,5 +98,9 @@ class PassageState:
     def see_sentence(self, text: str) -> None:
         """A sentence without amounts that introduces what follows ("纳入2023年部门预算编制范围的单位包括：")
         sets the phase it names."""
-        if re.search(r"(?:如下|包括)[:：]?\s*$|[:：]\s*$", text) and phase_marks(text) and not is_comparison(text):
+        if not re.search(r"(?:如下|包括)[:：]?\s*$|[:：]\s*$", text) or is_comparison(text):
+            return
+        if phase_marks(text):
             self.phase = heading_phase(text)
+        if _FUNCTION_CUE.search(text):
+            self.function_list = True  # "具体支出科目如下："
