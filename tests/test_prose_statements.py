@@ -172,3 +172,23 @@ def test_three_public_actuals_after_a_sentence_naming_the_phase() -> None:
     got = {(r["category"], r["phase"]): r["amount_wan"] for r in _rows(text, "fct_three_public_expenses")}
     assert got == {("total", "budget"): 30.5, ("total", "actual"): 20.4, ("reception", "actual"): 12.4,
                    ("vehicle_total", "actual"): 8.0}
+
+
+def test_fund_income_and_spending_differ_spending_is_kept() -> None:
+    text = (ACTUAL_HEAD + "（三）财政拨款收入决算情况\n2024年度，本单位一般公共预算财政拨款收入210.5万元。\n"
+            "（四）财政拨款支出决算情况\n2024年度，本单位一般公共预算财政拨款支出220.75万元。\n")
+    result = extract_document(read_text(text, "funds.txt"))
+    got = [(f.key["item"], f.values["amount_wan"]) for f in result.facts if f.table == "fct_spending"]
+    assert got == [("fund_general_public", 220.75)]
+    assert any(f.check == "fund_income_spending_differ" for f in result.findings)
+
+
+def test_no_phase_anywhere_is_no_fact_and_actions_are_not_headcounts() -> None:
+    assert _rows("某某镇人民政府工作情况介绍\n基本支出50万元，项目支出20万元。\n") == []
+    rows = _rows(BUDGET_HEAD + "全年慰问退休人员35人，培训在职人员120人次，在职人员28人。\n", "fct_staffing")
+    assert {r["metric"]: r["headcount"] for r in rows} == {"actual": 28}
+
+
+def test_a_bare_spending_word_inside_a_list_is_not_the_total() -> None:
+    text = ACTUAL_HEAD + "2024年决算情况：某道路项目预算100万元，支出80万元。\n"
+    assert ("fct_spending", "total", None, "all") not in _money(_rows(text))

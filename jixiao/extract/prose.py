@@ -34,6 +34,10 @@ def extract_prose(ctx: Context) -> None:
     state = PassageState()
     blocks = ctx.doc.blocks
     last_block = blocks[-1] if blocks else None
+    first_fact = len(ctx.facts)
+    for para in ctx.doc.paragraphs():
+        if _is_heading(para.text):
+            state.see_title(para.text)
     for para in ctx.doc.paragraphs():
         m = _SECTION_HEADING.match(para.text)
         if m and len(para.text) < 40:
@@ -54,6 +58,30 @@ def extract_prose(ctx: Context) -> None:
             extract_staffing_sentence(ctx, para, sentence, s0)
             extract_money_sentence(ctx, para, sentence, s0, state, unit, para is last_block)
         _unit_slips(ctx, para)
+    _spending_by_source_wins(ctx, first_fact)
+
+
+def _spending_by_source_wins(ctx: Context, first_fact: int) -> None:
+    """A fund stated as income (…拨款收入) and as spending (…拨款支出) with different values: spending is kept."""
+    groups: dict[tuple, list] = {}
+    for fact in ctx.facts[first_fact:]:
+        if fact.table in ("fct_budget", "fct_spending") and str(fact.key.get("item", "")).startswith("fund_"):
+            groups.setdefault(fact.grain(), []).append(fact)
+    for facts in groups.values():
+        income = [f for f in facts if "支出" not in f.values["item_label_zh"]]
+        spending = [f for f in facts if f.values["item_label_zh"].endswith("支出")]
+        if not income or not spending:
+            continue
+        if {f.values["amount_wan"] for f in income} == {f.values["amount_wan"] for f in spending}:
+            continue
+        for f in income:
+            ctx.facts.remove(f)
+        kept, dropped = spending[0], income[0]
+        ctx.finding("fund_income_spending_differ", "warn",
+                    f"{kept.values['item_label_zh']} {kept.values['amount_wan']:g}万元 and "
+                    f"{dropped.values['item_label_zh']} {dropped.values['amount_wan']:g}万元 differ; funds by source "
+                    "keep the spending figure", observed=f"{dropped.values['amount_wan']:g}",
+                    expected=f"{kept.values['amount_wan']:g}", prov=dropped.prov)
 
 
 def _is_heading(text: str) -> bool:

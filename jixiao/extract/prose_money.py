@@ -123,6 +123,17 @@ def name_label(label: str, function_list: bool) -> Named | None:
     """What the words before an amount name, or None (precision first: a label must be a known wording as a whole)."""
     if not label:
         return None
+    named = _name_label(label, function_list)
+    unit_word = _UNIT_WORD.match(label)
+    if named is None and unit_word:
+        named = _name_label(label[unit_word.end():], function_list)  # "本单位一般公共预算财政拨款收入"
+    return named
+
+
+_UNIT_WORD = re.compile(r"^(?:本单位|本部门|我单位|我部门|单位|部门)")
+
+
+def _name_label(label: str, function_list: bool) -> Named | None:
     for code, rx in _ITEM_RES:
         m = rx.fullmatch(label)
         if m:
@@ -158,6 +169,7 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
     year0 = _sentence_year(ctx, sentence)
     run = _Sentence(phase=None, function_list=state.function_list or bool(_FUNCTION_CUE.search(sentence)))
     previous = ""
+    seen_amount = False
     for clause in clauses(sentence, s0):
         text = clause.text
         comparison = is_comparison(text)
@@ -169,14 +181,17 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
         for am in AMOUNT.finditer(text):
             before, after = text[: am.start()], text[am.end():]
             amount = _amount(am, after, unit, para, clause, last_block)
-            if amount is None or COMPARISON_BEFORE(before):
+            if amount is None:
+                continue
+            first_amount, seen_amount = not seen_amount, True
+            if COMPARISON_BEFORE(before):
                 continue
             year = _year_of(before) or year0
             prov = ctx.span(para, clause.start + am.start(), clause.start + am.end(), sentence.strip())
             label = clean_label(before)
             if not label and clause.after_colon and am.start() == 0:
                 label = clean_label(previous)  # "2、支出:799.12万元"
-            if run.tp.take(ctx, label, before, amount, year, prov, run.phase, state.phase):
+            if run.tp.take(ctx, label, before, amount, year, prov, run.phase, state.phase or state.default):
                 continue
             if _PROJECT_LIST.search(before):
                 run.project_list = True
@@ -184,14 +199,16 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
             named = name_label(label, run.function_list)
             if named is None and run.project_list and _PROJECT_NAME.fullmatch(label):
                 named = Named("project", label, label)
-            if named is None:
-                continue
+            if named is None or (named.label in ("支出", "收入") and not first_amount):
+                continue  # a bare "支出:" names the total only as the lead of its sentence ("2、支出:799.12万元")
             if named.kind == "bare" and not named.code:
                 subject = run.subject or state.subject
                 if subject is not None:
                     named.code, named.label = subject
-            phase = resolve_phase(label_phase(before) or named.phase, run.phase, state.phase)
-            _emit(ctx, named, phase or "actual", amount, year, prov, state, run)
+            phase = resolve_phase(label_phase(before) or named.phase, run.phase, state.phase or state.default)
+            if phase is None:
+                continue  # nothing says whether this is a budget or what was spent
+            _emit(ctx, named, phase, amount, year, prov, state, run)
         if not comparison:
             run.phase = _narrower(last_phase(text), run.phase)
         previous = text

@@ -53,8 +53,9 @@ class ThreePublicRun:
             return True
         code, m = found
         rest = before[: m.start()] + " " + before[m.end():]
-        phase = (tp_phase(last_phase(rest)) or self.phase or tp_phase(sentence_phase) or tp_phase(running_phase)
-                 or "actual")
+        phase = tp_phase(last_phase(rest)) or self.phase or tp_phase(sentence_phase) or tp_phase(running_phase)
+        if phase is None:
+            return True  # nothing says whether this is the budget or what was spent
         self.last, self.phase = code, phase
         self._add(ctx, code, phase, m.group(0), amount, year, prov)
         return True
