@@ -192,3 +192,13 @@ def test_no_phase_anywhere_is_no_fact_and_actions_are_not_headcounts() -> None:
 def test_a_bare_spending_word_inside_a_list_is_not_the_total() -> None:
     text = ACTUAL_HEAD + "2024年决算情况：某道路项目预算100万元，支出80万元。\n"
     assert ("fct_spending", "total", None, "all") not in _money(_rows(text))
+
+
+def test_three_public_wordings_without_fee_and_with_the_year_of_the_sentence_before() -> None:
+    text = ("某单位“三公”经费决算说明\n2022年本单位财政拨款“三公”经费支出合计21万元，比上年减少1.5万元。其中：因公出国 0 万元；"
+            "公务用车保有量3辆，购置及运行维护费6万元；公车运行及维护6万元；公务接待费15万元。\n")
+    got = {(r["fiscal_year"], r["category"], r["phase"]): r["amount_wan"]
+           for r in _rows(text, "fct_three_public_expenses")}
+    assert got == {(2022, "total", "actual"): 21.0, (2022, "overseas_travel", "actual"): 0.0,
+                   (2022, "vehicle_total", "actual"): 6.0, (2022, "vehicle_operation", "actual"): 6.0,
+                   (2022, "reception", "actual"): 15.0}

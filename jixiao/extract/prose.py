@@ -47,6 +47,7 @@ def extract_prose(ctx: Context) -> None:
         if not _SUB_ENUM_START.match(para.text):
             state.parent = None  # "1)工资福利支出…" lines continue the 基本支出 above them; others do not
         unit = paragraph_unit(para.text)
+        state.paragraph_year = None
         for sm in _SENTENCE.finditer(para.text):
             sentence, s0 = sm.group(0), sm.start()
             if not AMOUNT_WITH_UNIT.search(sentence):

@@ -166,7 +166,10 @@ def subject_of(text: str) -> tuple[str, str] | None:
 
 def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int, state: PassageState,
                            unit: str | None, last_block: bool) -> None:
-    year0 = _sentence_year(ctx, sentence)
+    lead_year = _lead_year(sentence)
+    year0 = lead_year or state.paragraph_year or ctx.fiscal_year  # "2017年…35万元。其中：…" continues 2017
+    if lead_year:
+        state.paragraph_year = lead_year
     run = _Sentence(phase=None, function_list=state.function_list or bool(_FUNCTION_CUE.search(sentence)))
     previous = ""
     seen_amount = False
@@ -287,6 +290,6 @@ def _year_of(text: str) -> int | None:
     return int(years[-1]) if years else None
 
 
-def _sentence_year(ctx: Context, sentence: str) -> int | None:
+def _lead_year(sentence: str) -> int | None:
     m = _YEAR.search(sentence[:14])
-    return int(m.group(1)) if m else ctx.fiscal_year
+    return int(m.group(1)) if m else None

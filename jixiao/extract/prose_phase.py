@@ -85,6 +85,7 @@ class PassageState:
     subject: tuple[str, str] | None = None  # ("spending", "支出预算") from a heading such as "(二)支出预算"
     function_list: bool = False  # the passage lists 功能分类 classes ("具体支出科目如下：")
     parent: str | None = None  # basic / project whose sub-enumerated items follow ("1基本支出…" "1)工资福利支出…")
+    paragraph_year: int | None = None  # the year the paragraph's last sentence opened with
     default: str | None = None  # the phase where nothing else says one: actual in a self-evaluation report
 
     def see_title(self, text: str) -> None:
