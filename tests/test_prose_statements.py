@@ -202,3 +202,17 @@ def test_three_public_wordings_without_fee_and_with_the_year_of_the_sentence_bef
     assert got == {(2022, "total", "actual"): 21.0, (2022, "overseas_travel", "actual"): 0.0,
                    (2022, "vehicle_total", "actual"): 6.0, (2022, "vehicle_operation", "actual"): 6.0,
                    (2022, "reception", "actual"): 15.0}
+
+
+def test_items_with_notes_and_a_project_list_over_numbered_lines() -> None:
+    text = ("某某县某某委员会2023年部门预算情况说明\n一、2023年部门预算总体情况\n2023年部门经费预算600000元，基本支出450000元，"
+            "其中工资福利支出(人员支出)300000元，商品和服务支出(公用支出)150000元；项目支出(专项经费支出)150000元。\n"
+            "二、2023年项目支出安排情况\n2023年安排项目支出150000元，具体项目情况如下：\n1、 委员视察经费90000元；\n"
+            "测算标准：30名委员，年人均3000元计90000元。\n2、 第5次全体会议经费60000元，同上年；\n")
+    rows = _rows(text)
+    assert _money(rows) == {("fct_budget", "basic", "budget", "all"): 45.0,
+                            ("fct_budget", "wages_welfare", "budget", "basic"): 30.0,
+                            ("fct_budget", "goods_services", "budget", "basic"): 15.0,
+                            ("fct_budget", "project", "budget", "all"): 15.0}
+    assert {r["project_name"]: r["budget_wan"] for r in rows if r["table"] == "fct_projects"} == {
+        "委员视察经费": 9.0, "第5次全体会议经费": 6.0}

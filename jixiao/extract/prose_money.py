@@ -46,11 +46,12 @@ _DECLARED_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
 _LEAD = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[)）、.．](?!\d)"
     r"|(?:19|20)\d{2}(?:年度|年)?(?:年末|年底)?|\d{1,2}(?=[\u4e00-\u9fa5])|[①-⑳]|其中|本年度|当年|全年度|全年(?!预算|执行|决算)"
-    r"|全(?:镇|乡|县|区|局|市|街道)|我(?:单位|部门|镇|乡)|[:：,，.、\s]"
+    r"|全(?:镇|乡|县|区|局|市|街道)|我(?:单位|部门|镇|乡)|安排|[:：,，.、\s]"
     r"|(?:年初|调整后|全年)预算(?:批复)?的|年初批复的?|(?:预算|决算)(?:批复|安排)?的|实际)+"
 )
 _NAME_YEAR = re.compile(r"^[^\d，,；;：:]{0,38}(?:政府|镇|乡|街道|局|委员会|委|办公室|办|中心|单位|部门|院|所|站|馆|队|园|校)"
                         r"(?:19|20)\d{2}\s*(?:年度|年)(?![末底])")
+_NOTE = re.compile(r"[(（][^()（）]{2,}[)）]$")
 _TRAIL = re.compile(r"(?:为|是|共计|共|合计为|总计为|达到|达|完成|约|(?:19|20)\d{2}(?:年度|年)?|[:：\s])+$")
 _ITEM_RES = [(code, re.compile(rf"(?:{p})(?P<suffix>{PROSE_PHASE_SUFFIX})?")) for code, p in PROSE_ITEMS]
 _FUNCTION_RE = re.compile(rf"(?P<name>{'|'.join(map(re.escape, FUNCTION_CLASSES))})(?P<suffix>{PROSE_PHASE_SUFFIX})?")
@@ -60,6 +61,9 @@ _SUBJECT_RES = [(code, re.compile(p)) for code, p in PROSE_SUBJECTS]
 _FUNCTION_CUE = re.compile(FUNCTION_LIST_CUE)
 _PROJECT_LIST = re.compile(r"项目(?:支出)?(?:主要)?(?:包括|有)[:：]?")
 _PROJECT_NAME = re.compile(r"[\u4e00-\u9fa5()（）“”]{2,40}(?:经费|资金|补助|补贴|项目|工程|费)")
+# a line of a project list introduced by "具体项目情况如下：" (names may hold digits: "第3次代表大会经费")
+_LISTED_PROJECT = re.compile(r"[\u4e00-\u9fa5()（）“”\d]{2,40}")
+_PROJECT_LIST_CUE = re.compile(r"项目.{0,12}如下[:：]?\s*$")
 _OPENS_BREAKDOWN = re.compile(r"包括|其中")
 _SUB_ENUM = re.compile(r"^\s*(?:\d{1,2}[)）]|[(（]\d{1,2}[)）]|[①-⑳])")
 _NO_FUNCTION = re.compile(r"合计|小计|总计|收入|结转|结余|预算|决算|[0-9]")
@@ -107,7 +111,8 @@ def clean_label(text: str) -> str:
     s = re.sub(r"\s+", "", text)
     s = _NAME_YEAR.sub("", s)  # "镇政府2021年度财政拨款决算支出合计": the unit and year before the item
     s = _LEAD.sub("", s)
-    return _TRAIL.sub("", s)
+    s = _TRAIL.sub("", s)
+    return _NOTE.sub("", s) if _NOTE.sub("", s) else s  # "工资福利支出(人员支出)": the note is not the name
 
 
 def paragraph_unit(text: str) -> str | None:
@@ -202,6 +207,9 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
             named = name_label(label, run.function_list)
             if named is None and run.project_list and _PROJECT_NAME.fullmatch(label):
                 named = Named("project", label, label)
+            if (named is None and state.project_list and not run.project_list and _LISTED_PROJECT.fullmatch(label)
+                    and not re.fullmatch(r"[\d()（）]+", label)):
+                named = Named("project", label, label)  # a numbered line of "具体项目情况说明如下："
             if named is None or (named.label in ("支出", "收入") and not first_amount):
                 continue  # a bare "支出:" names the total only as the lead of its sentence ("2、支出:799.12万元")
             if named.kind == "bare" and not named.code:
@@ -219,6 +227,8 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
         state.phase = run.phase
     if run.function_list and re.search(r"如下[:：]?\s*$|[:：]\s*$", sentence):
         state.function_list = True
+    if _PROJECT_LIST_CUE.search(sentence):
+        state.project_list = True
 
 
 def _narrower(new: str | None, old: str | None) -> str | None:

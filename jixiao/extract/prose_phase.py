@@ -84,6 +84,7 @@ class PassageState:
     phase: str | None = None  # the phase of the passage (from its headings and sentences)
     subject: tuple[str, str] | None = None  # ("spending", "支出预算") from a heading such as "(二)支出预算"
     function_list: bool = False  # the passage lists 功能分类 classes ("具体支出科目如下：")
+    project_list: bool = False  # the passage lists projects ("具体项目情况说明如下：")
     parent: str | None = None  # basic / project whose sub-enumerated items follow ("1基本支出…" "1)工资福利支出…")
     paragraph_year: int | None = None  # the year the paragraph's last sentence opened with
     default: str | None = None  # the phase where nothing else says one: actual in a self-evaluation report
@@ -100,6 +101,7 @@ class PassageState:
 
         self.subject = subject_of(text)
         self.function_list = False
+        self.project_list = False
         self.parent = None
 
     def see_sentence(self, text: str) -> None:
