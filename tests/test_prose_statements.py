@@ -216,3 +216,14 @@ def test_items_with_notes_and_a_project_list_over_numbered_lines() -> None:
                             ("fct_budget", "project", "budget", "all"): 15.0}
     assert {r["project_name"]: r["budget_wan"] for r in rows if r["table"] == "fct_projects"} == {
         "委员视察经费": 9.0, "第5次全体会议经费": 6.0}
+
+
+def test_township_fiscal_report_lines_and_one_fund_broken_down() -> None:
+    text = ("某镇2022年财政决算报告\n一、全镇收支决算情况\n全镇一般公共预算收入3100万元，加上级转移支付收入900万元，上年结转结余45万元，"
+            "收入合计为4045万元；2022年度本级财政一般公共预算支出合计4045万元，其中：\n——一般公共服务支出1200万元，增长12.5%；\n"
+            "——农林水支出700万元，下降3%；\n——结转下年300万元。\n"
+            "2022年我镇政府性基金收入总计800万元，其中本级收入50万元，上级补助收入600万元，上年结余150万元。\n")
+    rows = _rows(text)
+    assert _money(rows) == {("fct_spending", "carryover_in", None, "all"): 45.0}
+    assert {r["subject_name"]: r["total_wan"] for r in rows if r["table"] == "fct_budget_by_function"} == {
+        "一般公共服务支出": 1200.0, "农林水支出": 700.0}

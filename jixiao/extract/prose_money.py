@@ -46,7 +46,7 @@ _DECLARED_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
 _LEAD = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[)）、.．](?!\d)"
     r"|(?:19|20)\d{2}(?:年度|年)?(?:年末|年底)?|\d{1,2}(?=[\u4e00-\u9fa5])|[①-⑳]|其中|本年度|当年|全年度|全年(?!预算|执行|决算)"
-    r"|全(?:镇|乡|县|区|局|市|街道)|我(?:单位|部门|镇|乡)|安排|[:：,，.、\s]"
+    r"|全(?:镇|乡|县|区|局|市|街道)|我(?:单位|部门|镇|乡)|安排|[:：,，.、\s—－\-·•]"
     r"|(?:年初|调整后|全年)预算(?:批复)?的|年初批复的?|(?:预算|决算)(?:批复|安排)?的|实际)+"
 )
 _NAME_YEAR = re.compile(r"^[^\d，,；;：:]{0,38}(?:政府|镇|乡|街道|局|委员会|委|办公室|办|中心|单位|部门|院|所|站|馆|队|园|校)"
@@ -59,6 +59,8 @@ _LISTED_NAME = re.compile(rf"(?P<name>[\u4e00-\u9fa5()（）]{{2,40}}?)(?P<suffi
 _BARE_PHASE = re.compile(rf"(?P<rest>.*?)(?P<bare>{PROSE_BARE_PHASE})")
 _SUBJECT_RES = [(code, re.compile(p)) for code, p in PROSE_SUBJECTS]
 _FUNCTION_CUE = re.compile(FUNCTION_LIST_CUE)
+_ONE_FUND = re.compile(r"政府性基金|国有资本经营|社会保险基金")
+_FUND_PARTS = {"fund_higher_level", "fund_other", "carryover_in", "carryover_out", "fund_special_nontax"}
 _PROJECT_LIST = re.compile(r"项目(?:支出)?(?:主要)?(?:包括|有)[:：]?")
 _PROJECT_NAME = re.compile(r"[\u4e00-\u9fa5()（）“”]{2,40}(?:经费|资金|补助|补贴|项目|工程|费)")
 # a line of a project list introduced by "具体项目情况如下：" (names may hold digits: "第3次代表大会经费")
@@ -93,6 +95,7 @@ class _Sentence:
     function_list: bool = False
     project_list: bool = False
     subject: tuple[str, str] | None = None  # ("spending", "支出预算") from a lead clause of the sentence
+    fund_breakdown: bool = False  # the sentence breaks one fund down ("政府性基金收入总计…其中上级补助收入…")
     tp: ThreePublicRun = field(default_factory=ThreePublicRun)
 
 
@@ -199,6 +202,8 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
             label = clean_label(before)
             if not label and clause.after_colon and am.start() == 0:
                 label = clean_label(previous)  # "2、支出:799.12万元"
+            if first_amount and _ONE_FUND.search(before):
+                run.fund_breakdown = True  # the sentence opens with one fund's total
             if run.tp.take(ctx, label, before, amount, year, prov, run.phase, state.phase or state.default):
                 continue
             if _PROJECT_LIST.search(before):
@@ -212,6 +217,8 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
                 named = Named("project", label, label)  # a numbered line of "具体项目情况说明如下："
             if named is None or (named.label in ("支出", "收入") and not first_amount):
                 continue  # a bare "支出:" names the total only as the lead of its sentence ("2、支出:799.12万元")
+            if run.fund_breakdown and named.kind == "item" and named.code in _FUND_PARTS:
+                continue  # a part of one fund's income, not the unit's funds by source
             if named.kind == "bare" and not named.code:
                 subject = run.subject or state.subject
                 if subject is not None:

@@ -166,7 +166,8 @@ def normalize_grade(text: str | None) -> str | None:
 # first pattern that matches wins.
 PROSE_ITEMS: list[tuple[str, str]] = [
     ("fund_special_nontax", r"纳入(?:财政)?专户管理的非税收入(?:拨款)?(?:收入)?|财政专户(?:管理资金)?(?:拨款)?(?:收入)?"),
-    ("fund_general_public", r"(?:一般公共预算|一般预算)(?:财政)?(?:拨款)?(?:收入|支出)?"),
+    # "一般公共预算收入" without 拨款 is a government's fiscal revenue, not a unit's funds by source
+    ("fund_general_public", r"(?:一般公共预算|一般预算)(?:财政)?(?:拨款(?:收入|支出)?|支出)?"),
     ("fund_government_fund", r"政府性基金(?:预算)?(?:财政)?(?:拨款)?(?:收入?|支出)?"),
     ("fund_state_capital", r"国有资本经营(?:预算)?(?:财政)?(?:拨款)?(?:收入|支出)?"),
     ("fund_social_insurance", r"社会保险基金(?:预算)?(?:财政)?(?:拨款)?(?:收入|支出)?"),
