@@ -33,7 +33,7 @@ def test_staff_outside_the_establishment_and_counts_without_a_metric() -> None:
                  "人事派遣人员4人，外聘临时工人数5人，遗属2人，内设机构数4个。\n", "fct_staffing")
     got = {r["metric"]: r["headcount"] for r in rows}
     assert got["authorized_admin"] == 9 and got["actual"] == 8
-    assert [r["headcount"] for r in rows if r["metric"] == "unauthorized"] in ([4], [5])
+    assert [r["headcount"] for r in rows if r["metric"] == "unauthorized"] == []  # two kinds, no stated whole
     assert not {"authorized", "retired"} & set(got)
     assert 2 not in got.values() and 6 not in got.values() and 3 not in got.values()
 
@@ -227,3 +227,16 @@ def test_township_fiscal_report_lines_and_one_fund_broken_down() -> None:
     assert _money(rows) == {("fct_spending", "carryover_in", None, "all"): 45.0}
     assert {r["subject_name"]: r["total_wan"] for r in rows if r["table"] == "fct_budget_by_function"} == {
         "一般公共服务支出": 1200.0, "农林水支出": 700.0}
+
+
+def test_full_width_figures_and_staff_kinds_outside_the_establishment_stated_apart() -> None:
+    text = ("某某局2024年度部门决算情况说明\n一、人员情况\n本单位核定编制２０人，在职人员１８人，编制外聘用人员3人，人事派遣人员2人，"
+            "编制内人员18人。\n二、支出情况\n2024年度本年支出合计１，２３４．５万元。\n")
+    rows = _rows(text)
+    assert {r["metric"]: r["headcount"] for r in rows if r["table"] == "fct_staffing"} == {"authorized": 20, "actual": 18}
+    assert _money(rows) == {("fct_spending", "total", None, "all"): 1234.5}
+
+
+def test_one_kind_of_staff_outside_the_establishment() -> None:
+    rows = _rows(BUDGET_HEAD + "核定编制30人，实有在职人员28人，劳务派遣人员6人。\n", "fct_staffing")
+    assert {r["metric"]: r["headcount"] for r in rows} == {"authorized": 30, "actual": 28, "unauthorized": 6}

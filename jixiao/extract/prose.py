@@ -16,6 +16,8 @@ from jixiao.extract.prose_three_public import category_in
 from jixiao.extract.vocab import PROSE_ITEMS, level1_for
 from jixiao.model import Paragraph
 
+# Full-width digits and punctuation read as ASCII, one character for one (spans stay valid).
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 _UNIT_AMOUNT = re.compile(r"(?<![\d.])([-+]?\d[\d,，]*(?:\.\d+)?)\s*(万元|万|元)(?!/)")
 _SUB_ENUM_START = re.compile(r"^\s*(?:\d{1,2}[)）]|[(（]\d{1,2}[)）]|[①-⑳])")
@@ -48,7 +50,7 @@ def extract_prose(ctx: Context) -> None:
             state.parent = None  # "1)工资福利支出…" lines continue the 基本支出 above them; others do not
         unit = paragraph_unit(para.text)
         state.paragraph_year = None
-        for sm in _SENTENCE.finditer(para.text):
+        for sm in _SENTENCE.finditer(para.text.translate(_FULLWIDTH)):
             sentence, s0 = sm.group(0), sm.start()
             if not AMOUNT_WITH_UNIT.search(sentence):
                 state.see_sentence(sentence)

@@ -46,6 +46,9 @@ def extract_staffing_sentence(ctx: Context, para: Paragraph, sentence: str, s0: 
             key = (c.metric, c.year)
             if key not in best_actual or c.rank < best_actual[key].rank:
                 best_actual[key] = c
+    outside = {c.value for c in counts if c.metric == "unauthorized"}
+    if len(outside) > 1:
+        counts = [c for c in counts if c.metric != "unauthorized"]  # 编外 kinds stated apart: their sum is not stated
     plain_retired = any(c.metric == "retired" and not re.search(r"行政|事业", c.label) for c in counts)
     for c in counts:
         if c.metric.startswith("actual") and best_actual.get((c.metric, c.year)) is not c:

@@ -240,16 +240,16 @@ PROSE_PHASE_MARKERS: list[tuple[str, str]] = [
 
 # Staffing wordings: a clause label is checked for 编外 wordings, then against the exclusions (no
 # contract metric), then against the other metrics in order.
-STAFF_EXCLUDE = (r"其他人员|公益|挂靠|遗属|学生|退职|离休|后勤|工勤|公勤|公务员|参公|参照|职称|管理人员|技师|[高中初]级工"
+STAFF_EXCLUDE = (r"其他人员|编制内|编内|公益|挂靠|遗属|学生|退职|离休|后勤|工勤|公勤|公务员|参公|参照|职称|管理人员|技师|[高中初]级工"
                  r"|工人|差额|全额|全部补助|自收自支|纳入|慰问|培训|走访|帮扶|接待|组织|参加|参与|发放|救助|安置|补助|补贴|资助"
                  r"|选派|提拔|招聘|招录|录用|考试|通过|覆盖|服务对象|涉及|惠及|新增|减少|增加|调入|调出|机构数|单位$|单位数|范围|个数|处室|科室|股室|批次|人次|党员|车|人口|幼儿|学员")
 STAFF_METRICS: list[tuple[str, str]] = [
-    ("unauthorized", r"编外|无编|人事派遣|劳务派遣|外聘"),
+    ("unauthorized", r"编外|编制外|无编|人事派遣|劳务派遣|外聘"),
     ("retired", r"离退休|退休"),
     ("authorized_admin", r"行政编"),
     ("authorized_institution", r"事业编"),
     ("authorized", r"编制|核定人数|核定编"),
     ("actual_admin", r"行政(?:实有|在职)|在职行政|^行政人员$"),
     ("actual_institution", r"事业(?:实有|在职)|在职事业|^事业人员$"),
-    ("actual", r"在职|实有|在编|教职工|职工"),
+    ("actual", r"在职|实有|在编|在岗|教职工|职工"),
 ]
