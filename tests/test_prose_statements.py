@@ -240,3 +240,11 @@ def test_full_width_figures_and_staff_kinds_outside_the_establishment_stated_apa
 def test_one_kind_of_staff_outside_the_establishment() -> None:
     rows = _rows(BUDGET_HEAD + "核定编制30人，实有在职人员28人，劳务派遣人员6人。\n", "fct_staffing")
     assert {r["metric"]: r["headcount"] for r in rows} == {"authorized": 30, "actual": 28, "unauthorized": 6}
+
+
+def test_a_small_yuan_figure_among_yuan_figures_is_no_unit_slip() -> None:
+    text = (BUDGET_HEAD + "（二）支出预算情况\n2025年支出预算150000.00元，其中：公务接待费800元，基本支出149200.00元。\n")
+    result = extract_document(read_text(text, "yuan.txt"))
+    got = {f.key.get("item") or f.key.get("category"): f.values["amount_wan"] for f in result.facts}
+    assert got == {"total": 15.0, "reception": 0.08, "basic": 14.92}
+    assert not any(f.check == "unit_slip" for f in result.findings)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import Amount, parse_amount
+from jixiao.extract.numbers import Amount, parse_amount, to_wan
 from jixiao.extract.prose_phase import (
     BUDGETS,
     PassageState,
@@ -195,7 +195,7 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
             if amount is None:
                 continue
             first_amount, seen_amount = not seen_amount, True
-            if COMPARISON_BEFORE(before):
+            if _stated_as_change(before):
                 continue
             year = _year_of(before) or year0
             prov = ctx.span(para, clause.start + am.start(), clause.start + am.end(), sentence.strip())
@@ -245,13 +245,16 @@ def _narrower(new: str | None, old: str | None) -> str | None:
     return new
 
 
-def COMPARISON_BEFORE(before: str) -> bool:  # noqa: N802 - reads as a condition
+def _stated_as_change(before: str) -> bool:
+    """"比上年增加12万元", "占30%", "-5万元": a change, a share or a signed figure."""
     return is_comparison(before) or bool(re.search(r"[-+]\s*$", before))
 
 
 def _amount(am: re.Match, after: str, unit: str | None, para: Paragraph, clause: Clause,
             last_block: bool) -> Amount | None:
     number, written_unit = am.group(1), am.group(2)
+    if written_unit == "元" and unit == "元":
+        return _in_wan(parse_amount(number + written_unit))  # a small 元 figure among 元 figures is no slip
     if written_unit:
         return parse_amount(number + written_unit)
     # no unit written: only a decimal figure ending its item, in a passage whose unit is clear
@@ -260,17 +263,23 @@ def _amount(am: re.Match, after: str, unit: str | None, para: Paragraph, clause:
     at_end = clause.start + am.end() >= len(para.text.rstrip())
     if at_end and last_block:
         return None  # the excerpt may end inside this number
-    return parse_amount(number + unit)
+    return _in_wan(parse_amount(number + unit)) if unit == "元" else parse_amount(number + unit)
+
+
+def _in_wan(amount: Amount | None) -> Amount | None:
+    if amount is None:
+        return None
+    return Amount(to_wan(amount), amount.decimals + 4, "万元", amount.text)
 
 
 def _emit(ctx: Context, named: Named, phase: str, amount: Amount, year, prov, state: PassageState,
           run: _Sentence) -> None:
     if named.kind == "function":
         ctx.add("fct_budget_by_function", year, {"phase": phase, "subject_code": None, "subject_name": named.code},
-                {"total_wan": _wan(amount), "basic_wan": None, "project_wan": None}, "prose", prov, amount.decimals)
+                {"total_wan": to_wan(amount), "basic_wan": None, "project_wan": None}, "prose", prov, amount.decimals)
         return
     if named.kind == "project":
-        budget, actual = (None, _wan(amount)) if phase == "actual" else (_wan(amount), None)
+        budget, actual = (None, to_wan(amount)) if phase == "actual" else (to_wan(amount), None)
         ctx.add("fct_projects", year, {"project_name": named.code}, {"budget_wan": budget, "actual_wan": actual},
                 "prose", prov, amount.decimals)
         return
@@ -293,10 +302,6 @@ def _emit(ctx: Context, named: Named, phase: str, amount: Amount, year, prov, st
     else:
         ctx.add_amount("fct_spending", year, {"item": item, "scope": scope}, label, amount, "prose", prov,
                        "item_label_zh")
-
-
-def _wan(amount: Amount) -> float:
-    return round(amount.value / 10000.0, 6) if amount.unit == "元" else amount.value
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
