@@ -248,3 +248,10 @@ def test_a_small_yuan_figure_among_yuan_figures_is_no_unit_slip() -> None:
     got = {f.key.get("item") or f.key.get("category"): f.values["amount_wan"] for f in result.facts}
     assert got == {"total": 15.0, "reception": 0.08, "basic": 14.92}
     assert not any(f.check == "unit_slip" for f in result.findings)
+
+
+def test_appropriation_spending_and_the_grand_total_are_not_the_total() -> None:
+    text = (ACTUAL_HEAD + "一、支出决算情况\n2024年度财政拨款支出300万元。2024年度支出总计330万元，其中：本年支出合计310万元，"
+            "年末结转和结余20万元。部门支出预算总额不适用。\n")
+    assert _money(_rows(text)) == {("fct_spending", "total", None, "all"): 310.0,
+                                   ("fct_spending", "carryover_out", None, "all"): 20.0}

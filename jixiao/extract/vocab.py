@@ -186,7 +186,8 @@ PROSE_ITEMS: list[tuple[str, str]] = [
     ("public_funds", r"(?:日常)?公用经费(?:支出)?"),
     ("basic", r"基本支出"),
     ("project", r"项目(?:经费)?支出"),
-    ("total", r"(?:本单位|本部门|单位|部门)?(?:本年)?(?:财政拨款)?支出(?:合计)?|支出预算|预算支出"
+    # not "财政拨款支出" (appropriations only) nor "支出总计" (which holds the 年末结转)
+    ("total", r"(?:本单位|本部门|单位|部门)?(?:本年)?支出(?:预算)?(?:合计|总额)?|预算支出(?:总额)?"
               r"|(?:本年)?(?:财政拨款)?决算支出(?:合计)?|整体支出|年度资金总额|资金总额"),
 ]
 # Words after an item that only say which phase the amount is ("基本支出预算", "一般公共服务支出决算数").
