@@ -180,7 +180,7 @@ def test_fund_income_and_spending_differ_spending_is_kept() -> None:
     result = extract_document(read_text(text, "funds.txt"))
     got = [(f.key["item"], f.values["amount_wan"]) for f in result.facts if f.table == "fct_spending"]
     assert got == [("fund_general_public", 220.75)]
-    assert any(f.check == "fund_income_spending_differ" for f in result.findings)
+    assert any(f.check == "same_report_conflict" and "220.75" in f.message for f in result.findings)
 
 
 def test_no_phase_anywhere_is_no_fact_and_actions_are_not_headcounts() -> None:

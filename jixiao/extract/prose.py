@@ -80,7 +80,7 @@ def _spending_by_source_wins(ctx: Context, first_fact: int) -> None:
         for f in income:
             ctx.facts.remove(f)
         kept, dropped = spending[0], income[0]
-        ctx.finding("fund_income_spending_differ", "warn",
+        ctx.finding("same_report_conflict", "warn",
                     f"{kept.values['item_label_zh']} {kept.values['amount_wan']:g}万元 and "
                     f"{dropped.values['item_label_zh']} {dropped.values['amount_wan']:g}万元 differ; funds by source "
                     "keep the spending figure", observed=f"{dropped.values['amount_wan']:g}",
