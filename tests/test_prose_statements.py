@@ -233,7 +233,8 @@ def test_full_width_figures_and_staff_kinds_outside_the_establishment_stated_apa
     text = ("某某局2024年度部门决算情况说明\n一、人员情况\n本单位核定编制２０人，在职人员１８人，编制外聘用人员3人，人事派遣人员2人，"
             "编制内人员18人。\n二、支出情况\n2024年度本年支出合计１，２３４．５万元。\n")
     rows = _rows(text)
-    assert {r["metric"]: r["headcount"] for r in rows if r["table"] == "fct_staffing"} == {"authorized": 20, "actual": 18}
+    staffing = {r["metric"]: r["headcount"] for r in rows if r["table"] == "fct_staffing"}
+    assert staffing == {"authorized": 20, "actual": 18}
     assert _money(rows) == {("fct_spending", "total", None, "all"): 1234.5}
 
 

@@ -9,7 +9,7 @@ import re
 
 from jixiao.extract.context import Context
 from jixiao.extract.numbers import Amount, clean_number_text, parse_amount
-from jixiao.extract.prose_money import AMOUNT, extract_money_sentence, paragraph_unit
+from jixiao.extract.prose_money import extract_money_sentence, paragraph_unit
 from jixiao.extract.prose_phase import PassageState
 from jixiao.extract.prose_staffing import extract_staffing_sentence
 from jixiao.extract.prose_three_public import category_in

@@ -90,7 +90,12 @@ class Named:
 
 @dataclass
 class _Sentence:
+    """What earlier clauses of one sentence established."""
+
+    year: int | None = None
     phase: str | None = None
+    seen_amount: bool = False
+    previous: str = ""  # the clause before (the label of "X：12万元")
     parent_open: bool = False
     function_list: bool = False
     project_list: bool = False
@@ -174,68 +179,76 @@ def subject_of(text: str) -> tuple[str, str] | None:
 
 def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int, state: PassageState,
                            unit: str | None, last_block: bool) -> None:
+    """Read every amount of one sentence; update the passage's phase, function and project lists."""
     lead_year = _lead_year(sentence)
-    year0 = lead_year or state.paragraph_year or ctx.fiscal_year  # "2017年…35万元。其中：…" continues 2017
+    run = _Sentence(year=lead_year or state.paragraph_year or ctx.fiscal_year,  # "2017年…。其中：…" stays 2017
+                    function_list=state.function_list or bool(_FUNCTION_CUE.search(sentence)))
     if lead_year:
         state.paragraph_year = lead_year
-    run = _Sentence(phase=None, function_list=state.function_list or bool(_FUNCTION_CUE.search(sentence)))
-    previous = ""
-    seen_amount = False
     for clause in clauses(sentence, s0):
         text = clause.text
-        comparison = is_comparison(text)
         if not AMOUNT.search(text):
             run.subject = subject_of(text) or run.subject
-            previous = text
         if state.parent and (_OPENS_BREAKDOWN.search(text) or _SUB_ENUM.match(text)):
             run.parent_open = True
         for am in AMOUNT.finditer(text):
-            before, after = text[: am.start()], text[am.end():]
-            amount = _amount(am, after, unit, para, clause, last_block)
-            if amount is None:
-                continue
-            first_amount, seen_amount = not seen_amount, True
-            if _stated_as_change(before):
-                continue
-            year = _year_of(before) or year0
-            prov = ctx.span(para, clause.start + am.start(), clause.start + am.end(), sentence.strip())
-            label = clean_label(before)
-            if not label and clause.after_colon and am.start() == 0:
-                label = clean_label(previous)  # "2、支出:799.12万元"
-            if first_amount and _ONE_FUND.search(before):
-                run.fund_breakdown = True  # the sentence opens with one fund's total
-            if run.tp.take(ctx, label, before, amount, year, prov, run.phase, state.phase or state.default):
-                continue
-            if _PROJECT_LIST.search(before):
-                run.project_list = True
-                label = clean_label(_PROJECT_LIST.split(before)[-1])
-            named = name_label(label, run.function_list)
-            if named is None and run.project_list and _PROJECT_NAME.fullmatch(label):
-                named = Named("project", label, label)
-            if (named is None and state.project_list and not run.project_list and _LISTED_PROJECT.fullmatch(label)
-                    and not re.fullmatch(r"[\d()（）]+", label)):
-                named = Named("project", label, label)  # a numbered line of "具体项目情况说明如下："
-            if named is None or (named.label in ("支出", "收入") and not first_amount):
-                continue  # a bare "支出:" names the total only as the lead of its sentence ("2、支出:799.12万元")
-            if run.fund_breakdown and named.kind == "item" and named.code in _FUND_PARTS:
-                continue  # a part of one fund's income, not the unit's funds by source
-            if named.kind == "bare" and not named.code:
-                subject = run.subject or state.subject
-                if subject is not None:
-                    named.code, named.label = subject
-            phase = resolve_phase(label_phase(before) or named.phase, run.phase, state.phase or state.default)
-            if phase is None:
-                continue  # nothing says whether this is a budget or what was spent
-            _emit(ctx, named, phase, amount, year, prov, state, run)
-        if not comparison:
+            amount = _amount(am, text[am.end():], unit, para, clause, last_block)
+            if amount is not None:
+                _read_amount(ctx, para, sentence, clause, am, amount, run, state)
+                run.seen_amount = True
+        if not is_comparison(text):
             run.phase = _narrower(last_phase(text), run.phase)
-        previous = text
+        run.previous = text
     if run.phase is not None and re.search(r"\d\s*(?:万元|万|元)", sentence):
         state.phase = run.phase
     if run.function_list and re.search(r"如下[:：]?\s*$|[:：]\s*$", sentence):
         state.function_list = True
     if _PROJECT_LIST_CUE.search(sentence):
         state.project_list = True
+
+
+def _read_amount(ctx: Context, para: Paragraph, sentence: str, clause: Clause, am: re.Match, amount: Amount,
+                 run: _Sentence, state: PassageState) -> None:
+    before = clause.text[: am.start()]
+    first_amount = not run.seen_amount
+    if _stated_as_change(before):
+        return
+    year = _year_of(before) or run.year
+    prov = ctx.span(para, clause.start + am.start(), clause.start + am.end(), sentence.strip())
+    label = clean_label(before)
+    if not label and clause.after_colon and am.start() == 0:
+        label = clean_label(run.previous)  # "2、支出:799.12万元"
+    if first_amount and _ONE_FUND.search(before):
+        run.fund_breakdown = True  # the sentence opens with one fund's total
+    if run.tp.take(ctx, label, before, amount, year, prov, run.phase, state.phase or state.default):
+        return
+    named = _name_in_sentence(label, before, run, state)
+    if named is None or (named.label in ("支出", "收入") and not first_amount):
+        return  # a bare "支出:" names the total only as the lead of its sentence ("2、支出:799.12万元")
+    if run.fund_breakdown and named.kind == "item" and named.code in _FUND_PARTS:
+        return  # a part of one fund's income, not the unit's funds by source
+    if named.kind == "bare" and not named.code:
+        subject = run.subject or state.subject
+        if subject is not None:
+            named.code, named.label = subject
+    phase = resolve_phase(label_phase(before) or named.phase, run.phase, state.phase or state.default)
+    if phase is None:
+        return  # nothing says whether this is a budget or what was spent
+    _emit(ctx, named, phase, amount, year, prov, state, run)
+
+
+def _name_in_sentence(label: str, before: str, run: _Sentence, state: PassageState) -> Named | None:
+    """An item, function class or bare phase; else a project line where the sentence or passage lists projects."""
+    if _PROJECT_LIST.search(before):
+        run.project_list = True
+        label = clean_label(_PROJECT_LIST.split(before)[-1])  # "项目支出包括委员活动经费36.3万元"
+    named = name_label(label, run.function_list)
+    if named is None and run.project_list and _PROJECT_NAME.fullmatch(label):
+        named = Named("project", label, label)
+    if (named is None and state.project_list and not run.project_list and _LISTED_PROJECT.fullmatch(label)
+            and not re.fullmatch(r"[\d()（）]+", label)):
+        named = Named("project", label, label)  # a numbered line after "具体项目情况说明如下："
+    return named
 
 
 def _narrower(new: str | None, old: str | None) -> str | None:
