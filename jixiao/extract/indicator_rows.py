@@ -82,6 +82,11 @@ def align_row(row: list[str], roles: list[str]) -> RowReading:
     return RowReading(row=first)
 
 
+def try_alignment(cells: list[str], missing: int, roles: list[str]) -> AlignedRow | None:
+    """``cells`` placed from column ``missing`` on, if every cell fits its column."""
+    return _try(cells, 0, missing, roles, len(cells))
+
+
 def _try(cells: list[str], drop: int, missing: int, roles: list[str], raw_len: int) -> AlignedRow | None:
     """Cells ``cells[drop:]`` placed from column ``missing`` on, if every cell fits its column."""
     placed = cells[drop:]

@@ -81,10 +81,24 @@ def extract_indicator_tables(ctx: Context) -> None:
 
 
 def _walk_table(ctx: Context, table: Table) -> list[tuple[float | None, float | None]]:
+    from jixiao.extract.indicator_stream import is_stream_row
+
+    if any(is_stream_row(row) for row in table.rows):
+        return []  # a whole form in one run of cells: read by indicator_stream
+    return walk_rows(ctx, table)
+
+
+def walk_rows(ctx: Context, table: Table) -> list[tuple[float | None, float | None]]:
+    """Read the 自评表 rows of one table (or of rows cut from a stream); returns its 总分 rows."""
+    from jixiao.extract.indicator_stream import UNPLACEABLE
+
     walk = _Walk()
     totals: list[tuple[float | None, float | None]] = []
     rows = table.rows
     for r, row in enumerate(rows):
+        if UNPLACEABLE in row:
+            _unplaceable(ctx, table, r, walk)
+            continue
         named = project_name_cell(row)
         if named is not None or is_form_title(row):
             if named is not None and walk.project.is_project and walk.project.name is None and walk.roles is None:
@@ -129,6 +143,34 @@ def _walk_table(ctx: Context, table: Table) -> list[tuple[float | None, float | 
     _close_budget(ctx, table, walk)
     _close_project(ctx, walk)
     return totals
+
+
+def _unplaceable(ctx: Context, table: Table, r: int, walk: _Walk) -> None:
+    """A row of a flattened table whose cells cannot be matched to columns: no facts, a finding."""
+    from jixiao.extract.indicator_stream import UNPLACEABLE
+
+    cells = [c for c in table.rows[r] if c != UNPLACEABLE]
+    text = " ".join(c for c in cells if c.strip())
+    if walk.budget is not None and walk.roles is None:
+        if walk.budget_total is None:
+            if cells and is_execution_label(cells[0]):
+                walk.budget = None  # the scored row itself cannot be placed: the block is not read
+            else:
+                return
+        elif any(_nonzero(c) for c in cells[1:]):
+            walk.budget_subs.append(BudgetRow(clean_name(cells[0])[0], 0, has_money=True))
+            return
+        else:
+            return  # a sub-row stating no amount
+    ctx.finding("ambiguous_cell", "warn", "a row of a flattened 自评表 has fewer or more cells than its header "
+                "and cannot be matched to columns; left out", observed=text, prov=ctx.cell(table, r, 0))
+
+
+def _nonzero(text: str) -> bool:
+    from jixiao.extract.numbers import parse_amount
+
+    a = parse_amount(text)
+    return a is not None and a.value != 0
 
 
 def _budget_row(ctx: Context, table: Table, r: int, walk: _Walk) -> None:

@@ -36,6 +36,7 @@ class BudgetRow:
     weight: float | None = None
     score: float | None = None
     score_blank: bool = False
+    has_money: bool = False  # a row whose cells could not be placed but that states non-zero amounts
 
 
 def _budget_role(text: str) -> str:
@@ -108,7 +109,7 @@ def read_budget_row(row: list[str], cols: BudgetColumns) -> BudgetRow | None:
             out.values[role] = to_wan(a) if a.unit else a.value * cols.factor
         elif role == RATE:
             a = parse_amount(s)
-            if a is not None and a.unit == "%":
+            if a is not None and a.unit in ("%", ""):
                 out.values[RATE] = a.value
             elif s and not is_blank(s):
                 return None
@@ -191,7 +192,7 @@ def project_money(total: BudgetRow, sub_rows: list[BudgetRow]) -> tuple[dict[str
     money = {k: v[k] for k in MONEY_ROLES if k in v}
     if not money:
         return None, "no money stated"
-    if all(x == 0 for x in money.values()) and any(any(s.values.get(k) for k in MONEY_ROLES) for s in sub_rows):
+    if all(x == 0 for x in money.values()) and any(s.has_money or any(s.values.get(k) for k in MONEY_ROLES) for s in sub_rows):
         return None, ("the 年度资金总额 row reads 0 while its sub-rows do not; which figure is the project's "
                       "budget cannot be told")
     out: dict[str, float] = {}
