@@ -33,12 +33,14 @@ from jixiao.extract.indicator_columns import (
     number,
 )
 from jixiao.extract.indicator_rows import try_alignment
+from jixiao.extract.indicator_stream_marks import UNPLACEABLE
+from jixiao.extract.indicator_undelimited import undelimited_rows
 from jixiao.extract.numbers import is_blank, parse_amount
 from jixiao.extract.project_tables import B_OTHER, _budget_role, budget_header, is_execution_label
 from jixiao.model import Table
 
 _TOTAL_LABELS = ("总分", "总计", "合计")
-UNPLACEABLE = "\u0001"  # marks a cut row whose cells cannot be matched to columns
+
 _HEADER_EXTRA = re.compile(r"原因|说明|计算方法|备注|改进措施")
 
 
@@ -248,7 +250,7 @@ def extract_indicator_streams(ctx: Context) -> list[tuple[float | None, float | 
                 totals += walk_rows(ctx, pseudo)
     for para in ctx.doc.paragraphs():
         tokens = paragraph_tokens(para.text)
-        if tokens:
-            pseudo = Table(index=para.index, rows=recut(tokens, blanks_kept=False), line=para.line)
-            totals += walk_rows(ctx, pseudo)
+        rows = recut(tokens, blanks_kept=False) if tokens else undelimited_rows(para.text)
+        if rows:
+            totals += walk_rows(ctx, Table(index=para.index, rows=rows, line=para.line))
     return totals

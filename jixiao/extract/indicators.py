@@ -27,6 +27,7 @@ from jixiao.extract.indicator_columns import (
     merge_two_row_header,
 )
 from jixiao.extract.indicator_rows import AlignedRow, align_row
+from jixiao.extract.indicator_stream_marks import UNPLACEABLE
 from jixiao.extract.project_tables import (
     BudgetColumns,
     BudgetRow,
@@ -90,7 +91,6 @@ def _walk_table(ctx: Context, table: Table) -> list[tuple[float | None, float | 
 
 def walk_rows(ctx: Context, table: Table) -> list[tuple[float | None, float | None]]:
     """Read the 自评表 rows of one table (or of rows cut from a stream); returns its 总分 rows."""
-    from jixiao.extract.indicator_stream import UNPLACEABLE
 
     walk = _Walk()
     totals: list[tuple[float | None, float | None]] = []
@@ -147,7 +147,7 @@ def walk_rows(ctx: Context, table: Table) -> list[tuple[float | None, float | No
 
 def _unplaceable(ctx: Context, table: Table, r: int, walk: _Walk) -> None:
     """A row of a flattened table whose cells cannot be matched to columns: no facts, a finding."""
-    from jixiao.extract.indicator_stream import UNPLACEABLE
+    from jixiao.extract.indicator_stream_marks import UNPLACEABLE
 
     cells = [c for c in table.rows[r] if c != UNPLACEABLE]
     text = " ".join(c for c in cells if c.strip())

@@ -134,6 +134,13 @@ def _rate_consistent(row: BudgetRow) -> bool:
     return abs(spent / base * 100 - rate) <= 1.0
 
 
+def rate_agrees(spent: float, base: float, rate_text: str) -> bool:
+    """执行率 as written ('100.00%', '83.5%') equals 执行数 / 预算数 to its written precision."""
+    digits = rate_text.rstrip("%")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    return abs(spent / base * 100 - float(digits)) <= 0.5 * 10 ** -decimals + 0.01
+
+
 def is_execution_label(label: str) -> bool:
     return bool(_EXECUTION_LABEL.match(clean_name(label)[0]))
 
