@@ -116,8 +116,8 @@ def header_roles(row: list[str]) -> list[str] | None:
         return None
     if SCORE not in roles:
         return None
-    roles = [r for r in roles if r != GROUP]
-    return _points_columns(roles)
+    roles = _points_columns([r for r in roles if r != GROUP])
+    return roles if WEIGHT in roles else None
 
 
 def _points_columns(roles: list[str]) -> list[str]:

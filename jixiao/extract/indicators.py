@@ -70,15 +70,25 @@ class _Walk:
 
 
 def extract_indicator_tables(ctx: Context) -> None:
-    totals: list[tuple[float | None, float | None]] = []
-    for table in ctx.doc.tables():
-        totals += _walk_table(ctx, table)
     from jixiao.extract.indicator_stream import extract_indicator_streams
 
-    totals += extract_indicator_streams(ctx)
+    totals: list[tuple[float | None, float | None]] = []
+    for table in ctx.doc.tables():
+        totals += _guarded(ctx, lambda t=table: _walk_table(ctx, t), f"table {table.index}")
+    totals += _guarded(ctx, lambda: extract_indicator_streams(ctx), "flattened tables")
     scored = [t for t in totals if t[1] is not None]
     if len(scored) == 1:
         ctx.indicator_totals = scored[0]
+
+
+def _guarded(ctx: Context, read, where: str) -> list[tuple[float | None, float | None]]:
+    """A table this module cannot read costs its own rows, never the whole report."""
+    try:
+        return read()
+    except Exception as exc:  # noqa: BLE001 - reported as a finding, the report is still loaded
+        ctx.finding("unreadable_table", "warn", f"the 自评表 in {where} could not be read ({type(exc).__name__}: "
+                    f"{exc}); its indicator rows are left out")
+        return []
 
 
 def _walk_table(ctx: Context, table: Table) -> list[tuple[float | None, float | None]]:
