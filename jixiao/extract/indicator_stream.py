@@ -34,6 +34,7 @@ from jixiao.extract.indicator_columns import (
 )
 from jixiao.extract.indicator_rows import try_alignment
 from jixiao.extract.indicator_stream_marks import UNPLACEABLE
+from jixiao.extract.indicator_scrambled import scrambled_rows
 from jixiao.extract.indicator_undelimited import undelimited_rows
 from jixiao.extract.numbers import is_blank, parse_amount
 from jixiao.extract.project_tables import B_OTHER, _budget_role, budget_header, is_execution_label
@@ -250,7 +251,7 @@ def extract_indicator_streams(ctx: Context) -> list[tuple[float | None, float | 
                 totals += walk_rows(ctx, pseudo)
     for para in ctx.doc.paragraphs():
         tokens = paragraph_tokens(para.text)
-        rows = recut(tokens, blanks_kept=False) if tokens else undelimited_rows(para.text)
+        rows = scrambled_rows(para.text) or (recut(tokens, blanks_kept=False) if tokens else undelimited_rows(para.text))
         if rows:
             totals += walk_rows(ctx, Table(index=para.index, rows=rows, line=para.line))
     return totals

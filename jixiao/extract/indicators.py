@@ -77,8 +77,9 @@ def extract_indicator_tables(ctx: Context) -> None:
         totals += _guarded(ctx, lambda t=table: _walk_table(ctx, t), f"table {table.index}")
     totals += _guarded(ctx, lambda: extract_indicator_streams(ctx), "flattened tables")
     scored = [t for t in totals if t[1] is not None]
-    if len(scored) == 1:
-        ctx.indicator_totals = scored[0]
+    projects = {t[2] for t in totals if t[2]}  # type: ignore[misc]
+    if len(scored) == 1 and len(projects) <= 1:  # a report on several projects has no one score
+        ctx.indicator_totals = (scored[0][0], scored[0][1])
 
 
 def _guarded(ctx: Context, read, where: str) -> list[tuple[float | None, float | None]]:
@@ -100,7 +101,7 @@ def _walk_table(ctx: Context, table: Table) -> list[tuple[float | None, float | 
 
 
 def walk_rows(ctx: Context, table: Table) -> list[tuple[float | None, float | None]]:
-    """Read the 自评表 rows of one table (or of rows cut from a stream); returns its 总分 rows."""
+    """Read the 自评表 rows of one table (or of rows cut from a stream); returns each form's 总分."""
 
     walk = _Walk()
     totals: list[tuple[float | None, float | None]] = []
@@ -114,7 +115,9 @@ def walk_rows(ctx: Context, table: Table) -> list[tuple[float | None, float | No
             if named is not None and walk.project.is_project and walk.project.name is None and walk.roles is None:
                 pass  # the title row opened this project: the 项目名称 row belongs to it
             else:
+                _close_budget(ctx, table, walk)
                 _close_project(ctx, walk)
+                _form_done(walk, totals)
                 walk = _Walk()
             if named is not None:
                 walk.project.is_project = True
@@ -142,8 +145,6 @@ def walk_rows(ctx: Context, table: Table) -> list[tuple[float | None, float | No
         if total is not None and (walk.roles is not None or walk.budget is not None):
             _close_budget(ctx, table, walk)
             walk.project.total = total
-            if total[1] is not None:
-                totals.append(total)
             walk.roles = None
             continue
         if walk.roles is None and walk.budget is not None:
@@ -152,7 +153,14 @@ def walk_rows(ctx: Context, table: Table) -> list[tuple[float | None, float | No
             _indicator_row(ctx, table, r, walk)
     _close_budget(ctx, table, walk)
     _close_project(ctx, walk)
+    _form_done(walk, totals)
     return totals
+
+
+def _form_done(walk: _Walk, forms: list[tuple[float | None, float | None]]) -> None:
+    """One entry per 自评表 read: its 总分 (weight, score; None when not stated) and project name."""
+    if walk.scored or walk.project.total:
+        forms.append((*(walk.project.total or (None, None)), walk.project.name))  # type: ignore[arg-type]
 
 
 def _unplaceable(ctx: Context, table: Table, r: int, walk: _Walk) -> None:
