@@ -267,3 +267,35 @@ def test_vertically_merged_blank_level_cells_read_alike_in_every_alignment() -> 
     assert reading.row is not None and (reading.row.name, reading.row.weight, reading.row.score) == ("及时率", 10, 9)
     assert align_row(["", "质量指标", "合格率", "达标", "10", "9"], roles).row.level2 == "质量指标"
     assert align_row(["", "", "及时率", "及时", "10", "十"], roles).row is None  # 得分 not a number
+
+
+SCRAMBLED = (
+    "某某中心2023年度项目自评.pdf 财政项目支出绩效自评表 (2023 年度) 社区健身器材更 新维护 项目名称 主管部门 某某区体育局 "
+    "年初预算数 全年预算数 全年执行数 分值 执行率 得分 80000.00 80000.00 72,000 10 9 80000.00 80000.00 72000 — "
+    "上年结转资金 0 0 — 年度资金总额 项目资金 (元) 某某中心 实施单位 其中:当年财政拨款 预期目标 90.00% 实际完成情况 已完成。 "
+    "一级指标 二级指标 数量指标 三级指标 更新器材 年度 指标值 实际 完成值 分值 得分 =40套 40套 30 30 按时 按时 20 18 "
+    "=100% 100% 30 30 >=90% 95% 10 10 100 97 数 产出指标 时效指标 绩 效 指 标 效益指标 社会效益指标 维护按时性 "
+    "器材完好 率 满意度指标 服务对象满意度指标 居民满意度 总分 -1-")
+
+
+def test_pdf_text_out_of_reading_order_confirmed_by_arithmetic_and_anchor() -> None:
+    result = _extract(SCRAMBLED)
+    got = _indicators(result)
+    name = "社区健身器材更新维护"
+    assert got == {
+        "年度资金总额": ("budget_execution", "other", 10.0, 9.0, None, None, name),
+        "更新器材数": ("output", "quantity", 30.0, 30.0, "=40套", "40套", name),
+        "维护按时性": ("output", "timeliness", 20.0, 18.0, "按时", "按时", name),
+        "器材完好率": ("benefit", "social", 30.0, 30.0, "=100%", "100%", name),
+        "居民满意度": ("satisfaction", "satisfaction", 10.0, 10.0, ">=90%", "95%", name),
+    }
+    assert _projects(result) == {name: {"budget_wan": 8.0, "initial_budget_wan": 8.0, "actual_wan": 7.2,
+                                        "self_score": 97.0}}
+
+
+def test_pdf_text_out_of_order_without_confirmation_gives_no_indicator_rows() -> None:
+    result = _extract(SCRAMBLED.replace("100 97 数", "100 96 数"))  # 总分 no longer the sum of the scores
+    got = _indicators(result)
+    assert set(got) == {"年度资金总额"}
+    result = _extract(SCRAMBLED.replace("90.00%", "95.00%"))  # 执行率 no longer 执行数 / 预算数
+    assert not _indicators(result) and not _projects(result)

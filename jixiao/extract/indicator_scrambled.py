@@ -30,7 +30,7 @@ _TITLE = re.compile(r"[\u4e00-\u9fff]{0,8}项目支出绩效自评表\s*[(（]\s
 _MONEY_HEADER = re.compile(r"年初预算数\s+全年预算数\s+全年执行数\s+分值\s+执行率\s+得分")
 _MONEY_ROLES = ["initial", "adjusted", "spent", "weight", "rate", "score"]
 _NUMBER = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
-_GROUP_VALUE = re.compile(r"^(?:[=<>≥≤]{0,2}\d+(?:\.\d+)?%?|[\u4e00-\u9fff]{1,6})$")
+_GROUP_VALUE = re.compile(r"^(?:[=<>≥≤]{0,2}\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?|[\u4e00-\u9fff]{1,6})$")
 _LABELS = re.compile(r"^(?:项目名称|主管部门|实施单位|年度|总体|目标|预期目标|实际完成情况|指标值|实际|完成值|分值|得分"
                      r"|一级指标|二级指标|三级指标|绩|效|指|标|总分|偏差原因分析及|改进措施|-\d+-)$")
 _L2_TO_L1 = {"数量": "产出", "质量": "产出", "时效": "产出", "成本": "产出", "经济效益": "效益", "社会效益": "效益",
