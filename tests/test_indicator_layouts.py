@@ -299,3 +299,23 @@ def test_pdf_text_out_of_order_without_confirmation_gives_no_indicator_rows() ->
     assert set(got) == {"年度资金总额"}
     result = _extract(SCRAMBLED.replace("90.00%", "95.00%"))  # 执行率 no longer 执行数 / 预算数
     assert not _indicators(result) and not _projects(result)
+
+
+def test_project_money_stays_out_of_the_units_budget_and_a_unit_table_gives_it() -> None:
+    project = _extract(PADDED_PIPES)
+    assert not [f for f in project.facts if f.table in ("fct_budget", "fct_spending")]
+    unit = _extract(
+        "部门整体支出绩效自评表 | ||||||\n"
+        "单位名称 | 某某镇人民政府 | ||||||\n"
+        "部门总体资金(万元) | 资金来源 | 年初预算数(A) | 全年执行数(B) | 分值(10分) | 得分 | 得分计算方法 | ||\n"
+        "年度资金总额: | 500 | 520 | 10 | 10 | 执行率*分值 | ||\n"
+        "基本支出 | 300 | 310 |\n"
+        "10 | 10 | ||||\n"
+        "项目支出 | 200 | 210 | 10 | 10 | ||||\n")
+    got = {(f.table, f.key["item"], f.key.get("phase")): f.values["amount_wan"] for f in unit.facts
+           if f.table in ("fct_budget", "fct_spending")}
+    assert got == {("fct_budget", "total", "initial_budget"): 500.0, ("fct_spending", "total", None): 520.0,
+                   ("fct_budget", "basic", "initial_budget"): 300.0, ("fct_spending", "basic", None): 310.0,
+                   ("fct_budget", "project", "initial_budget"): 200.0, ("fct_spending", "project", None): 210.0}
+    assert not [f for f in unit.facts if f.table == "fct_projects"]
+    assert [f.key["indicator_name"] for f in unit.facts if f.table == "fct_indicator_scores"] == ["年度资金总额"]

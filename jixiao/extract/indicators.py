@@ -38,6 +38,7 @@ from jixiao.extract.project_tables import (
     project_name_cell,
     read_budget_row,
     total_row,
+    unit_money,
 )
 from jixiao.extract.vocab import level1_for, level2_for
 from jixiao.model import Provenance, Table
@@ -198,6 +199,8 @@ def _budget_row(ctx: Context, table: Table, r: int, walk: _Walk) -> None:
         if walk.budget_total is not None or any(c.strip() for c in table.rows[r][1:]):
             _close_budget(ctx, table, walk)
         return
+    if not walk.project.is_project:
+        unit_money(ctx, read, ctx.cell(table, r, read.label_col))
     if walk.budget_total is None:
         if not is_execution_label(read.label):
             return

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from jixiao.extract.context import Context
 from jixiao.extract.indicator_columns import cell_text, clean_name, number
 from jixiao.extract.numbers import is_blank, parse_amount, to_wan
+from jixiao.extract.vocab import clean_label, item_for
+from jixiao.model import Provenance
 
 INITIAL, ADJUSTED, BUDGET, SPENT, RATE, B_WEIGHT, B_SCORE, LABEL, B_OTHER = (
     "initial", "adjusted", "budget", "spent", "rate", "weight", "score", "label", "other")
@@ -213,3 +216,46 @@ def project_money(total: BudgetRow, sub_rows: list[BudgetRow]) -> tuple[dict[str
     if SPENT in v:
         out["actual_wan"] = v[SPENT]
     return out, ""
+
+
+def budget_block_row_indices(table_rows: list[list[str]]) -> set[int]:
+    """Rows of every 自评表 budget block (its header and the rows read under it).
+
+    These rows are read by :mod:`jixiao.extract.indicators` (project money to ``fct_projects``,
+    a unit-wide table's 年度资金总额/基本支出/项目支出 to fct_budget/fct_spending); the generic
+    money-table reader must leave them alone.
+    """
+    out: set[int] = set()
+    cols: BudgetColumns | None = None
+    for r, row in enumerate(table_rows):
+        header = budget_header(row)
+        if header is not None:
+            cols = header
+            out.add(r)
+            continue
+        if cols is None:
+            continue
+        if read_budget_row(row, cols) is None:
+            cols = None
+            continue
+        out.add(r)
+    return out
+
+
+_UNIT_ITEMS = ("total", "basic", "project")
+_PHASES = {INITIAL: "initial_budget", ADJUSTED: "adjusted_budget", BUDGET: "budget"}
+
+
+def unit_money(ctx: Context, row: BudgetRow, prov: Provenance) -> None:
+    """A unit-wide 自评表's 年度资金总额 / 基本支出 / 项目支出 row: the unit's budget and spending."""
+    item = item_for(row.label)
+    if item not in _UNIT_ITEMS:
+        return
+    label = clean_label(row.label)
+    for role, phase in _PHASES.items():
+        if role in row.values:
+            ctx.add("fct_budget", ctx.fiscal_year, {"item": item, "phase": phase, "scope": "all"},
+                    {"amount_wan": row.values[role], "item_label_zh": label}, "table", prov)
+    if SPENT in row.values:
+        ctx.add("fct_spending", ctx.fiscal_year, {"item": item, "scope": "all"},
+                {"amount_wan": row.values[SPENT], "item_label_zh": label}, "table", prov)
