@@ -110,7 +110,6 @@ def _try(cells: list[str], drop: int, missing: int, roles: list[str], raw_len: i
         return None  # a blank level-1 cell before a stated level 2: a merged cell, read by another alignment
     if not is_name(name):
         return None
-    weight_col = roles.index(WEIGHT)
     score_col = len(roles) - 1 - roles[::-1].index(SCORE)
     if raw_len - drop + missing <= score_col:
         return None  # the row ends before its 得分 column: cut off, not blank
@@ -121,7 +120,6 @@ def _try(cells: list[str], drop: int, missing: int, roles: list[str], raw_len: i
     score = number(score_text)
     if weight is None or (score_text and score is None):
         return None
-    del weight_col
     target = None if SPLIT in roles else _value(by_role.get(TARGET))
     actual = _value(by_role.get("actual"))
     return AlignedRow(

@@ -19,8 +19,6 @@ import re
 
 from jixiao.extract.context import Context
 from jixiao.extract.indicator_columns import (
-    L1,
-    L2,
     L3,
     SCORE,
     cell_text,
@@ -239,11 +237,11 @@ def _opens_row(tokens: list[str], k: int) -> bool:
     return t in _TOTAL_LABELS or is_level_word(t) or is_name(t)
 
 
-def extract_indicator_streams(ctx: Context) -> list[tuple[float | None, float | None]]:
+def extract_indicator_streams(ctx: Context) -> list[tuple]:
     """Cut every stream of the document into rows and read them as a table."""
     from jixiao.extract.indicators import walk_rows
 
-    totals: list[tuple[float | None, float | None]] = []
+    totals: list[tuple] = []
     for table in ctx.doc.tables():
         for row in table.rows:
             if is_stream_row(row):

@@ -15,6 +15,7 @@ Flattened tables whose cells run together in one paragraph are read by :mod:`.in
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from jixiao.extract.context import Context
@@ -25,6 +26,7 @@ from jixiao.extract.indicator_columns import (
     is_sub_item,
     is_template_name,
     merge_two_row_header,
+    number,
 )
 from jixiao.extract.indicator_rows import AlignedRow, align_row
 from jixiao.extract.indicator_stream_marks import UNPLACEABLE
@@ -40,9 +42,13 @@ from jixiao.extract.project_tables import (
     total_row,
     unit_money,
 )
+from jixiao.extract.numbers import parse_amount
 from jixiao.extract.vocab import level1_for, level2_for
 from jixiao.model import Provenance, Table
 
+
+
+FormTotal = tuple  # (总分 weight, 总分 score, project name) of one form, members None when not stated
 
 
 @dataclass
@@ -73,27 +79,29 @@ class _Walk:
 def extract_indicator_tables(ctx: Context) -> None:
     from jixiao.extract.indicator_stream import extract_indicator_streams
 
-    totals: list[tuple[float | None, float | None]] = []
+    totals: list[FormTotal] = []
     for table in ctx.doc.tables():
         totals += _guarded(ctx, lambda t=table: _walk_table(ctx, t), f"table {table.index}")
     totals += _guarded(ctx, lambda: extract_indicator_streams(ctx), "flattened tables")
     scored = [t for t in totals if t[1] is not None]
-    projects = {t[2] for t in totals if t[2]}  # type: ignore[misc]
+    projects = {t[2] for t in totals if t[2]}
     if len(scored) == 1 and len(projects) <= 1:  # a report on several projects has no one score
         ctx.indicator_totals = (scored[0][0], scored[0][1])
 
 
-def _guarded(ctx: Context, read, where: str) -> list[tuple[float | None, float | None]]:
-    """A table this module cannot read costs its own rows, never the whole report."""
+def _guarded(ctx: Context, read: Callable[[], list[FormTotal]], where: str) -> list[FormTotal]:
+    """A table this module cannot read costs its own rows (none kept), never the whole report."""
+    kept = len(ctx.facts)
     try:
         return read()
     except Exception as exc:  # noqa: BLE001 - reported as a finding, the report is still loaded
+        del ctx.facts[kept:]
         ctx.finding("unreadable_table", "warn", f"the 自评表 in {where} could not be read ({type(exc).__name__}: "
                     f"{exc}); its indicator rows are left out")
         return []
 
 
-def _walk_table(ctx: Context, table: Table) -> list[tuple[float | None, float | None]]:
+def _walk_table(ctx: Context, table: Table) -> list[FormTotal]:
     from jixiao.extract.indicator_stream import is_stream_row
 
     if any(is_stream_row(row) for row in table.rows):
@@ -101,11 +109,11 @@ def _walk_table(ctx: Context, table: Table) -> list[tuple[float | None, float | 
     return walk_rows(ctx, table)
 
 
-def walk_rows(ctx: Context, table: Table) -> list[tuple[float | None, float | None]]:
+def walk_rows(ctx: Context, table: Table) -> list[FormTotal]:
     """Read the 自评表 rows of one table (or of rows cut from a stream); returns each form's 总分."""
 
     walk = _Walk()
-    totals: list[tuple[float | None, float | None]] = []
+    totals: list[FormTotal] = []
     rows = table.rows
     for r, row in enumerate(rows):
         if UNPLACEABLE in row:
@@ -158,10 +166,10 @@ def walk_rows(ctx: Context, table: Table) -> list[tuple[float | None, float | No
     return totals
 
 
-def _form_done(walk: _Walk, forms: list[tuple[float | None, float | None]]) -> None:
+def _form_done(walk: _Walk, forms: list[FormTotal]) -> None:
     """One entry per 自评表 read: its 总分 (weight, score; None when not stated) and project name."""
     if walk.scored or walk.project.total:
-        forms.append((*(walk.project.total or (None, None)), walk.project.name))  # type: ignore[arg-type]
+        forms.append((*(walk.project.total or (None, None)), walk.project.name))
 
 
 def _unplaceable(ctx: Context, table: Table, r: int, walk: _Walk) -> None:
@@ -186,8 +194,6 @@ def _unplaceable(ctx: Context, table: Table, r: int, walk: _Walk) -> None:
 
 
 def _nonzero(text: str) -> bool:
-    from jixiao.extract.numbers import parse_amount
-
     a = parse_amount(text)
     return a is not None and a.value != 0
 
@@ -258,23 +264,18 @@ def _indicator_row(ctx: Context, table: Table, r: int, walk: _Walk) -> None:
     a = reading.row
     if a.level1:
         walk.level1, walk.level2 = a.level1, ""
-        walk.level1_points = _number_or_none(a.cells.get(L1_POINTS))
+        walk.level1_points = number(a.cells.get(L1_POINTS))
     if a.level2:
         walk.level2 = a.level2
-    emit_indicator(ctx, walk_levels(walk), a, ctx.cell(table, r, a.name_col), walk)
+    _emit_indicator(ctx, a, ctx.cell(table, r, a.name_col), walk)
 
 
-def walk_levels(walk: _Walk) -> tuple[str, str, float | None]:
-    return walk.level1, walk.level2, walk.level1_points
-
-
-def emit_indicator(ctx: Context, levels: tuple[str, str, float | None], a: AlignedRow, prov: Provenance,
-                   walk: _Walk) -> None:
+def _emit_indicator(ctx: Context, a: AlignedRow, prov: Provenance, walk: _Walk) -> None:
     """One 三级指标 row as a fact (sub-items and template rows are not indicators)."""
     name, _ = clean_name(a.name)
     if is_sub_item(name) or is_template_name(name):
         return
-    level1, level2, points = levels
+    level1, level2, points = walk.level1, walk.level2, walk.level1_points
     l1_name, l1_heading_points = clean_name(level1)
     l2_name, _ = clean_name(level2)
     _add(ctx, walk, {"indicator_name": name, "level1_name": l1_name or None},
@@ -297,7 +298,3 @@ def _has_points(row: list[str]) -> bool:
     return sum(1 for c in row if re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", c or "")) >= 2
 
 
-def _number_or_none(text: str | None) -> float | None:
-    from jixiao.extract.indicator_columns import number
-
-    return number(text)

@@ -145,13 +145,17 @@ def rate_agrees(spent: float, base: float, rate_text: str) -> bool:
 
 
 def is_execution_label(label: str) -> bool:
-    return bool(_EXECUTION_LABEL.match(clean_name(label)[0]))
+    return bool(_EXECUTION_LABEL.match(clean_label(clean_name(label)[0])))
 
 
 def project_name_cell(row: list[str]) -> tuple[str | None, int] | None:
     """The 项目名称 row: (name, column) with name None when the cell holds the form's title; None elsewhere."""
     cells = [(i, c) for i, c in enumerate(row) if cell_text(c)]
     for k, (i, c) in enumerate(cells):
+        joined = re.match(r"^项目名称[:：](.+)$", cell_text(c))
+        if joined:  # '项目名称：河湾步道养护' in one cell
+            name = joined.group(1)
+            return (None if _TITLE.search(name) or is_blank(name) else name), i
         if _PROJECT_NAME_LABEL.match(cell_text(c)):
             if k + 1 >= len(cells):
                 return None, i
