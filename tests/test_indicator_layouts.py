@@ -319,3 +319,9 @@ def test_project_money_stays_out_of_the_units_budget_and_a_unit_table_gives_it()
                    ("fct_budget", "project", "initial_budget"): 200.0, ("fct_spending", "project", None): 210.0}
     assert not [f for f in unit.facts if f.table == "fct_projects"]
     assert [f.key["indicator_name"] for f in unit.facts if f.table == "fct_indicator_scores"] == ["年度资金总额"]
+
+
+def test_flattened_note_column_holding_a_blank_mark_is_skipped() -> None:
+    text = SINGLE_SPACES.replace("=20公里 20 25 25 质量指标", "=20公里 20 25 25 无 质量指标")
+    got = _indicators(_extract(text))
+    assert got["保洁村道里程"][2:4] == (25.0, 25.0) and got["保洁合格率"][2:4] == (25.0, 24.0)

@@ -194,6 +194,9 @@ def _indicator_rows(tokens: list[str], j: int, roles: list[str], rows: list[list
         else:
             end = k + 1 + (score_col - l3)
         cells = levels + list(tokens[k:end])
+        if not blanks_kept and score_col < len(roles) - 1:
+            while end < n and is_blank(cell_text(tokens[end])) and cell_text(tokens[end]):
+                end += 1  # a note column after 得分 holding '无' or '/'
         if end > n or try_alignment(cells, missing, roles) is None or not _opens_row(tokens, end):
             if levels:
                 rows.append(levels)
