@@ -325,3 +325,13 @@ def test_flattened_note_column_holding_a_blank_mark_is_skipped() -> None:
     text = SINGLE_SPACES.replace("=20公里 20 25 25 质量指标", "=20公里 20 25 25 无 质量指标")
     got = _indicators(_extract(text))
     assert got["保洁村道里程"][2:4] == (25.0, 25.0) and got["保洁合格率"][2:4] == (25.0, 24.0)
+
+
+def test_padded_table_row_lacking_padding_is_not_joined_to_the_next_row() -> None:
+    from jixiao.readers.text import read_text as read
+
+    doc = read("标题 | |||||\n名称 | 甲 | ||||\n产出指标 | 数量指标 | 户数 | 10 | 9 |\n质量指标 | 合格率 | 10 | 8 | ||\n"
+               "成本指标 | 单价 | 5 | 5 | ||\n", "p.txt")
+    rows = doc.tables()[0].rows
+    assert ["产出指标", "数量指标", "户数", "10", "9", ""] in rows
+    assert any(r[:2] == ["质量指标", "合格率"] for r in rows)

@@ -271,9 +271,11 @@ def _padded_rows_flavour(lines: list[str]) -> bool:
 def _join_open_rows(lines: list[str]) -> list[str | None]:
     """Re-join rows broken over lines in a table whose rows end in padding pipes.
 
-    Inside an open table, a line ending in one ``|`` (a cell broken by a line break, or a row cut
-    in two: "基本支出 | 985.19 | 914.97 |" + "10 | 10 | ||||") continues on the following pipe
-    lines up to the next line that ends in padding.  Joined lines become ``None``.
+    Inside an open table, a line ending in one ``|`` (a cell broken by a line break, "产出指标 |",
+    or a row cut in two, "基本支出 | 985.19 | 914.97 |" + "10 | 10 | ||||") continues on the
+    following pipe lines up to the next line that ends in padding; a line ending in a number
+    followed by a line that starts with a label is a whole row that merely lacks padding.  Joined
+    lines become ``None``.
     """
     out: list[str | None] = list(lines)
     in_table = False
@@ -284,7 +286,7 @@ def _join_open_rows(lines: list[str]) -> list[str | None]:
             in_table = in_table and not s and _next_is_pipe(lines, i)
             i += 1
             continue
-        if in_table and s.endswith("|") and not _PADDED.search(s):
+        if in_table and s.endswith("|") and not _PADDED.search(s) and _continues_row(s, lines, i):
             j = i + 1
             parts = [s]
             while j < len(lines) and "|" in lines[j]:
@@ -301,6 +303,15 @@ def _join_open_rows(lines: list[str]) -> list[str | None]:
         in_table = in_table or bool(_PADDED.search(s))
         i += 1
     return out
+
+
+def _continues_row(s: str, lines: list[str], i: int) -> bool:
+    """Whether the open line ``s`` goes on: not when it ends in a number and the next line starts a label."""
+    number = r"[-+]?[\d,，.]+%?"
+    last = s.rstrip("| ").split("|")[-1].strip()
+    nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    first = nxt.lstrip("| ").split("|")[0].strip()
+    return not (re.fullmatch(number, last) and not re.fullmatch(number, first))
 
 
 def _next_is_pipe(lines: list[str], i: int) -> bool:
