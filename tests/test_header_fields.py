@@ -182,13 +182,6 @@ def test_source_url_when_the_page_states_it() -> None:
     assert h.source_url == "https://example.org/xxgk/2023/123.html"
 
 
-def test_total_row_score_when_cells_run_together() -> None:
-    assert header("项目支出绩效自评表（2022年度）\n……总分100 95注：分值说明\n").self_score == 95
-
-
-# --- what is not the unit or the date ---------------------------------------------------------
-
-
 def test_unit_in_brackets_after_the_title() -> None:
     assert header("2023年度部门整体支出绩效评价报告\n（桃源县某某镇人民政府）\n").department_name == "桃源县某某镇人民政府"
 

@@ -13,8 +13,6 @@ _SCORE_TOTAL = re.compile(r"(?:自评|评价)(?:总分|总评分|综合得分|�
 _GRADE = re.compile(
     r"(?:等次|等级|评价结果|绩效为|评定为|结果为|评价为|绩效评价为)\s*[:：为是]?\s*[“\"「]?(优秀|良好|优|良|中等|中|一般|较差|不合格|合格|差)[”\"」]?"
 )
-# a 总分 row read as weight 100 then score, cells separated or run together (总分 | 100 | 95, 总分100100)
-_TOTAL_ROW = re.compile(r"总分[\s|]*(100)(?:\.0+)?[\s|]*(\d{1,3}(?:\.\d+)?)(?![\d.])")
 _GRADE_RULE = re.compile(r"(优秀|优)[^。；]{0,12}\d+[^。；]{0,40}(良好|良)[^。；]{0,12}\d+")
 
 
@@ -34,19 +32,7 @@ def read_header(doc: Document) -> ReportHeader:
     header.source_url = header_dates.source_url(lines)
     header.document_kind = header_dates.document_kind(lines)
     _score_and_grade(doc, header)
-    if header.self_score is None:
-        _total_row_score(doc, header, lines)
     return header
-
-
-def _total_row_score(doc: Document, header: ReportHeader, lines: list[header_text.Line]) -> None:
-    for line in lines:
-        m = _TOTAL_ROW.search(line.text)
-        if m and float(m.group(2)) <= 100:
-            header.self_score = float(m.group(2))
-            header.indicator_total_weight = header.indicator_total_weight or float(m.group(1))
-            header.provenance["self_score"] = line.prov(doc.source_file, m.span())
-            return
 
 
 def _signature_names(header: ReportHeader) -> list[str]:
