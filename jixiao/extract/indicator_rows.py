@@ -22,7 +22,7 @@ from jixiao.extract.indicator_columns import (
     cell_text,
     clean_name,
     is_level1_word,
-    is_level2_word,
+    is_level2_cell,
     is_level_word,
     is_name,
     number,
@@ -104,7 +104,7 @@ def _try(cells: list[str], drop: int, missing: int, roles: list[str], raw_len: i
     l1, l2, name = (cell_text(by_role.get(r)) for r in (L1, L2, L3))
     if missing <= roles.index(L1) and l1 and not is_level1_word(l1):
         return None
-    if missing <= roles.index(L2) and l2 and not is_level2_word(l2):
+    if missing <= roles.index(L2) and l2 and not is_level2_cell(l2):
         return None
     if missing == 0 and not l1 and l2:
         return None  # a blank level-1 cell before a stated level 2: a merged cell, read by another alignment
@@ -154,11 +154,11 @@ def _value(text: str | None) -> str | None:
 def _stated_levels(cells: list[str]) -> tuple[str | None, str | None]:
     """Level words a row without an indicator states ('质量指标 | | |', '效益指标(30分) | 经济效益 指标')."""
     words = [c for c in cells if cell_text(c)]
-    if not words or not all(is_level_word(w) for w in words) or len(words) > 2:
+    if not words or not all(is_level_word(w) or is_level2_cell(w) for w in words) or len(words) > 2:
         return None, None
     if len(words) == 2:
-        return (words[0], words[1]) if is_level1_word(words[0]) and is_level2_word(words[1]) else (None, None)
+        return (words[0], words[1]) if is_level1_word(words[0]) and is_level2_cell(words[1]) else (None, None)
     w = words[0]
-    if is_level1_word(w) and (not is_level2_word(w) or clean_name(w)[1] is not None):
+    if is_level1_word(w) and (not is_level2_cell(w) or clean_name(w)[1] is not None):
         return w, None
     return None, w
