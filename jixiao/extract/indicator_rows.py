@@ -70,7 +70,9 @@ def align_row(row: list[str], roles: list[str]) -> RowReading:
                         reading.target = reading.actual = None
                     fits.append(reading)
     if not fits:
-        return RowReading(levels=_stated_levels(cells), reason="no alignment fits the header")
+        short = len(row) < len(roles) and not any(not cell_text(c) for c in row[1:])
+        reason = "the row stops before its 得分 column (cut off)" if short else "no alignment fits the header"
+        return RowReading(levels=_stated_levels(cells), reason=reason)
     first = fits[0]
     for other in fits[1:]:
         if (other.name, other.weight, other.score) != (first.name, first.weight, first.score):
