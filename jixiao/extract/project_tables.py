@@ -40,6 +40,7 @@ class BudgetRow:
     score: float | None = None
     score_blank: bool = False
     has_money: bool = False  # a row whose cells could not be placed but that states non-zero amounts
+    decimals: dict[str, int] = field(default_factory=dict)  # digits after the point as written, per money role
 
 
 def _budget_role(text: str) -> str:
@@ -110,6 +111,7 @@ def read_budget_row(row: list[str], cols: BudgetColumns) -> BudgetRow | None:
             if a.unit not in ("", "万元", "元"):
                 return None
             out.values[role] = to_wan(a) if a.unit else a.value * cols.factor
+            out.decimals[role] = a.decimals
         elif role == RATE:
             a = parse_amount(s)
             if a is not None and a.unit in ("%", ""):
@@ -259,7 +261,7 @@ def unit_money(ctx: Context, row: BudgetRow, prov: Provenance) -> None:
     for role, phase in _PHASES.items():
         if role in row.values:
             ctx.add("fct_budget", ctx.fiscal_year, {"item": item, "phase": phase, "scope": "all"},
-                    {"amount_wan": row.values[role], "item_label_zh": label}, "table", prov)
+                    {"amount_wan": row.values[role], "item_label_zh": label}, "table", prov, row.decimals.get(role))
     if SPENT in row.values:
         ctx.add("fct_spending", ctx.fiscal_year, {"item": item, "scope": "all"},
-                {"amount_wan": row.values[SPENT], "item_label_zh": label}, "table", prov)
+                {"amount_wan": row.values[SPENT], "item_label_zh": label}, "table", prov, row.decimals.get(SPENT))
