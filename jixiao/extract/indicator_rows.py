@@ -62,8 +62,8 @@ def align_row(row: list[str], roles: list[str]) -> RowReading:
     l3 = roles.index(L3)
     fits: list[AlignedRow] = []
     for variant, shifted in [(cells, False)] + [(v, True) for v in _repeated_level_variants(cells)]:
-        for drop in range(0, lead_blanks + 1):
-            for missing in range(0, l3 + 1):
+        for drop in range(lead_blanks + 1):
+            for missing in range(l3 + 1):
                 reading = _try(variant, drop, missing, roles, len(row))
                 if reading is not None:
                     if shifted:

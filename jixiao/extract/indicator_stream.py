@@ -31,11 +31,19 @@ from jixiao.extract.indicator_columns import (
     number,
 )
 from jixiao.extract.indicator_rows import try_alignment
-from jixiao.extract.indicator_stream_marks import UNPLACEABLE
 from jixiao.extract.indicator_scrambled import scrambled_rows
+from jixiao.extract.indicator_stream_marks import UNPLACEABLE
 from jixiao.extract.indicator_undelimited import undelimited_rows
 from jixiao.extract.numbers import is_blank, parse_amount
-from jixiao.extract.project_tables import B_OTHER, _budget_role, budget_header, is_execution_label
+from jixiao.extract.project_tables import (
+    B_OTHER,
+    B_WEIGHT,
+    LABEL,
+    RATE,
+    budget_header,
+    budget_role,
+    is_execution_label,
+)
 from jixiao.model import Table
 
 _TOTAL_LABELS = ("总分", "总计", "合计")
@@ -103,15 +111,15 @@ def _budget_header_end(tokens: list[str], i: int) -> int | None:
     j = i
     while j < len(tokens):
         t = cell_text(tokens[j])
-        role = _budget_role(t)
+        role = budget_role(t)
         if not t or parse_amount(t) is not None:
             break
-        if is_execution_label(t) and (role != "rate" or "weight" in map(_budget_role, tokens[i:j])):
+        if is_execution_label(t) and (role != RATE or B_WEIGHT in map(budget_role, tokens[i:j])):
             break
         if role == B_OTHER and not (_HEADER_EXTRA.search(t) and len(t) <= 12):
             break
         j += 1
-    if j - i >= 3 and budget_header(list(tokens[i:j])) is not None and _budget_role(tokens[i]) == "label":
+    if j - i >= 3 and budget_header(list(tokens[i:j])) is not None and budget_role(tokens[i]) == LABEL:
         return j
     return None
 
@@ -201,7 +209,7 @@ def _indicator_rows(tokens: list[str], j: int, roles: list[str], rows: list[list
             if levels:
                 rows.append(levels)
             rows.append([UNPLACEABLE, *tokens[k:end]])  # unplaceable: read as no row, with a finding
-            return end if end <= n else n
+            return min(end, n)
         rows.append(cells)
         j = end
     return j

@@ -43,7 +43,7 @@ class BudgetRow:
     decimals: dict[str, int] = field(default_factory=dict)  # digits after the point as written, per money role
 
 
-def _budget_role(text: str) -> str:
+def budget_role(text: str) -> str:
     s = cell_text(text)
     if not s:
         return LABEL
@@ -73,7 +73,7 @@ def budget_header(row: list[str]) -> BudgetColumns | None:
         cells.pop()
     if any(parse_amount(c) is not None for c in cells):
         return None
-    roles = [_budget_role(c) for c in cells]
+    roles = [budget_role(c) for c in cells]
     if B_WEIGHT not in roles or not any(r in roles for r in MONEY_ROLES):
         return None
     first_value = next((i for i, r in enumerate(roles) if r != LABEL), None)
