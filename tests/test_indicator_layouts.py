@@ -346,3 +346,12 @@ def test_level_two_cells_without_the_suffix_and_a_name_like_a_level_word() -> No
     assert {k: v[:4] for k, v in got.items()} == {"户数": ("output", "quantity", 40.0, 40.0),
                                                   "合格率": ("output", "quality", 40.0, 40.0),
                                                   "满意度": ("satisfaction", "satisfaction", 20.0, 19.0)}
+
+
+def test_group_label_repeated_into_every_row() -> None:
+    text = HEAD + ("绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | ||\n"
+                   "绩效指标 | 产出指标 | 数量指标 | 户数 | 30户 | 30户 | 40 | 40 | ||\n"
+                   "绩效指标 | 产出指标 | 质量指标 | 合格率 | 98% | 99% | 40 | 38 | ||\n")
+    got = _indicators(_extract(text))
+    assert {k: v[:4] for k, v in got.items()} == {"户数": ("output", "quantity", 40.0, 40.0),
+                                                  "合格率": ("output", "quality", 40.0, 38.0)}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jixiao.extract.indicator_columns import (
+    GROUP,
     L1,
     L2,
     L3,
@@ -21,6 +22,7 @@ from jixiao.extract.indicator_columns import (
     WEIGHT,
     cell_text,
     clean_name,
+    header_role,
     is_level1_word,
     is_level2_cell,
     is_level_word,
@@ -56,6 +58,8 @@ def align_row(row: list[str], roles: list[str]) -> RowReading:
     cells = list(row)
     while cells and not cell_text(cells[-1]):
         cells.pop()
+    if cells and header_role(cells[0]) == GROUP:
+        cells[0] = ""  # the 绩效指标 label repeated into every row of a merged column
     lead_blanks = 0
     while lead_blanks < len(cells) and not cell_text(cells[lead_blanks]):
         lead_blanks += 1
