@@ -355,3 +355,10 @@ def test_group_label_repeated_into_every_row() -> None:
     got = _indicators(_extract(text))
     assert {k: v[:4] for k, v in got.items()} == {"户数": ("output", "quantity", 40.0, 40.0),
                                                   "合格率": ("output", "quality", 40.0, 38.0)}
+
+
+def test_flattened_words_split_by_the_flattening_are_rejoined() -> None:
+    text = SINGLE_SPACES.replace("产出指标(50分) 数量指标", "产 出 指 标 (50分) 数量 指标")
+    got = _indicators(_extract(text))
+    assert got["保洁村道里程"][:4] == ("output", "quantity", 25.0, 25.0)
+    assert got["保洁合格率"][:4] == ("output", "quality", 25.0, 24.0)

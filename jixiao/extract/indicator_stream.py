@@ -72,14 +72,35 @@ def paragraph_tokens(text: str) -> list[str] | None:
 
 
 def _merge_split_words(tokens: list[str]) -> list[str]:
-    """'经济效益 指标' → one level word; '项目资金 (万元)' → one label."""
+    """Words a flattening split: '经济效益 指标', letter-spaced '产 出 指 标', '产出指标 (50分)', '项目资金 (万元)'."""
     out: list[str] = []
-    for t in tokens:
-        if out and (is_level_word(out[-1] + t) and not is_level_word(t) or re.fullmatch(r"[(（](?:万元|元)[)）]", t)):
+    i = 0
+    while i < len(tokens):
+        spaced = _letter_spaced(tokens, i)
+        if spaced:
+            out.append("".join(tokens[i:spaced]))
+            i = spaced
+            continue
+        t = tokens[i]
+        glued = out and (is_level_word(out[-1] + t) and not is_level_word(t)
+                         or re.fullmatch(r"[(（](?:万元|元|\d+(?:\.\d+)?分)[)）]", t) and not out[-1].endswith(")"))
+        if glued:
             out[-1] += t
         else:
             out.append(t)
+        i += 1
     return out
+
+
+def _letter_spaced(tokens: list[str], i: int) -> int | None:
+    """End of a level or header word written one character per token, starting at ``i``."""
+    for end in range(min(len(tokens), i + 8), i + 1, -1):
+        piece = tokens[i:end]
+        if all(len(p) == 1 for p in piece):
+            word = "".join(piece)
+            if is_level_word(word) or header_role(word) not in (None, "other"):
+                return end
+    return None
 
 
 def recut(tokens: list[str], blanks_kept: bool) -> list[list[str]]:
