@@ -6,7 +6,7 @@ Two conventions occur (each a copy of a Word table on a web page):
 - every cell on its own line followed by a lone "|" line that ends it, an empty cell as a "|"
   not preceded by a cell.
 
-A line of pipes only ("||", "| |", "|||||") ends a row. Where a whole table body arrived as
+A line of pipes only ("||", "| |", "|||||") or a blank line ends a row. Where a whole table body arrived as
 one row, the 栏次 row ("栏次 | 1 | 2 | 3 | 4", the column numbers every standard budget table
 prints) gives the width, and the body is cut into rows of that width; a last row shorter than
 that width (a copy cut off mid-row) is dropped rather than guessed.
@@ -15,23 +15,31 @@ from __future__ import annotations
 
 import re
 
+_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?%?$")
 _ROW_END = re.compile(r"^\|[\s|]*\|$")
 _CELL_WITH_END = re.compile(r"^(.*?)\s*\|((?:\s*\|)*)$")
 
 
 def is_cell_lines_flavour(lines: list[str]) -> bool:
     """Whether the pipe lines hold one cell each (rather than whole rows "a | b | c")."""
-    single = whole = 0
+    single = numbers = whole = 0
+    previous = ""
     for line in lines:
         s = line.strip()
-        if "|" not in s:
-            continue
-        inner = s.strip("| ")
-        if "|" in inner:
-            whole += 1
-        elif s != "|" and not _ROW_END.match(s):
+        cell = None
+        if s.count("|") == 1 and s.endswith("|") and s != "|":
+            cell = s[:-1].strip()  # "cell |"
+        elif s == "|" and previous and "|" not in previous:
+            cell = previous  # "cell" then "|"
+        elif sum(1 for c in s.split("|") if c.strip()) >= 2:
+            whole += 1  # "a | b": a whole row on one line
+        if cell is not None:
             single += 1
-    return single >= 8 and single >= 4 * whole
+            numbers += bool(_NUMBER.match(cell))
+        previous = s
+    # a row "label |" with an empty last cell looks like a cell line; a number alone on a line does not,
+    # and a document that also has whole rows is read by the row reader
+    return single >= 8 and numbers >= 3 and whole == 0
 
 
 def cell_rows(lines: list[str]) -> list[tuple[int, list[str] | str]]:
@@ -60,9 +68,7 @@ def cell_rows(lines: list[str]) -> list[tuple[int, list[str] | str]]:
             end_row()
             out.append(pending)
             pending = None
-        if not s:
-            continue
-        if _ROW_END.match(s):
+        if not s or _ROW_END.match(s):
             end_row()
             continue
         m = _CELL_WITH_END.match(s)
