@@ -159,6 +159,18 @@ def level1_for(name: str) -> str:
     return first_code(LEVEL1_PATTERNS, name, "other")  # type: ignore[return-value]
 
 
+# The 一级指标 a 二级指标 stands under in every 自评表 template (成本指标 moved between 产出 and a
+# heading of its own over the years, so it gives none).
+_LEVEL2_PARENT = {"quantity": "output", "quality": "output", "timeliness": "output", "economic": "benefit",
+                  "social": "benefit", "ecological": "benefit", "sustainability": "benefit",
+                  "satisfaction": "satisfaction"}
+
+
+def level1_of_level2(level2: str) -> str:
+    """The level1 code of a row whose 一级指标 the table does not state, from its level2."""
+    return _LEVEL2_PARENT.get(level2, "other")
+
+
 @lru_cache(maxsize=1 << 12)
 def level2_for(name: str) -> str:
     return first_code(LEVEL2_PATTERNS, name, "other")  # type: ignore[return-value]
