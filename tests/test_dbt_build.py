@@ -358,6 +358,9 @@ def test_published_amounts_points_and_headcounts_have_exact_types(warehouse):
 
 def test_every_fact_row_carries_its_provenance(warehouse):
     for table in FACT_TABLES:
+        columns = {r["column_name"] for r in rows(
+            warehouse, "select column_name from information_schema.columns where table_name = ?", [table])}
+        assert set(PROVENANCE_COLUMNS) <= columns, table
         found = rows(warehouse, f"select count(*) as n, count(source_file) as files, count(prov_block) as blocks, "
                                 f"count(coalesce(cast(prov_row as varchar), prov_span)) as places, "
                                 f"count(prov_text) as texts from {table}")[0]
