@@ -64,11 +64,6 @@ def manifest_path(reports_dir: Path) -> Path:
     return Path(reports_dir) / MANIFEST_NAME
 
 
-def is_manifest(path: Path, reports_dir: Path) -> bool:
-    """True for the input folder's own manifest.csv (not a report)."""
-    return Path(path).name == MANIFEST_NAME and Path(path).parent.resolve() == Path(reports_dir).resolve()
-
-
 def read_manifest(reports_dir: Path) -> Manifest | None:
     """The folder's manifest, validated; None when the folder has none."""
     path = manifest_path(reports_dir)

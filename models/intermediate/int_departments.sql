@@ -27,7 +27,7 @@ select
     province,
     city,
     county,
-    coalesce(nullif(regexp_extract(unit_name, '^(.+?(镇|乡|街道))(人民政府|政府|办事处)$', 1), ''), township) as township,
+    nullif(regexp_extract(unit_name, '^(.+?(镇|乡|街道))(人民政府|政府|办事处)$', 1), '') as township,
     county_code,
     unit_name,
     n_reports,
