@@ -170,22 +170,42 @@ def _fill_region(values: dict[str, Any]) -> None:
         values["county_code"] = code
 
 
+def _region_named(given: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    """The region a manifest unit name itself names (绥宁县武阳镇人民政府 → 湖南省/邵阳市/绥宁县) when the
+    manifest gives no region and the text's county is another one: the manifest's unit wins whole."""
+    name = given.get("department_name")
+    if not name or any(c in given for c in REGION_COLUMNS) or not report.get("county"):
+        return {}
+    from jixiao.extract.gazetteer import locate
+
+    found = locate(name)
+    if found is None or not found[2] or found[2] not in name or found[2] == report["county"]:
+        return {}
+    province, city, county, code = found
+    return {"province": province, "city": city, "county": county, "county_code": code}
+
+
 def apply_entry(report: dict[str, Any], entry: ManifestEntry, source_file: str) -> list[Finding]:
     """Overwrite ``report`` (a landed_reports row, typed) with the entry's values; return the disagreements.
 
     A document_kind of ``other`` read from the text is no statement, so it never disagrees.
     """
     findings: list[Finding] = []
+    values, derived = dict(entry.values), _region_named(entry.values, report)
+    values.update(derived)
+    if derived:
+        report["county_code"] = derived.pop("county_code")
     for column in MANIFEST_COLUMNS:
-        if column not in entry.values:
+        if column not in values:
             continue
-        given, read = entry.values[column], report.get(column)
+        given, read = values[column], report.get(column)
         if column == "document_kind" and read == "other":
             read = None
         if read not in (None, "") and not _agree(column, read, given):
             findings.append(Finding(
                 check="manifest_disagrees", severity="warn",
-                message=(f"manifest.csv 第{entry.line}行给出{_LABELS[column]}（{column}）为“{given}”，"
+                message=(f"manifest.csv 第{entry.line}行给出{_LABELS[column]}（{column}）为“{given}”"
+                         f"{'（据其单位名称）' if column in derived else ''}，"
                          f"而报告 {source_file} 正文为“{read}”；采用 manifest.csv 的值。"),
                 observed=str(read), expected=str(given)))
         report[column] = given

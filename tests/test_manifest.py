@@ -166,3 +166,15 @@ def test_refresh_applies_a_new_manifest_without_extracting_again(warehouse: Ware
     with pytest.raises(RefreshFailed) as failure:
         refresh(reports_dir=str(warehouse.reports), db_path=str(warehouse.db), landing="native")
     assert failure.value.step == "discover" and "manifest.csv: line 2: fiscal_year '21'" in failure.value.reason
+
+
+def test_a_manifest_unit_of_another_county_takes_its_own_region(tmp_path):
+    manifest = parse_manifest(_write(tmp_path / "in", "file,department_name\na.txt,新宁县武阳镇人民政府\n"))
+    report = _extraction("a.txt", ReportHeader(department_name="武阳镇人民政府", province="湖南省", city="邵阳市",
+                                               county="绥宁县", county_code="430527", fiscal_year=2022), "a")
+    write_landed_seeds([report], tmp_path / "seeds", manifest)
+    (row,) = _read(tmp_path / "seeds" / "landed_reports.csv")
+    assert (row["department_name"], row["county"], row["county_code"]) == ("新宁县武阳镇人民政府", "新宁县", "430528")
+    (finding,) = _read(tmp_path / "seeds" / "landed_findings.csv")
+    assert (finding["check"], finding["observed"], finding["expected"]) == ("manifest_disagrees", "绥宁县", "新宁县")
+    assert "据其单位名称" in finding["message"]
