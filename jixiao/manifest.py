@@ -160,7 +160,7 @@ def _fill_region(values: dict[str, Any]) -> None:
     found = locate(prefix + values["department_name"])
     if found is None:
         return
-    province, city, county, code = found
+    province, city, county, code = found.province, found.city, found.county, found.county_code
     stated = [values.get(c) for c in REGION_COLUMNS]
     if any(s and s != g for s, g in zip(stated, (province, city, county))):
         return  # the gazetteer names another place than the report or manifest: leave it
@@ -179,9 +179,9 @@ def _region_named(given: dict[str, Any], report: dict[str, Any]) -> dict[str, An
     from jixiao.extract.gazetteer import locate
 
     found = locate(name)
-    if found is None or not found[2] or found[2] not in name or found[2] == report["county"]:
+    if found is None or not found.county or found.county not in name or found.county == report["county"]:
         return {}
-    province, city, county, code = found
+    province, city, county, code = found.province, found.city, found.county, found.county_code
     return {"province": province, "city": city, "county": county, "county_code": code}
 
 
