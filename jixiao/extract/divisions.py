@@ -188,11 +188,14 @@ def townships() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
+@lru_cache(maxsize=1)
+def _townships_by_county() -> dict[str, tuple[str, ...]]:
+    return {county: tuple(names.split()) for county, names in _lines("townships.tsv")}
+
+
 def official_township(name: str, county: str) -> str:
     """The official name of a township of ``county`` written ``name`` (群加乡 → 群加藏族乡)."""
-    for _county, names in _lines("townships.tsv"):
-        if _county == county:
-            for official in names.split():
-                if official == name or name in short_forms(official):
-                    return official
+    for official in _townships_by_county().get(county, ()):
+        if official == name or name in short_forms(official):
+            return official
     return name

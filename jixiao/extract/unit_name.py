@@ -36,7 +36,8 @@ _NOT_A_UNIT = re.compile(r"^(?:部门|单位|本单位|本部门|我单位|我�
 _YEAR = r"(?:19|20)\d{2}年度?"
 _KIND = r"(?:部门|单位)?(?:整体支出|预算|决算|财政拨款|一般公共预算|政府性基金|“三公”|\"三公\"|三公|绩效|项目|收支|财务)"
 # "<unit>2024年部门预算…", "<county>2015年度<unit>“三公”…", "2016年<unit>财政拨款“三公”…"
-_TITLE = re.compile(rf"(?:^|[^{CJK}]|关于|现将)([{CJK}()（）]{{2,40}}?)?({_YEAR})")
+_YEAR_AT = re.compile(rf"(?:19|20)\d{{2}}年度?")
+_NAME_CHAR = re.compile(rf"[{CJK}()（）]")
 _KIND_AT = re.compile(_KIND)
 # "…绩效评价报告（某某县某某镇人民政府）": the unit in brackets right after a title
 _TITLE_PAREN = re.compile(rf"(?:报告|说明|自评表|评价表|情况表|公开|批复)[(（]([{CJK}]{{2,40}})[)）]")
@@ -45,6 +46,8 @@ _LABELS = re.compile(
     r"单位[(（](?:盖章|公章)[)）]|部门[(（](?:盖章|公章)[)）])(?:[(（](?:盖章|公章)[)）])?\s*([:：|]?)\s*\|?\s*")
 _META = re.compile(r"(发文单位|发文机构|发布机构|发布单位|制发机关)\s*[:：]?\s*\]?\s*\|?\s*")
 _SOURCE = re.compile(r"(?:来源|來源|信息来源|文章来源)\s*[:：]\s*\]?\s*\|?\s*")
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
+_METADATA_WORDS = re.compile(r"发文|发布|制发|来源|來源|欢迎")
 _WELCOME = re.compile(rf"欢迎(?:来到|访问|光临)([{CJK}]{{2,30}}?)(?:网站|官网|门户|政务网)")
 _CODE_PREFIX = re.compile(r"^[\dA-Za-z]+[-—_]?(?![年\d])")  # a budget code (219001-, 920), never a year
 _NAMES_A_UNIT = re.compile(rf"(?:人民政府|政府|办事处|(?:19|20)\d{{2}}年|[{CJK}]{{0,10}}?(?<![路街村号组巷道])(?:{_SUFFIX})"
@@ -99,11 +102,31 @@ def _only_divisions(text: str) -> bool:
     return bool(text) and not leading_divisions(text)[1]
 
 
+def _title_before(text: str, year_at: int) -> tuple[str, int] | None:
+    """The run of name characters right before a year, and where the run's boundary is (-1: line start);
+    None when no title can end there (a longer sentence runs into the year)."""
+    start = year_at
+    while start > 0 and _NAME_CHAR.match(text[start - 1]):
+        start -= 1
+    run = text[start:year_at]
+    if len(run) > 40 or len(run) == 1:
+        cut = max(run.rfind("关于"), run.rfind("现将"))
+        if cut < 0 or not 2 <= len(run) - cut - 2 <= 40:
+            return None
+        return run[cut + 2:], start + cut + 1
+    return run, start - 1
+
+
 def _from_titles(line: Line) -> list[str]:
     out = []
-    for m in _TITLE.finditer(line.text):
-        before = trim_unit(re.sub(r"(?:关于|对|的)$", "", m.group(1))) if m.group(1) else ""
-        tail = line.text[m.end(2):m.end(2) + 40]
+    text = line.text
+    for m in _YEAR_AT.finditer(text):
+        found = _title_before(text, m.start())
+        if found is None:
+            continue
+        run, boundary = found
+        before = trim_unit(re.sub(r"(?:关于|对|的)$", "", run)) if run else ""
+        tail = text[m.end():m.end() + 40]
         afters = [re.sub(r"(?:部门|单位|本级|财政)+$", "", tail[:k.start()]) for k in _KIND_AT.finditer(tail)]
         afters = [a for a in afters if re.fullmatch(rf"[{CJK}]+", a) and _is_unit(a)]
         if afters:
@@ -112,17 +135,19 @@ def _from_titles(line: Line) -> list[str]:
         else:
             name = before
         name = _QUALIFIER.sub("", name)
-        attachment = line.text[max(0, m.start() - 2):m.start()] == "附件"  # 附件：<unit>2023年…预算表.xlsx
-        cell_start = m.group(1) and line.text[m.start()] in "|】]》"  # a title starting a cell of a joined line
-        body = len(line.text) > 60 and m.start() > 0 and not attachment and not cell_start
+        attachment = text[max(0, boundary - 2):max(0, boundary)] == "附件"  # 附件：<unit>2023年…预算表.xlsx
+        cell_start = bool(run) and boundary >= 0 and text[boundary] in "|】]》"  # a title starting a joined cell
+        body = len(text) > 60 and boundary > 0 and not attachment and not cell_start
         if _valid(name) and _is_unit(name) and (not body or leading_divisions(name)[0]):
             out.append(name)
     return out
 
 
 def _standing_alone(line: Line) -> list[str]:
-    first_cell = re.split(r"\s*\|\s*", line.text)[0]
-    text = _QUALIFIER.sub("", re.sub(r"^(?:19|20)\d{2}年度?", "", _CODE_PREFIX.sub("", first_cell)))
+    first_cell = line.text.split("|", 1)[0].strip()
+    if len(first_cell) > 44:
+        return []
+    text = _QUALIFIER.sub("", _LEADING_YEAR.sub("", _CODE_PREFIX.sub("", first_cell)))
     if len(text) <= 30 and re.fullmatch(rf"[{CJK}]+", text) and _UNIT_AT_END.search(text) and _valid(text):
         _, rest = leading_divisions(text)
         if rest != text or text.endswith(("人民政府", "办事处")):
@@ -157,13 +182,16 @@ def candidates(lines: list[Line]) -> list[Candidate]:
         found += [Candidate(n, 2, line) for n in _from_titles(line)]
         if i == 0 or not re.search(r"(?:主管部门|主管单位|上级单位)\W*$", lines[i - 1].text):
             found += [Candidate(n, 2, line) for n in _standing_alone(line)]
-        found += [Candidate(m.group(1), 2, line) for m in _TITLE_PAREN.finditer(line.text)
-                  if _valid(m.group(1)) and _is_unit(m.group(1))]
-        for m in _TOWNSHIP_GOV.finditer(line.text):  # early or named twice: not a township mentioned in passing
-            if i < 5 or text.count(m.group(1)) >= 2:
-                found.append(Candidate(trim_unit(m.group(0)), 3, line))
-        found += [Candidate(n, 4, line) for n in _from_metadata(line)]
-        found += [Candidate(n, 9, line) for n in _from_metadata(line, sources=True)]
+        if "（" in line.text or "(" in line.text:
+            found += [Candidate(m.group(1), 2, line) for m in _TITLE_PAREN.finditer(line.text)
+                      if _valid(m.group(1)) and _is_unit(m.group(1))]
+        if "政府" in line.text or "办事处" in line.text:
+            for m in _TOWNSHIP_GOV.finditer(line.text):  # early or named twice: not a township mentioned in passing
+                if i < 5 or text.count(m.group(1)) >= 2:
+                    found.append(Candidate(trim_unit(m.group(0)), 3, line))
+        if _METADATA_WORDS.search(line.text):
+            found += [Candidate(n, 4, line) for n in _from_metadata(line)]
+            found += [Candidate(n, 9, line) for n in _from_metadata(line, sources=True)]
     return [c for c in found if _valid(c.name)]
 
 
