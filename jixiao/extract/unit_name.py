@@ -36,7 +36,7 @@ _NOT_A_UNIT = re.compile(r"^(?:部门|单位|本单位|本部门|我单位|我�
 _YEAR = r"(?:19|20)\d{2}年度?"
 _KIND = r"(?:部门|单位)?(?:整体支出|预算|决算|财政拨款|一般公共预算|政府性基金|“三公”|\"三公\"|三公|绩效|项目|收支|财务)"
 # "<unit>2024年部门预算…", "<county>2015年度<unit>“三公”…", "2016年<unit>财政拨款“三公”…"
-_YEAR_AT = re.compile(rf"(?:19|20)\d{{2}}年度?")
+_YEAR_AT = re.compile(r"(?:19|20)\d{2}年度?")
 _NAME_CHAR = re.compile(rf"[{CJK}()（）]")
 _KIND_AT = re.compile(_KIND)
 # "…绩效评价报告（某某县某某镇人民政府）": the unit in brackets right after a title
