@@ -33,7 +33,6 @@ _NOT_A_UNIT = re.compile(r"^(?:部门|单位|本单位|本部门|我单位|我�
                          r"[县市区省乡镇]?(?:政府|人民政府))$|单位[:：]|万元|^[一二三四五六七八九十]+、|"
                          r"^(?:全|本|我|该|各|每|其|此|乡|城|集|小城|建制|村|县|市|区|省)(?:镇|乡|街道|县|市|区)|"
                          r"^(?:根据|按照|依据|依照|经(?!开)|由|向|对|在|从|与|和|及|将|为|是|由于|通过|关于|下达|印发)")
-_YEAR = r"(?:19|20)\d{2}年度?"
 _KIND = r"(?:部门|单位)?(?:整体支出|预算|决算|财政拨款|一般公共预算|政府性基金|“三公”|\"三公\"|三公|绩效|项目|收支|财务)"
 # "<unit>2024年部门预算…", "<county>2015年度<unit>“三公”…", "2016年<unit>财政拨款“三公”…"
 _YEAR_AT = re.compile(r"(?:19|20)\d{2}年度?")
@@ -68,7 +67,7 @@ def _valid(name: str) -> bool:
 
 def _unit_prefix(value: str) -> str | None:
     """The unit name a value starts with: the longest prefix ending in a unit suffix (or a township) that
-    is followed by a label or the end, else the shortest such prefix."""
+    is followed by a label or the end; None when no such end is clear (主任张三 after the name)."""
     value = _CODE_PREFIX.sub("", value.split(" | ")[0]) if value else ""
     value = re.split(r"[:：,，;；。、|]", value)[0]
     ends = [m.end() for m in re.finditer(rf"(?:{_SUFFIX}|镇|乡|街道)", value)]
@@ -76,8 +75,9 @@ def _unit_prefix(value: str) -> str | None:
         return None
     clean_ends = [e for e in ends if e == len(value) or _QUALIFIER.match(value[e:]) or re.match(
         r"(?:预算|评价|填报|日期|主管|实施|资金|项目|联系|负责|单位|部门|编码|代码|[(（]|\d)", value[e:])]
-    end = max(clean_ends) if clean_ends else min(ends)
-    name = value[:end]
+    if not clean_ends:
+        return None
+    name = value[:max(clean_ends)]
     return name if _valid(name) else None
 
 
