@@ -136,7 +136,7 @@ def _from_titles(line: Line) -> list[str]:
             name = before
         name = _QUALIFIER.sub("", name)
         attachment = text[max(0, boundary - 2):max(0, boundary)] == "附件"  # 附件：<unit>2023年…预算表.xlsx
-        cell_start = bool(run) and boundary >= 0 and text[boundary] in "|】]》"  # a title starting a joined cell
+        cell_start = bool(run) and boundary >= 0 and text[boundary] in "|】]》>"  # a title starting a joined cell
         body = len(text) > 60 and boundary > 0 and not attachment and not cell_start
         if _valid(name) and _is_unit(name) and (not body or leading_divisions(name)[0]):
             out.append(name)
@@ -148,7 +148,8 @@ def _standing_alone(line: Line) -> list[str]:
     if len(first_cell) > 44:
         return []
     text = _QUALIFIER.sub("", _LEADING_YEAR.sub("", _CODE_PREFIX.sub("", first_cell)))
-    if len(text) <= 30 and re.fullmatch(rf"[{CJK}]+", text) and _UNIT_AT_END.search(text) and _valid(text):
+    text = re.sub(r"^[(（](.+)[)）]$", r"\1", text)  # （石门县某某镇） under a title
+    if len(text) <= 30 and re.fullmatch(rf"[{CJK}]+", text) and _is_unit(text) and _valid(text):
         _, rest = leading_divisions(text)
         if rest != text or text.endswith(("人民政府", "办事处")):
             return [text]
