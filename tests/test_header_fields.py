@@ -207,3 +207,17 @@ def test_prefix_is_not_added_when_the_text_writes_different_places() -> None:
 def test_date_inside_a_sentence_is_no_signature() -> None:
     text = "某某县水务局2023年部门整体支出绩效自评报告\n某某县水务局2023年3月5日召开专题会议部署自评工作。\n"
     assert header(text).report_date is None
+
+
+def test_township_in_brackets_under_a_title_and_street_offices() -> None:
+    assert header("2023年部门预算公开\n（石门县维新镇）\n一、概况\n").department_name == "石门县维新镇人民政府"
+    assert header("单位名称：某某区某某街道\n").department_name == "某某区某某街道办事处"
+
+
+def test_year_of_an_in_service_headcount_column() -> None:
+    assert header("基础数据表\n填报单位：\n编制数 | 2023年实际在职人数 | 控制率\n").fiscal_year == 2023
+
+
+def test_publication_stamp_after_a_source_credit() -> None:
+    h = header("来源：某某镇   2022-09-28 20:14\n浏览量：1\n")
+    assert h.published_date == "2022-09-28" and h.report_date is None and h.department_name is None
