@@ -221,3 +221,8 @@ def test_year_of_an_in_service_headcount_column() -> None:
 def test_publication_stamp_after_a_source_credit() -> None:
     h = header("来源：某某镇   2022-09-28 20:14\n浏览量：1\n")
     assert h.published_date == "2022-09-28" and h.report_date is None and h.department_name is None
+
+
+def test_bare_unit_cell_with_a_separator() -> None:
+    assert header("项目支出绩效自评表\n部门 | 桃源县档案馆 | 单位：万元\n").department_name == "桃源县档案馆"
+    assert header("三公经费表\n单位：万元\n").department_name is None

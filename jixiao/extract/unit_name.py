@@ -43,6 +43,8 @@ _TITLE_PAREN = re.compile(rf"(?:报告|说明|自评表|评价表|情况表|公�
 _LABELS = re.compile(
     r"(部门[(（]单位[)）]名称|单位[(（]部门[)）]名称|单位名称|部门名称|评价单位|实施单位|预算单位|填报单位|报送单位|编制单位|"
     r"单位[(（](?:盖章|公章)[)）]|部门[(（](?:盖章|公章)[)）])(?:[(（](?:盖章|公章)[)）])?\s*([:：|]?)\s*\|?\s*")
+# a bare 部门 / 单位 cell: only with a separator, and not the end of a longer word (主管部门, 计量单位)
+_BARE_LABEL = re.compile(r"(?<![\u4e00-\u9fa5])(?:部门|单位)\s*([:：|])\s*\|?\s*")
 _META = re.compile(r"(发文单位|发文机构|发布机构|发布单位|制发机关)\s*[:：]?\s*\]?\s*\|?\s*")
 _SOURCE = re.compile(r"(?:来源|來源|信息来源|文章来源)\s*[:：]\s*\]?\s*\|?\s*")
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
@@ -90,6 +92,10 @@ def _from_labels(line: Line, following: Line | None) -> list[str]:
         name = _unit_prefix(value)
         # with no separator after the label the value must start with a division name (主管部门X县水利局实施单位…)
         if name and (m.group(2) or leading_divisions(name)[0]):
+            out.append(name)
+    for m in _BARE_LABEL.finditer(line.text):
+        name = _unit_prefix(line.text[m.end():])
+        if name and _is_unit(name):
             out.append(name)
     return out
 
