@@ -226,3 +226,11 @@ def test_publication_stamp_after_a_source_credit() -> None:
 def test_bare_unit_cell_with_a_separator() -> None:
     assert header("项目支出绩效自评表\n部门 | 桃源县档案馆 | 单位：万元\n").department_name == "桃源县档案馆"
     assert header("三公经费表\n单位：万元\n").department_name is None
+
+
+def test_signature_block_names_the_unit_over_units_listed_in_tables() -> None:
+    text = ("关于2023年度部门整体支出绩效自评的报告\n"
+            "单位 | 编制数 | 实有人数\n桃源县某某中心 | 12 | 11\n"
+            "经自评，总体运行良好。\n桃源县档案馆\n2024年3月1日\n")
+    h = header(text)
+    assert h.department_name == "桃源县档案馆" and h.report_date == "2024-03-01"

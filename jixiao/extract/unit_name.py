@@ -47,6 +47,7 @@ _LABELS = re.compile(
 _BARE_LABEL = re.compile(r"(?<![\u4e00-\u9fa5])(?:部门|单位)\s*([:：|])\s*\|?\s*")
 _META = re.compile(r"(发文单位|发文机构|发布机构|发布单位|制发机关)\s*[:：]?\s*\]?\s*\|?\s*")
 _SOURCE = re.compile(r"(?:来源|來源|信息来源|文章来源)\s*[:：]\s*\]?\s*\|?\s*")
+_SIGNATURE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
 _METADATA_WORDS = re.compile(r"发文|发布|制发|来源|來源|欢迎")
 _WELCOME = re.compile(rf"欢迎(?:来到|访问|光临)([{CJK}]{{2,30}}?)(?:网站|官网|门户|政务网)")
@@ -150,9 +151,10 @@ def _from_titles(line: Line) -> list[str]:
 
 
 def _standing_alone(line: Line) -> list[str]:
-    first_cell = line.text.split("|", 1)[0].strip()
-    if len(first_cell) > 44:
-        return []
+    cells = [c.strip() for c in line.text.split("|") if c.strip()]
+    first_cell = cells[0] if cells else ""
+    if len(first_cell) > 44 or len(cells) > 2 or any(re.fullmatch(r"[\d.,%\-]+", c) for c in cells[1:]):
+        return []  # a row of a table (a sub-unit with its figures) is not a title
     text = _QUALIFIER.sub("", _LEADING_YEAR.sub("", _CODE_PREFIX.sub("", first_cell)))
     text = re.sub(r"^[(（](.+)[)）]$", r"\1", text)  # （石门县某某镇） under a title
     if len(text) <= 30 and re.fullmatch(rf"[{CJK}]+", text) and _is_unit(text) and _valid(text):
@@ -188,7 +190,9 @@ def candidates(lines: list[Line]) -> list[Candidate]:
         found += [Candidate(n, 1, line) for n in _from_labels(line, following)]
         found += [Candidate(n, 2, line) for n in _from_titles(line)]
         if i == 0 or not re.search(r"(?:主管部门|主管单位|上级单位)\W*$", lines[i - 1].text):
-            found += [Candidate(n, 2, line) for n in _standing_alone(line)]
+            alone = _standing_alone(line)
+            signed = following is not None and _SIGNATURE_DATE.fullmatch(following.text)
+            found += [Candidate(n, 1 if signed else 2, line) for n in alone]
         if "（" in line.text or "(" in line.text:
             found += [Candidate(m.group(1), 2, line) for m in _TITLE_PAREN.finditer(line.text)
                       if _valid(m.group(1)) and _is_unit(m.group(1))]
