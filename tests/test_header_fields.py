@@ -234,3 +234,12 @@ def test_signature_block_names_the_unit_over_units_listed_in_tables() -> None:
             "经自评，总体运行良好。\n桃源县档案馆\n2024年3月1日\n")
     h = header(text)
     assert h.department_name == "桃源县档案馆" and h.report_date == "2024-03-01"
+
+
+def test_traditional_script_with_injected_pinyin_glosses() -> None:
+    text = ("鄂爾多斯市某某服務(wù)中心2022年度部門決算公開說(shuō)明\n"
+            "第一部分 單位概況\n本單位編制人員12人，實有人員10人。\n")
+    h = header(text)
+    assert (h.department_name, h.fiscal_year) == ("鄂尔多斯市某某服务中心", 2022)
+    assert (h.province, h.city, h.county) == ("内蒙古自治区", "鄂尔多斯市", None)
+    assert h.document_kind == "final_accounts_statement"
