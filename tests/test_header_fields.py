@@ -88,8 +88,12 @@ def test_short_form_takes_the_county_the_text_names() -> None:
     assert h.county == "桃源县"
 
 
-def test_a_source_credit_alone_does_not_name_the_unit() -> None:
-    assert header("来源：桃源县财政局   2021-04-02\n2021年部门预算表\n").department_name is None
+def test_a_source_credit_is_the_least_trusted_source() -> None:
+    assert header("来源：桃源县林业站   2021-04-02\n2021年部门预算表\n").department_name == "桃源县林业站"
+    about_a_township = "来源：桃源县财政局 2021-04-02\n桃花源镇2021年预算说明\n桃花源镇下设机构3个。\n"
+    assert header(about_a_township).department_name == "桃花源镇人民政府"
+    only_sentences = "来源：桃源县财政局 2021-04-02\n一、概况\n桃花源镇下设机构3个，桃花源镇辖5个村。\n"
+    assert header(only_sentences).department_name is None
 
 
 def test_no_unit_named_gives_none() -> None:
@@ -220,7 +224,8 @@ def test_year_of_an_in_service_headcount_column() -> None:
 
 def test_publication_stamp_after_a_source_credit() -> None:
     h = header("来源：某某镇   2022-09-28 20:14\n浏览量：1\n")
-    assert h.published_date == "2022-09-28" and h.report_date is None and h.department_name is None
+    assert h.published_date == "2022-09-28" and h.report_date is None
+    assert h.department_name == "某某镇人民政府"  # a township credited as the source, with no other unit named
 
 
 def test_bare_unit_cell_with_a_separator() -> None:

@@ -166,7 +166,7 @@ def _standing_alone(line: Line) -> list[str]:
 
 def _from_metadata(line: Line, sources: bool = False) -> list[str]:
     """Units in page metadata: 发文单位/发布机构 (``sources=False``), or the 来源 a page credits (``sources=True``),
-    which may be the publishing site rather than the unit and so only lends its prefix to a name read elsewhere."""
+    which may be the publishing site rather than the unit: it is the least trusted source."""
     out = []
     for m in (_SOURCE if sources else _META).finditer(line.text):
         value = line.text[m.end():]
@@ -202,7 +202,7 @@ def candidates(lines: list[Line]) -> list[Candidate]:
                     found.append(Candidate(trim_unit(m.group(0)), 3, line))
         if _METADATA_WORDS.search(line.text):
             found += [Candidate(n, 4, line) for n in _from_metadata(line)]
-            found += [Candidate(n, 9, line) for n in _from_metadata(line, sources=True)]
+            found += [Candidate(n, 5, line) for n in _from_metadata(line, sources=True)]
     return [c for c in found if _valid(c.name)]
 
 
@@ -290,13 +290,16 @@ def leading_divisions_before(text: str, end: int) -> tuple[list[str], int]:
 
 
 def choose(found: list[Candidate], lines: list[Line]) -> Candidate | None:
-    """The unit the report is about: the most trusted source; among equals the earliest. A 来源 credit
-    (tier 9) never names the unit by itself."""
-    found = [c for c in found if c.tier < 9]
+    """The unit the report is about: the most trusted source; among equals the earliest. When only a 来源
+    credit (tier 5) names a unit and the text keeps naming a township that is not it, nothing is sure."""
+    bare = _bare_township(lines)
     if not found:
-        return _bare_township(lines)
+        return bare
     best_tier = min(c.tier for c in found)
-    return next(c for c in found if c.tier == best_tier)
+    best = next(c for c in found if c.tier == best_tier)
+    if best_tier == 5 and bare is not None and bare.name not in best.name:
+        return None
+    return best
 
 
 def department_name(lines: list[Line], text: str) -> tuple[str | None, Candidate | None]:
