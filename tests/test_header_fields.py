@@ -248,3 +248,7 @@ def test_traditional_script_with_injected_pinyin_glosses() -> None:
     assert (h.department_name, h.fiscal_year) == ("鄂尔多斯市某某服务中心", 2022)
     assert (h.province, h.city, h.county) == ("内蒙古自治区", "鄂尔多斯市", None)
     assert h.document_kind == "final_accounts_statement"
+
+
+def test_unit_after_a_dash_at_the_end_of_a_title() -> None:
+    assert header("2024年部门预算公开——桃源县档案馆\n一、概况\n").department_name == "桃源县档案馆"

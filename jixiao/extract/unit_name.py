@@ -38,8 +38,8 @@ _KIND = r"(?:部门|单位)?(?:整体支出|预算|决算|财政拨款|一般公
 _YEAR_AT = re.compile(r"(?:19|20)\d{2}年度?")
 _NAME_CHAR = re.compile(rf"[{CJK}()（）]")
 _KIND_AT = re.compile(_KIND)
-# "…绩效评价报告（某某县某某镇人民政府）": the unit in brackets right after a title
-_TITLE_PAREN = re.compile(rf"(?:报告|说明|自评表|评价表|情况表|公开|批复)[(（]([{CJK}]{{2,40}})[)）]")
+# "…绩效评价报告（某某县某某镇人民政府）", "…预算公开——某某县某某局": the unit right after a title
+_TITLE_PAREN = re.compile(rf"(?:报告|说明|自评表|评价表|情况表|公开|批复)(?:[(（]([{CJK}]{{2,40}})[)）]|[—–\-]+([{CJK}]{{2,40}})$)")
 _LABELS = re.compile(
     r"(部门[(（]单位[)）]名称|单位[(（]部门[)）]名称|单位名称|部门名称|评价单位|实施单位|预算单位|填报单位|报送单位|编制单位|"
     r"单位[(（](?:盖章|公章)[)）]|部门[(（](?:盖章|公章)[)）])(?:[(（](?:盖章|公章)[)）])?\s*([:：|]?)\s*\|?\s*")
@@ -193,9 +193,11 @@ def candidates(lines: list[Line]) -> list[Candidate]:
             alone = _standing_alone(line)
             signed = following is not None and _SIGNATURE_DATE.fullmatch(following.text)
             found += [Candidate(n, 1 if signed else 2, line) for n in alone]
-        if "（" in line.text or "(" in line.text:
-            found += [Candidate(m.group(1), 2, line) for m in _TITLE_PAREN.finditer(line.text)
-                      if _valid(m.group(1)) and _is_unit(m.group(1))]
+        if re.search(r"[(（—–\-]", line.text):
+            for m in _TITLE_PAREN.finditer(line.text):
+                name = m.group(1) or m.group(2)
+                if _valid(name) and _is_unit(name):
+                    found.append(Candidate(name, 2, line))
         if "政府" in line.text or "办事处" in line.text:
             for m in _TOWNSHIP_GOV.finditer(line.text):  # early or named twice: not a township mentioned in passing
                 if i < 5 or text.count(m.group(1)) >= 2:
