@@ -252,3 +252,19 @@ def test_traditional_script_with_injected_pinyin_glosses() -> None:
 
 def test_unit_after_a_dash_at_the_end_of_a_title() -> None:
     assert header("2024年部门预算公开——桃源县档案馆\n一、概况\n").department_name == "桃源县档案馆"
+
+
+def test_county_merged_into_another_keeps_its_place_and_own_identity() -> None:
+    r = locate("邢台县某某镇人民政府", "", 2019)
+    assert (r.province, r.city, r.county, r.county_code) == ("河北省", "邢台市", "邢台县", None)
+    assert r.code == "130521" != locate("邢台市信都区某某镇人民政府", "").code
+
+
+def test_rename_missing_from_the_history_is_read_off_the_older_table() -> None:
+    r = locate("长泰县某某局", "", 2019)
+    assert (r.province, r.city, r.county, r.county_code) == ("福建省", "漳州市", "长泰县", "350605")
+
+
+def test_township_field_drops_an_unknown_county_before_it() -> None:
+    h = header("某某县枫塘镇人民政府2022年部门预算\n")
+    assert h.township == "枫塘镇"

@@ -47,6 +47,14 @@ _LABELS = re.compile(
 _BARE_LABEL = re.compile(r"(?<![\u4e00-\u9fa5])(?:部门|单位)\s*([:：|])\s*\|?\s*")
 _META = re.compile(r"(发文单位|发文机构|发布机构|发布单位|制发机关)\s*[:：]?\s*\]?\s*\|?\s*")
 _SOURCE = re.compile(r"(?:来源|來源|信息来源|文章来源)\s*[:：]\s*\]?\s*\|?\s*")
+_TOWNSHIP_WORD = re.compile(rf"([{CJK}]{{2,4}}?(?:镇|乡))(?=[{CJK}])")
+_TRAILING_PARTICLE = re.compile(r"(?:关于|对|的)$")
+_TRAILING_WORDS = re.compile(r"(?:部门|单位|本级|财政)+$")
+_ALL_CJK = re.compile(rf"[{CJK}]+")
+_OPENERS = re.compile(r"[(（—–\-]")
+_SUPERVISOR = re.compile(r"(?:主管部门|主管单位|上级单位)\W*$")  # the line after it names another unit
+_FIGURE = re.compile(r"[\d.,%\-]+")
+_BRACKETED = re.compile(r"^[(（](.+)[)）]$")
 _SIGNATURE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
 _METADATA_WORDS = re.compile(r"发文|发布|制发|来源|來源|欢迎")
@@ -85,7 +93,9 @@ def _unit_prefix(value: str) -> str | None:
 
 
 def _from_labels(line: Line, following: Line | None) -> list[str]:
-    out = []
+    out: list[str] = []
+    if "单位" not in line.text and "部门" not in line.text:
+        return out
     for m in _LABELS.finditer(line.text):
         value = line.text[m.end():]
         if not value.strip("| ") and following is not None:  # one cell per line: the value is the next line
@@ -102,7 +112,7 @@ def _from_labels(line: Line, following: Line | None) -> list[str]:
 
 
 def _is_unit(name: str) -> bool:
-    return bool(_UNIT_AT_END.search(name) or re.search(r"(?:镇|乡|街道)$", name))
+    return bool(_UNIT_AT_END.search(name) or name.endswith(("镇", "乡", "街道")))
 
 
 def _only_divisions(text: str) -> bool:
@@ -132,10 +142,10 @@ def _from_titles(line: Line) -> list[str]:
         if found is None:
             continue
         run, boundary = found
-        before = trim_unit(re.sub(r"(?:关于|对|的)$", "", run)) if run else ""
+        before = trim_unit(_TRAILING_PARTICLE.sub("", run)) if run else ""
         tail = text[m.end():m.end() + 40]
-        afters = [re.sub(r"(?:部门|单位|本级|财政)+$", "", tail[:k.start()]) for k in _KIND_AT.finditer(tail)]
-        afters = [a for a in afters if re.fullmatch(rf"[{CJK}]+", a) and _is_unit(a)]
+        afters = [_TRAILING_WORDS.sub("", tail[:k.start()]) for k in _KIND_AT.finditer(tail)]
+        afters = [a for a in afters if _ALL_CJK.fullmatch(a) and _is_unit(a)]
         if afters:
             after = max(afters, key=len)
             name = (before if _only_divisions(before) else "") + after
@@ -150,13 +160,19 @@ def _from_titles(line: Line) -> list[str]:
     return out
 
 
+_LAST_CHARS = frozenset("".join(x[-1] for x in UNIT_SUFFIXES) + "镇乡道木)）")
+
+
 def _standing_alone(line: Line) -> list[str]:
+    head = line.text.split("|", 1)[0].rstrip()
+    if not head or head[-1] not in _LAST_CHARS or len(head) > 60:
+        return []
     cells = [c.strip() for c in line.text.split("|") if c.strip()]
     first_cell = cells[0] if cells else ""
-    if len(first_cell) > 44 or len(cells) > 2 or any(re.fullmatch(r"[\d.,%\-]+", c) for c in cells[1:]):
+    if len(first_cell) > 44 or len(cells) > 2 or any(_FIGURE.fullmatch(c) for c in cells[1:]):
         return []  # a row of a table (a sub-unit with its figures) is not a title
     text = _QUALIFIER.sub("", _LEADING_YEAR.sub("", _CODE_PREFIX.sub("", first_cell)))
-    text = re.sub(r"^[(（](.+)[)）]$", r"\1", text)  # （石门县某某镇） under a title
+    text = _BRACKETED.sub(r"\1", text)  # （石门县某某镇） under a title
     if len(text) <= 30 and re.fullmatch(rf"[{CJK}]+", text) and _is_unit(text) and _valid(text):
         _, rest = leading_divisions(text)
         if rest != text or text.endswith(("人民政府", "办事处")):
@@ -189,11 +205,11 @@ def candidates(lines: list[Line]) -> list[Candidate]:
         following = lines[i + 1] if i + 1 < len(lines) else None
         found += [Candidate(n, 1, line) for n in _from_labels(line, following)]
         found += [Candidate(n, 2, line) for n in _from_titles(line)]
-        if i == 0 or not re.search(r"(?:主管部门|主管单位|上级单位)\W*$", lines[i - 1].text):
-            alone = _standing_alone(line)
+        alone = _standing_alone(line)
+        if alone and (i == 0 or not _SUPERVISOR.search(lines[i - 1].text)):
             signed = following is not None and _SIGNATURE_DATE.fullmatch(following.text)
             found += [Candidate(n, 1 if signed else 2, line) for n in alone]
-        if re.search(r"[(（—–\-]", line.text):
+        if _OPENERS.search(line.text):
             for m in _TITLE_PAREN.finditer(line.text):
                 name = m.group(1) or m.group(2)
                 if _valid(name) and _is_unit(name):
@@ -215,7 +231,7 @@ def _bare_township(lines: list[Line]) -> Candidate | None:
     towns = dv.townships()
     early = "\n".join(line.text for line in lines[:6])
     for line in lines:
-        for m in re.finditer(rf"([{CJK}]{{2,4}}?(?:镇|乡))(?=[{CJK}])", line.text):
+        for m in _TOWNSHIP_WORD.finditer(line.text):
             for start in range(m.start(1), m.end(1) - 2):
                 name = line.text[start : m.end(1)]
                 if name in towns:
@@ -294,12 +310,11 @@ def leading_divisions_before(text: str, end: int) -> tuple[list[str], int]:
 def choose(found: list[Candidate], lines: list[Line]) -> Candidate | None:
     """The unit the report is about: the most trusted source; among equals the earliest. When only a 来源
     credit (tier 5) names a unit and the text keeps naming a township that is not it, nothing is sure."""
-    bare = _bare_township(lines)
     if not found:
-        return bare
+        return _bare_township(lines)
     best_tier = min(c.tier for c in found)
     best = next(c for c in found if c.tier == best_tier)
-    if best_tier == 5 and bare is not None and bare.name not in best.name:
+    if best_tier == 5 and (bare := _bare_township(lines)) is not None and bare.name not in best.name:
         return None
     return best
 
