@@ -76,6 +76,7 @@ def _report_row(ex: ReportExtraction) -> dict[str, Any]:
         "document_kind": h.document_kind,
         "source_url": h.source_url,
         "published_date": h.published_date,
+        "unit_key": h.unit_key,
     }
 
 

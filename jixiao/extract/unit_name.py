@@ -169,7 +169,8 @@ def _standing_alone(line: Line) -> list[str]:
         return []
     cells = [c.strip() for c in line.text.split("|") if c.strip()]
     first_cell = cells[0] if cells else ""
-    if len(first_cell) > 44 or len(cells) > 2 or any(_FIGURE.fullmatch(c) for c in cells[1:]):
+    metadata = all(re.search(r"[:：]", c) for c in cells[1:])  # "预算年度:2025 | 单位:万元" beside the unit
+    if len(first_cell) > 44 or len(cells) > 2 and not metadata or any(_FIGURE.fullmatch(c) for c in cells[1:]):
         return []  # a row of a table (a sub-unit with its figures) is not a title
     text = _QUALIFIER.sub("", _LEADING_YEAR.sub("", _CODE_PREFIX.sub("", first_cell)))
     text = _BRACKETED.sub(r"\1", text)  # （石门县某某镇） under a title

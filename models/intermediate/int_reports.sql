@@ -1,6 +1,8 @@
 -- One row per ingested document, with its department identity and its grade normalized.
--- department_id = stable hash of (province, city, county, unit name without those prefixes), so that
--- 武阳镇人民政府 and 绥宁县武阳镇人民政府 of the same county are one unit and namesakes elsewhere are not.
+-- department_id = stable hash of the extractor's unit_key (current division code / own name), so that
+-- 武阳镇人民政府 and 绥宁县武阳镇人民政府 of the same county are one unit, a unit keeps its id when its
+-- county is renamed (湟中县 → 湟中区), and namesakes elsewhere are not merged; without a unit_key (a
+-- place the gazetteer cannot settle), the hash of (province, city, county, unit name without those prefixes).
 -- A loaded report that names no unit gets a unit of its own (department_status 'unknown', keyed by
 -- the report), so that two such reports never merge.
 with reports as (
@@ -46,6 +48,8 @@ graded as (
 select
     graded.report_id,
     case when graded.status <> 'loaded' then null
+         when graded.unit_key is not null and graded.unit_name is not null then
+            substr(md5('unit|' || graded.unit_key), 1, 16)
          when graded.unit_name is not null then
             substr(md5(concat_ws('|', coalesce(graded.province, ''), coalesce(graded.city, ''),
                                  coalesce(graded.county, ''), graded.unit_name)), 1, 16)

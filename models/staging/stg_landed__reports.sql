@@ -22,5 +22,6 @@ select
     {{ points('indicator_total_score') }} as indicator_total_score,
     lower(trim(document_kind)) as document_kind,
     {{ clean_text('source_url') }} as source_url,
-    published_date
+    published_date,
+    {{ clean_text('unit_key') }} as unit_key
 from {{ ref('landed_reports') }}
