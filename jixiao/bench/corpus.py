@@ -151,7 +151,7 @@ def _family_report(plan: CorpusPlan, i: int, rng: random.Random, family: str, un
     doc = compose_family(family, rng, unit, unit_index, fy, plan.seed, unit.county.county in _unique_county_names())
     data = ("\n".join(doc.lines) + "\n").encode("utf-8")
     name = f"{i:05d}_{hashlib.sha256(data).hexdigest()[:16]}.txt"
-    record = {"source_file": name, "status": "loaded", "layout": family, "content": doc.content, "quirks": doc.quirks,
+    record = {"source_file": name, "status": "loaded", "layout": doc.family, "content": doc.content, "quirks": doc.quirks,
               "slip": None, **doc.header, "facts": doc.facts, "absent": doc.absent,
               "complete": [t for t in ALL_TABLES if t not in doc.uncertain], "expected_issues": []}
     return name, data, record

@@ -53,6 +53,7 @@ class FamilyDoc:
     uncertain: set[str] = field(default_factory=set)  # tables not claimed complete
     header: dict[str, Any] = field(default_factory=dict)
     content: str = ""
+    family: str = ""
     quirks: list[str] = field(default_factory=list)
 
     def fact(self, table: str, fy: int | None, **kv: Any) -> None:
@@ -526,6 +527,7 @@ def compose_family(family: str, rng: random.Random, unit: Unit, unit_index: int,
     if family == "space_aligned" and rng.random() < 0.25 and round_trips(ctx.name):
         doc.lines = to_traditional("\n".join(doc.lines), rng, glosses=False).split("\n")
         doc.quirks.append("traditional")
+    doc.family = family
     return doc
 
 
