@@ -125,7 +125,9 @@ class ReportHeader:
     province: str | None = None
     city: str | None = None
     county: str | None = None
-    county_code: str | None = None  # 6-digit administrative code from the gazetteer
+    county_code: str | None = None  # current 6-digit code of the county (a renamed county keeps its current code)
+    division_code: str | None = None  # current code of the most specific division known (county, city or province)
+    unit_key: str | None = None  # one identity across renames: '<division_code>/<own name>' (湟中县统计局 → 630106/统计局)
     township: str | None = None
     fiscal_year: int | None = None
     report_date: str | None = None  # ISO date

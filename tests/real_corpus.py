@@ -14,6 +14,7 @@ Run ``python tests/real_corpus.py [-v] [gNN ...]`` for the per-file table.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gold_compare import HEADER_FIELDS, Comparison, compare  # noqa: E402
 
-REAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "real"
+REAL_DIR = Path(os.environ.get("JIXIAO_REAL_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "real"))
 DOCS = REAL_DIR / "docs"
 GOLD = REAL_DIR / "gold"
 
@@ -133,6 +134,8 @@ def score_file(doc_path: Path) -> FileScore:
 
 def score_corpus(only: list[str] | None = None) -> CorpusScore:
     paths = sorted(DOCS.glob("*.txt"))
+    if not paths:
+        raise FileNotFoundError(f"no real documents in {DOCS} (set JIXIAO_REAL_CORPUS to the real/ folder)")
     if only:
         paths = [p for p in paths if any(p.stem.startswith(o) for o in only)]
     return CorpusScore([score_file(p) for p in paths])

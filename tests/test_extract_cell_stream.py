@@ -167,3 +167,16 @@ def test_staffing_label_followed_by_a_whole_number() -> None:
     assert facts[("fct_staffing", 2023, ("metric", "authorized"))] == 46
     assert facts[("fct_staffing", 2023, ("metric", "actual"))] == 52
     assert len([k for k in facts if k[0] == "fct_staffing"]) == 2
+
+
+FORM_ROW = """| 南湖街道办事处2022年度部门整体支出绩效评价自评报告 |
+| 联系人 | 赵某 | 联络电话 | 7654321 |
+| 人员编制 | 27 | 实有人数 | 31 |
+| 在职人数 | 2022年 | | |
+"""
+
+
+def test_label_value_pairs_of_a_form_row() -> None:
+    facts = _facts(FORM_ROW)
+    assert {k: v for k, v in facts.items() if k[0] == "fct_staffing"} == {
+        ("fct_staffing", 2022, ("metric", "authorized")): 27, ("fct_staffing", 2022, ("metric", "actual")): 31}

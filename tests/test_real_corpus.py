@@ -17,7 +17,8 @@ HEADER_BAR = 0.95
 @pytest.fixture(scope="module")
 def score():
     if not DOCS.is_dir():
-        pytest.skip(f"real corpus not found at {DOCS} (it sits beside the clone in CI)")
+        pytest.skip(f"real corpus not found at {DOCS} (it sits beside the clone in CI; "
+                    "JIXIAO_REAL_CORPUS points elsewhere)")
     result = score_corpus()
     print("\n" + result.table(verbose=True))
     return result

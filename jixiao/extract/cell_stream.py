@@ -4,7 +4,8 @@ A web copy of a table often arrives as one cell per line with no row boundaries,
 cell may leave no line at all. Such a run of short cells is read only where a value cannot land
 in the wrong place:
 
-- a staffing label standing alone (人员编制, 实有人数 …) followed by a whole number;
+- a staffing label standing alone (人员编制, 实有人数 …) followed by a whole number, also as the
+  label/value pairs of a form row ("人员编制 | 36 | 实有人数 | 38");
 - a table whose header names its value columns (金额, 预算数 …): a row is a known label followed
   by exactly one number per value column (plus its 行次 number when the header has 行次). A label
   followed by fewer or more numbers is left out: a blank that left no line would shift values.
@@ -67,6 +68,10 @@ def extract_cell_streams(ctx: Context) -> None:
         cells = [c for c in run if not is_blank(c.text)]
         _staffing_pairs(ctx, cells)
         _value_tables(ctx, cells)
+    for table in ctx.doc.tables():
+        if table.width > 1:
+            for r, row in enumerate(table.rows):  # a form row "人员编制 | 36 | 实有人数 | 38"
+                _staffing_pairs(ctx, [_Cell(text.strip(), ctx.cell(table, r, c)) for c, text in enumerate(row)])
 
 
 def _staffing_pairs(ctx: Context, cells: list[_Cell]) -> None:
@@ -77,7 +82,7 @@ def _staffing_pairs(ctx: Context, cells: list[_Cell]) -> None:
         nxt = cells[k + 1]
         if metric is None or cell.number is not None:
             continue
-        value = parse_int(nxt.text)
+        value = parse_int(nxt.text) if re.fullmatch(r"\d{1,6}\s*[人名]?", nxt.text) else None
         if value is None or (nxt.number is not None and nxt.number.unit not in ("", "人")):
             continue
         ctx.add("fct_staffing", ctx.year_ok(None), {"metric": metric},

@@ -1,127 +1,152 @@
-"""Province / city / county of a unit from the official divisions shipped by the `cpca` package."""
+"""Province / city / county / township of a unit name, from the division table in ``divisions``.
+
+A region is never guessed: a county name shared by several counties (朝阳区) or a township
+name found in several counties (长滩镇) is settled only by a city or province that the name or
+the document names; when nothing settles it the region stays unknown.
+"""
 from __future__ import annotations
 
-import csv
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
-from jixiao.model import Document, Paragraph
+from jixiao.extract import divisions as dv
 
-
-@lru_cache(maxsize=1)
-def _divisions() -> tuple[dict[str, str], dict[str, list[str]]]:
-    """adcode (6 digits) → name, and county name → adcodes of every county so named."""
-    names: dict[str, str] = {}
-    by_name: dict[str, list[str]] = {}
-    with files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            code = row["adcode"][:6]
-            names[code] = row["name"]
-            if not code.endswith("00"):
-                by_name.setdefault(row["name"], []).append(code)
-    return names, by_name
+_LONGEST = 16
+_TOWNSHIP = re.compile(r"^([\u4e00-\u9fa5]{1,10}?(?:镇|乡|街道|苏木))")
+_SUFFIX = re.compile(r"(省|市|自治区|自治州|地区|盟|州)$")
 
 
-_NOT_A_CITY = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
-_MUNICIPALITIES = {"11", "12", "31", "50"}
+@dataclass
+class Region:
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    township: str | None = None  # a township the name starts with, as written (set for any unit)
+    county_code: str | None = None  # current (canonical) code of the county
+    code: str | None = None  # current code of the most specific division found (county, city or province)
+    township_official: str | None = None  # the township's official name (群加藏族乡 for 群加乡)
 
 
 @lru_cache(maxsize=1)
 def division_names() -> frozenset[str]:
-    """Every province, city and county name (e.g. 湖南省, 邵阳市, 绥宁县)."""
-    names, _ = _divisions()
-    return frozenset(n for n in names.values() if len(n) >= 2 and n not in _NOT_A_CITY)
+    """Every written province, city and county name (current, former and short forms)."""
+    return frozenset(n for n in dv.name_index() if len(n) >= 2)
 
 
-def _chain(code: str) -> tuple[str | None, str | None, str | None]:
-    names, _ = _divisions()
-    province = names.get(code[:2] + "0000")
-    city = names.get(code[:4] + "00")
-    county = names.get(code)
-    if city in _NOT_A_CITY or city is None:
-        # 北京市/上海市/天津市/重庆市 districts sit under 市辖区; 省直辖 counties have no city
-        city = province if code[:2] in _MUNICIPALITIES else None
-    return province, city, county
-
-
-def locate(name: str, doc: Document | None = None) -> tuple[str | None, str | None, str | None, str | None] | None:
-    """(province, city, county, county_code) for a unit name such as 绥宁县武阳镇人民政府.
-
-    A county name shared by several counties (朝阳区) is settled by the city or province the
-    name or the document mentions; when nothing settles it the region is left unknown.
-    """
-    code = _code_from_divisions(name) or _cpca_code(name)
-    if code is None:
-        return None
-    province, city, county = _chain(code)
-    if county is None:
-        return province, city, None, None
-    _, by_name = _divisions()
-    namesakes = by_name.get(county, [])
-    if len(namesakes) > 1:
-        settled = _settle(namesakes, name)
-        if len(settled) != 1 and doc is not None:
-            settled = _settle(namesakes, _document_text(doc))
-        if len(settled) != 1:
-            return None
-        province, city, county = _chain(settled[0])
-        code = settled[0]
-    return province, city, county, code
-
-
-def _code_from_divisions(name: str) -> str | None:
-    """The county code when the name starts with a chain of division names naming one county."""
-    names, by_name = _divisions()
-    chain: list[str] = []
+def leading_divisions(name: str) -> tuple[list[str], str]:
+    """Split leading division names off a unit name: 湖南省邵阳市绥宁县武阳镇人民政府 → ([湖南省, 邵阳市, 绥宁县], 武阳镇人民政府)."""
+    names = division_names()
+    found: list[str] = []
     rest = name
     while True:
-        for size in range(min(16, len(rest) - 2), 1, -1):
-            if rest[:size] in by_name or rest[:size] in _CITY_OR_PROVINCE_NAMES():
-                chain.append(rest[:size])
+        for size in range(min(_LONGEST, len(rest)), 1, -1):
+            if rest[:size] in names:
+                found.append(rest[:size])
                 rest = rest[size:]
                 break
         else:
-            break
-    counties = [c for c in chain if c in by_name]
-    if not counties:
-        return None
-    codes = by_name[counties[-1]]
-    if len(codes) > 1:
-        return None  # namesakes: let the caller settle them
-    return codes[0]
+            return found, rest
 
 
-@lru_cache(maxsize=1)
-def _CITY_OR_PROVINCE_NAMES() -> frozenset[str]:
-    names, _ = _divisions()
-    return frozenset(n for code, n in names.items() if code.endswith("00") and n not in _NOT_A_CITY)
+def strip_divisions(name: str) -> str:
+    """Remove leading official division names: 湖南省邵阳市绥宁县武阳镇人民政府 → 武阳镇人民政府."""
+    return leading_divisions(name)[1]
 
 
-@lru_cache(maxsize=4096)
-def _cpca_code(name: str) -> str | None:
-    import cpca
+def core_name(name: str) -> str:
+    """The unit name without its province/city/county prefix: 绥宁县武阳镇人民政府 → 武阳镇人民政府."""
+    return strip_divisions(name) or name
 
-    code = cpca.transform([name])["adcode"].iloc[0]
-    return None if code is None or str(code) in ("None", "nan") else str(code)[:6]
+
+def trim_unit(raw: str) -> str:
+    """Drop words glued before a unit name: '年度岳阳市云溪区陆城镇人民政府' → '岳阳市云溪区陆城镇人民政府'."""
+    names = division_names()
+    for i in range(len(raw)):
+        for size in range(min(_LONGEST, len(raw) - i - 1), 1, -1):
+            if raw[i : i + size] in names and strip_divisions(raw[i:]) != raw[i:]:
+                return raw[i:]
+    return re.sub(r"^.*(?:部门为|单位为|现将|为|的|将)", "", raw) or raw
+
+
+def _descends(code: str, ancestor: str) -> bool:
+    return any(d.code == ancestor for d in dv.chain(code))
+
+
+def _named(text: str, division: dv.Division) -> bool:
+    short = _SUFFIX.sub("", division.name)
+    return division.name in text or (len(short) >= 2 and short in text)
 
 
 def _settle(codes: list[str], text: str) -> list[str]:
-    """The namesake counties whose city is named in ``text``; failing that, whose province is."""
-    names, _ = _divisions()
-    for level in (4, 2):  # 4: city (code prefix of 4 digits), 2: province
-        hits = [c for c in codes if _named(text, names.get(c[:level] + "0" * (6 - level)))]
-        if hits:
-            return hits
-    return []
+    """The one candidate whose city or province the text names; none when several or none are named."""
+    named = [c for c in codes if any(d.level < dv.COUNTY and _named(text, d) for d in dv.chain(c))]
+    return named if len(named) == 1 else []
 
 
-def _named(text: str, division: str | None) -> bool:
-    if not division or division in _NOT_A_CITY:
-        return False
-    short = re.sub(r"(市|省|自治区|自治州|地区|盟)$", "", division)
-    return bool(short) and short in text
+def _contradicted(code: str, text: str) -> bool:
+    """Whether the text names provinces or cities (full names) and none of them is this division's."""
+    own = {d.code for d in dv.chain(code)}
+    named = [d for d in dv.divisions().values() if d.level < dv.COUNTY and len(d.name) >= 3 and d.name in text]
+    return bool(named) and not any(d.code in own for d in named)
 
 
-def _document_text(doc: Document) -> str:
-    return "".join(b.text for b in doc.blocks[:40] if isinstance(b, Paragraph))
+def _resolve_chain(written: list[str], context: str) -> tuple[str | None, dict[int, str]]:
+    """The current code of the most specific written division, and each level's name as written."""
+    code: str | None = None
+    anchor: str | None = None  # what the next name must lie in (a former city now a district: its new city)
+    as_written: dict[int, str] = {}
+    for name in written:
+        options = [w for w in dv.lookup(name) if anchor is None or _descends(w.code, anchor) or w.code == anchor]
+        if len(options) > 1:
+            settled = _settle([w.code for w in options], context)
+            options = [w for w in options if w.code in settled]
+        if len(options) != 1:
+            return None, {}
+        entry = options[0]
+        code = entry.code
+        anchor = code if dv.divisions()[code].level == entry.level else dv.divisions()[code].parent
+        # a short form (寻甸县) is reported under its official name; a current or former name as written
+        as_written[entry.level] = dv.divisions()[code].name if entry.how == "short" else name
+    return code, as_written
+
+
+def locate(name: str, context: str = "", year: int | None = None) -> Region | None:
+    """The region of a unit name such as 绥宁县武阳镇人民政府, or None when it cannot be known for sure.
+
+    ``context`` is the document's text (to settle namesakes); ``year`` the fiscal year (a county found
+    through its township gets the name it bore that year). Names the text writes are kept as written.
+    """
+    written, rest = leading_divisions(name)
+    code, as_written = _resolve_chain(written, context) if written else (None, {})
+    if written and code is None:
+        return None
+    region = Region()
+    written_level = max(as_written, default=0)
+    m = _TOWNSHIP.match(rest)
+    if m:
+        region.township = m.group(1)
+        towns = dv.townships()
+        counties = [c for c in towns.get(m.group(1), ()) if code is None or _descends(c, code)]
+        if len(counties) > 1:
+            counties = _settle(counties, context)
+        if len(counties) == 1 and code is None and _contradicted(counties[0], context):
+            counties = []  # a township placed only by its name, in a text about another place
+        if len(counties) == 1 and (code is None or dv.divisions()[code].level < dv.COUNTY):
+            code, written_level = counties[0], dv.COUNTY
+        if code and dv.divisions()[code].level == dv.COUNTY:
+            region.township_official = dv.official_township(m.group(1), code)
+    if code is None:
+        return None
+    for d in dv.chain(code):
+        if d.level == dv.PROVINCE:
+            region.province = as_written.get(dv.PROVINCE, d.name)
+        elif d.level == dv.CITY:
+            region.city = as_written.get(dv.CITY, d.name)
+        elif written_level >= dv.COUNTY:
+            region.county = as_written.get(dv.COUNTY) or dv.name_in_year(d.code, year)
+            region.county_code = d.code
+    if region.city is None and code[:2] in dv.MUNICIPALITIES:
+        region.city = region.province
+    region.code = code
+    return region

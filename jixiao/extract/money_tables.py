@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from jixiao.extract.columns import MONEY_MEASURES, ColumnMeaning, column_meaning, expand_two_level_header
 from jixiao.extract.context import Context
 from jixiao.extract.numbers import Amount, is_blank, parse_amount, parse_int, squash
+from jixiao.extract.project_tables import budget_block_row_indices
 from jixiao.extract.row_alignment import place_row
 from jixiao.extract.vocab import TEMPLATE_ROWS, clean_label, item_for, staffing_metric, three_public_category
 from jixiao.model import Table
@@ -70,9 +71,14 @@ def _extract_table(ctx: Context, table: Table) -> None:
     subsection: str | None = None
     three_public_table = any(three_public_category(r[0]) for r in table.rows if r)
     factor = _table_unit_factor(table)
+    self_evaluation_rows = budget_block_row_indices(table.rows)  # read by indicators.py (project money rule)
     r = 0
     while r < len(table.rows):
         row = table.rows[r]
+        if r in self_evaluation_rows:
+            section = staffing = None
+            r += 1
+            continue
         if _is_indicator_header(row):
             section = staffing = None  # the indicator section is read by indicators.py
             r += 1

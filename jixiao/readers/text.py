@@ -259,8 +259,71 @@ def _split_pipe(line: str, bordered: bool = False) -> list[str]:
     return [c.strip() for c in s.split("|")]
 
 
+_PADDED = re.compile(r"\|\s*\|\s*$")
+
+
+def _padded_rows_flavour(lines: list[str]) -> bool:
+    """Whether whole rows end in a run of padding pipes ("… | 10 | ||||"), not one cell per line."""
+    padded = sum(1 for ln in lines if _PADDED.search(ln))
+    whole = sum(1 for ln in lines if ln.strip().count("|") >= 2)
+    single = sum(1 for ln in lines if ln.strip().count("|") == 1 and ln.strip().endswith("|"))
+    return padded >= 3 and padded >= 0.6 * whole and single < whole
+
+
+def _join_open_rows(lines: list[str]) -> list[str | None]:
+    """Re-join rows broken over lines in a table whose rows end in padding pipes.
+
+    Inside an open table, a line ending in one ``|`` (a cell broken by a line break, "产出指标 |",
+    or a row cut in two, "基本支出 | 985.19 | 914.97 |" + "10 | 10 | ||||") continues on the
+    following pipe lines up to the next line that ends in padding; a line ending in a number
+    followed by a line that starts with a label is a whole row that merely lacks padding.  Joined
+    lines become ``None``.
+    """
+    out: list[str | None] = list(lines)
+    in_table = False
+    i = 0
+    while i < len(lines):
+        s = lines[i].strip()
+        if not s or "|" not in s:
+            in_table = in_table and not s and _next_is_pipe(lines, i)
+            i += 1
+            continue
+        if in_table and s.endswith("|") and not _PADDED.search(s) and _continues_row(s, lines, i):
+            j = i + 1
+            parts = [s]
+            while j < len(lines) and "|" in lines[j]:
+                parts.append(lines[j].strip())
+                j += 1
+                if _PADDED.search(parts[-1]) or not parts[-1].endswith("|"):
+                    break
+            if len(parts) > 1:
+                out[i] = " ".join(parts)
+                for k in range(i + 1, j):
+                    out[k] = None
+                i = j
+                continue
+        in_table = in_table or bool(_PADDED.search(s))
+        i += 1
+    return out
+
+
+def _continues_row(s: str, lines: list[str], i: int) -> bool:
+    """Whether the open line ``s`` goes on: not when it ends in a number and the next line starts a label."""
+    number = r"[-+]?[\d,，.]+%?"
+    last = s.rstrip("| ").split("|")[-1].strip()
+    nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    first = nxt.lstrip("| ").split("|")[0].strip()
+    return not (re.fullmatch(number, last) and not re.fullmatch(number, first))
+
+
+def _next_is_pipe(lines: list[str], i: int) -> bool:
+    nxt = next((ln for ln in lines[i + 1 :] if ln.strip()), "")
+    return "|" in nxt
+
+
 def _read_pipe_layout(lines: list[str]) -> list[Block]:
     """Rows on one line (``a | b``) or one cell per line ending in ``|`` with a blank line per row."""
+    joined = _join_open_rows(lines) if _padded_rows_flavour(lines) else list(lines)
     blocks: list[Block] = []
     pending_para: list[tuple[int, str]] = []
     raw_rows: list[str] = []  # whole-row lines of the open table
@@ -292,7 +355,9 @@ def _read_pipe_layout(lines: list[str]) -> list[Block]:
                     rows.append(cells)
             raw_rows = []
 
-    for i, line in enumerate(lines):
+    for i, line in enumerate(joined):
+        if line is None:
+            continue
         s = line.strip()
         whole_row = s.count("|") >= 2 or (s.count("|") == 1 and not s.endswith("|"))
         if whole_row:
@@ -312,7 +377,7 @@ def _read_pipe_layout(lines: list[str]) -> list[Block]:
                 rows.append(cell_row)
                 cell_row = []
             elif rows or raw_rows:
-                nxt = next((ln for ln in lines[i + 1 :] if ln.strip()), "")
+                nxt = next((ln for ln in joined[i + 1 :] if ln and ln.strip()), "")
                 if not _is_pipe_row(nxt):
                     close()
             if not rows and not raw_rows and not cell_row:

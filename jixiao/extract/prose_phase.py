@@ -1,0 +1,115 @@
+"""What a prose passage is about: the phase (预算/决算) and subject (收入/支出) its headings and
+sentences set, the unit its amounts carry, and the words that make a clause a comparison."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jixiao.extract.vocab import FUNCTION_LIST_CUE, PROSE_COMPARISON, PROSE_FUND_NAMES, PROSE_PHASE_MARKERS
+
+_FUND_NAMES = re.compile(PROSE_FUND_NAMES)
+_MARKERS = [(phase, re.compile(p)) for phase, p in PROSE_PHASE_MARKERS]
+COMPARISON = re.compile(PROSE_COMPARISON)
+_FUNCTION_CUE = re.compile(FUNCTION_LIST_CUE)
+_PERCENT = re.compile(r"\d\s*%|百分之")
+BUDGETS = ("budget", "initial_budget", "adjusted_budget")
+
+
+def phase_marks(text: str) -> list[tuple[int, str]]:
+    """Phase words in ``text`` with their positions ("一般公共预算" is a fund's name and is skipped)."""
+    masked = _FUND_NAMES.sub(lambda m: "#" * len(m.group(0)), text)
+    taken: list[tuple[int, int, str]] = []
+    for phase, rx in _MARKERS:
+        for m in rx.finditer(masked):
+            if not any(a < m.end() and m.start() < b for a, b, _ in taken):
+                taken.append((m.start(), m.end(), phase))
+    return sorted((a, p) for a, _, p in taken)
+
+
+def last_phase(text: str) -> str | None:
+    marks = phase_marks(text)
+    return marks[-1][1] if marks else None
+
+
+def label_phase(text: str) -> str | None:
+    """The phase of an amount's own words: the last one named, made specific by 年初/调整后 beside it."""
+    marks = [p for _, p in phase_marks(text)]
+    if not marks:
+        return None
+    if marks[-1] == "actual":
+        return "actual"
+    for specific in ("initial_budget", "adjusted_budget"):
+        if specific in marks:
+            return specific
+    return marks[-1]
+
+
+def heading_phase(text: str) -> str | None:
+    """The phase a heading sets; None where it names both (2023年决算及2024年预算) or neither."""
+    phases = {p for _, p in phase_marks(text)}
+    families = {"actual" if p == "actual" else "budget" for p in phases}
+    if len(families) != 1:
+        return None
+    if "actual" in families:
+        return "actual"
+    for specific in ("initial_budget", "adjusted_budget"):
+        if specific in phases:
+            return specific
+    return "budget"
+
+
+def is_comparison(clause: str) -> bool:
+    """A clause stating a change, a share or a rate (its amounts are never facts, its phase words never set one)."""
+    return bool(COMPARISON.search(clause) or _PERCENT.search(clause))
+
+
+def resolve_phase(label_phase: str | None, sentence_phase: str | None, running: str | None) -> str | None:
+    """The phase of one amount: its own words, else its sentence's, else the passage's.  A bare 预算 takes
+    the more specific 年初预算/调整后预算 of its sentence ("年初预算数…其中：教育支出预算1.17万元")."""
+    for own in (label_phase, sentence_phase, running):
+        if own is None:
+            continue
+        if own == "budget":
+            for wider in (sentence_phase, running):
+                if wider in ("initial_budget", "adjusted_budget"):
+                    return wider
+        return own
+    return None
+
+
+@dataclass
+class PassageState:
+    """What earlier headings and sentences of the document established."""
+
+    phase: str | None = None  # the phase of the passage (from its headings and sentences)
+    subject: tuple[str, str] | None = None  # ("spending", "支出预算") from a heading such as "(二)支出预算"
+    function_list: bool = False  # the passage lists 功能分类 classes ("具体支出科目如下：")
+    project_list: bool = False  # the passage lists projects ("具体项目情况说明如下：")
+    parent: str | None = None  # basic / project whose sub-enumerated items follow ("1基本支出…" "1)工资福利支出…")
+    paragraph_year: int | None = None  # the year the paragraph's last sentence opened with
+    default: str | None = None  # the phase where nothing else says one: actual in a self-evaluation report
+
+    def see_title(self, text: str) -> None:
+        """A self-evaluation report (绩效评价/自评) speaks of what was spent unless it says otherwise."""
+        if re.search(r"绩效|评价|自评", text):
+            self.default = "actual"
+
+    def see_heading(self, text: str) -> None:
+        if phase_marks(text):
+            self.phase = heading_phase(text)  # None where the heading names both phases
+        from jixiao.extract.prose_money import subject_of
+
+        self.subject = subject_of(text)
+        self.function_list = False
+        self.project_list = False
+        self.parent = None
+
+    def see_sentence(self, text: str) -> None:
+        """A sentence without amounts that introduces what follows ("纳入2023年部门预算编制范围的单位包括：")
+        sets the phase it names."""
+        if not re.search(r"(?:如下|包括)[:：]?\s*$|[:：]\s*$", text) or is_comparison(text):
+            return
+        if phase_marks(text):
+            self.phase = heading_phase(text)
+        if _FUNCTION_CUE.search(text):
+            self.function_list = True  # "具体支出科目如下："
