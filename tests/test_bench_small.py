@@ -55,10 +55,10 @@ def scored(tmp_path_factory) -> tuple[CorpusScore, dict[str, CorpusScore], dict[
             by_family[record["layout"]].add(record, s, examples=10)
         else:
             sample.add(record, s, examples=10)
-    print("\nfamily           reports  facts  recall   precision  wrong  not loaded")
+    print("\nfamily           reports  facts  recall   precision  wrong  not loaded  header fields right")
     for family, sc in by_family.items():
         print(f"{family:16s} {sc.reports:7d} {sc.expected_facts:6d}  {sc.recall:7.2%}  {sc.precision:9.2%}  "
-              f"{sc.extracted - sc.correct:5d}  {sc.status_errors:10d}")
+              f"{sc.extracted - sc.correct:5d}  {sc.status_errors:10d}  {sc.header_ok / max(1, sc.header_checked):7.2%}")
     return sample, by_family, extractions, records
 
 

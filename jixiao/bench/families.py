@@ -151,7 +151,8 @@ def _indicator_pool(rng: random.Random) -> list[tuple[str, str, str, str, str, s
 def _project_table(ctx: Ctx, doc: FamilyDoc, money_suffix: bool, orphan: bool) -> TextTable:
     """A 项目支出绩效自评表: project money (→ fct_projects only) and its scored indicator rows."""
     rng, fy, c = ctx.rng, ctx.fy, ctx.cur
-    name, budget, actual = rng.choice(c.projects)
+    sizeable = [p for p in c.projects if p[2] >= 100]  # a project evaluated on its own is at least 1万元
+    name, budget, actual = rng.choice(sizeable or c.projects)
     name = f"{fy}年{name}" if rng.random() < 0.3 else name
     initial = budget if rng.random() < 0.6 else budget * rng.randint(60, 100) // 100
     t = TextTable()
@@ -310,7 +311,8 @@ def _prose_staffing(ctx: Ctx, doc: FamilyDoc, year: int | None) -> list[str]:
         doc.fact("fct_staffing", None, metric="authorized_admin", headcount=st["authorized_admin"])
         doc.fact("fct_staffing", None, metric="actual_admin", headcount=st["actual_admin"])
         doc.fact("fct_staffing", None, metric="retired", headcount=st["retired"])
-    doc.header["document_kind"] = "budget_statement"
+    if year:
+        doc.header["document_kind"] = "budget_statement"
     return lines
 
 
@@ -321,7 +323,6 @@ def _prose_letter(ctx: Ctx, doc: FamilyDoc, yuan: bool) -> list[str]:
     project = c.project_budget if c.project_budget < total else total // 5
     basic = total - project
     u = "元" if yuan else "万元"
-    doc.header["document_kind"] = "budget_statement"
     lines = [f"关于{ctx.name}{fy}年部门预算的批复", f"{ctx.short}：",
              f"根据{fy}年预算安排，经研究，现将你单位{fy}年部门预算批复如下：",
              rng.choice([f"一、批复你单位{fy}年支出预算{ctx.money(total, yuan)}{u}，其中：基本支出{ctx.money(basic, yuan)}{u}，"

@@ -25,7 +25,7 @@ _AMOUNT_COLUMNS = {"amount_wan", "budget_wan", "actual_wan", "total_wan", "basic
 _TEXT_COLUMNS = {"indicator_name", "project_name", "target_value", "actual_value", "subject_name"}
 _DEFAULTS = {"scope": "all"}
 HEADER_FIELDS = ("fiscal_year", "province", "city", "county", "township", "department_name", "report_date",
-                 "self_score", "grade")
+                 "self_score", "grade", "document_kind")
 _WS = re.compile(r"\s+")
 
 
