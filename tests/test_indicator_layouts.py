@@ -335,3 +335,30 @@ def test_padded_table_row_lacking_padding_is_not_joined_to_the_next_row() -> Non
     rows = doc.tables()[0].rows
     assert ["产出指标", "数量指标", "户数", "10", "9", ""] in rows
     assert any(r[:2] == ["质量指标", "合格率"] for r in rows)
+
+
+def test_level_two_cells_without_the_suffix_and_a_name_like_a_level_word() -> None:
+    text = HEAD + ("一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | ||\n"
+                   "产出指标 | 数量 | 户数 | 30户 | 30户 | 40 | 40 | ||\n"
+                   "质量 | 合格率 | 98% | 99% | 40 | 40 | ||\n"
+                   "满意度指标 | 服务对象满意度 | 满意度 | 90% | 95% | 20 | 19 | ||\n")
+    got = _indicators(_extract(text))
+    assert {k: v[:4] for k, v in got.items()} == {"户数": ("output", "quantity", 40.0, 40.0),
+                                                  "合格率": ("output", "quality", 40.0, 40.0),
+                                                  "满意度": ("satisfaction", "satisfaction", 20.0, 19.0)}
+
+
+def test_group_label_repeated_into_every_row() -> None:
+    text = HEAD + ("绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | ||\n"
+                   "绩效指标 | 产出指标 | 数量指标 | 户数 | 30户 | 30户 | 40 | 40 | ||\n"
+                   "绩效指标 | 产出指标 | 质量指标 | 合格率 | 98% | 99% | 40 | 38 | ||\n")
+    got = _indicators(_extract(text))
+    assert {k: v[:4] for k, v in got.items()} == {"户数": ("output", "quantity", 40.0, 40.0),
+                                                  "合格率": ("output", "quality", 40.0, 38.0)}
+
+
+def test_flattened_words_split_by_the_flattening_are_rejoined() -> None:
+    text = SINGLE_SPACES.replace("产出指标(50分) 数量指标", "产 出 指 标 (50分) 数量 指标")
+    got = _indicators(_extract(text))
+    assert got["保洁村道里程"][:4] == ("output", "quantity", 25.0, 25.0)
+    assert got["保洁合格率"][:4] == ("output", "quality", 25.0, 24.0)

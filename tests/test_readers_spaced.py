@@ -70,3 +70,80 @@ def test_year_character_printed_as_a_dash_is_restored_but_dates_are_kept() -> No
 def test_pinyin_glosses_are_removed_but_other_brackets_stay() -> None:
     assert strip_pinyin_glosses("项(xiàng)目支出绩(jì)效") == "项目支出绩效"
     assert strip_pinyin_glosses("年初预算数(A) 长度(cm)") == "年初预算数(A) 长度(cm)"
+
+
+ROWS_PER_LINE = """项目支出绩效自评表
+    (2023年度)
+    项目名称 河道保洁经费
+    年初预算数 全年预算数(A) 全年执行数(B) 分值 执行率(B/A) 得分
+    年度资金总额: 60 58 55 10 94.8% 9
+     其中:本年财政拨款 60 58 55 - -
+        上年结转资金 - -
+    年度绩效指标完成情况
+    二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施
+    数量指标 指标1:保洁河段 12公里 12公里 30 30
+    指标2:
+    ……
+    时效指标 指标1:资金支付完成率 100% 95% 20 18
+    总分 100 97
+"""
+
+
+def test_rows_flattened_one_per_line_become_tables() -> None:
+    tables = [b for b in read_text(ROWS_PER_LINE, "rows.txt").blocks if isinstance(b, Table)]
+    assert [t.rows[:2] for t in tables] == [
+        [["", "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分"],
+         ["年度资金总额:", "60", "58", "55", "10", "94.8%", "9"]],
+        [["二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+         ["数量指标", "指标1:保洁河段", "12公里", "12公里", "30", "30"]],
+    ]
+    assert tables[1].rows[2:] == [["时效指标", "指标1:资金支付完成率", "100%", "95%", "20", "18"], ["总分", "100", "97"]]
+
+
+CELL_LINES = """2025年部门预算公开表
+东坡镇农业服务中心 |
+单位:万元 | ||
+序号 |
+收入 |
+支出 | ||
+项 目 |
+预算数 |
+项 目 |
+预算数 | |
+栏次 |
+1 |
+2 |
+3 |
+4 |
+1 |
+一、一般公共预算拨款收入 |
+88.10 |
+一、一般公共服务支出 |
+80.00 |
+2 |
+二、政府性基金预算拨款收入 |
+|
+二、农林水支出 |
+8.10 |
+3 |
+本年收入合计 |
+88.10 |
+本年支出合计 |
+88.10 |
+4 |
+上年结转结余 |
+"""
+
+
+def test_one_cell_per_line_cut_into_rows_by_the_column_number_row() -> None:
+    tables = [b for b in read_text(CELL_LINES, "cells.txt").blocks if isinstance(b, Table)]
+    assert tables[0].rows[3:] == [["栏次", "1", "2", "3", "4"],
+                                  ["1", "一、一般公共预算拨款收入", "88.10", "一、一般公共服务支出", "80.00"],
+                                  ["2", "二、政府性基金预算拨款收入", "", "二、农林水支出", "8.10"],
+                                  ["3", "本年收入合计", "88.10", "本年支出合计", "88.10"]]  # the cut row is dropped
+    facts = {(f.table, f.key.get("item") or f.key.get("subject_name")): f.values.get("amount_wan", f.values.get("total_wan"))
+             for f in extract_document(read_text(CELL_LINES, "cells.txt")).facts}
+    assert facts[("fct_budget", "fund_general_public")] == 88.10
+    assert facts[("fct_budget", "total")] == 88.10
+    assert facts[("fct_budget_by_function", "农林水支出")] == 8.10
+    assert ("fct_budget", "fund_government_fund") not in facts

@@ -78,6 +78,16 @@ def is_level_word(text: str) -> bool:
     return is_level1_word(text) or is_level2_word(text)
 
 
+_LEVEL2_BARE = re.compile(r"^(?:数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|可持续影响"
+                          r"|服务对象满意度)$")
+
+
+@lru_cache(maxsize=1 << 14)
+def is_level2_cell(text: str) -> bool:
+    """A cell in the 二级指标 column: a level-2 word, with or without the 指标 suffix ('质量')."""
+    return is_level2_word(text) or bool(_LEVEL2_BARE.match(clean_name(text)[0]))
+
+
 def number(text: str | None) -> float | None:
     """A plain number (分值/得分): no unit other than 分, no percentage."""
     s = cell_text(text).rstrip("分").rstrip(".")
@@ -94,7 +104,9 @@ def is_name(text: str | None) -> bool:
         return False
     if number(s) is not None or parse_amount(s) is not None and re.fullmatch(r"[\d.,%]+", s):
         return False
-    return not is_level_word(s) and header_role(s) not in (L1, L2, L3)
+    if is_level_word(s) and (clean_name(s)[0].endswith("指标") or clean_name(s)[1] is not None):
+        return False
+    return header_role(s) not in (L1, L2, L3)
 
 
 def is_sub_item(name: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jixiao.extract.indicator_columns import (
+    GROUP,
     L1,
     L2,
     L3,
@@ -21,8 +22,9 @@ from jixiao.extract.indicator_columns import (
     WEIGHT,
     cell_text,
     clean_name,
+    header_role,
     is_level1_word,
-    is_level2_word,
+    is_level2_cell,
     is_level_word,
     is_name,
     number,
@@ -56,21 +58,25 @@ def align_row(row: list[str], roles: list[str]) -> RowReading:
     cells = list(row)
     while cells and not cell_text(cells[-1]):
         cells.pop()
+    if cells and header_role(cells[0]) == GROUP:
+        cells[0] = ""  # the 绩效指标 label repeated into every row of a merged column
     lead_blanks = 0
     while lead_blanks < len(cells) and not cell_text(cells[lead_blanks]):
         lead_blanks += 1
     l3 = roles.index(L3)
     fits: list[AlignedRow] = []
     for variant, shifted in [(cells, False)] + [(v, True) for v in _repeated_level_variants(cells)]:
-        for drop in range(0, lead_blanks + 1):
-            for missing in range(0, l3 + 1):
+        for drop in range(lead_blanks + 1):
+            for missing in range(l3 + 1):
                 reading = _try(variant, drop, missing, roles, len(row))
                 if reading is not None:
                     if shifted:
                         reading.target = reading.actual = None
                     fits.append(reading)
     if not fits:
-        return RowReading(levels=_stated_levels(cells), reason="no alignment fits the header")
+        short = len(row) < len(roles) and not any(not cell_text(c) for c in row[1:])
+        reason = "the row stops before its 得分 column (cut off)" if short else "no alignment fits the header"
+        return RowReading(levels=_stated_levels(cells), reason=reason)
     first = fits[0]
     for other in fits[1:]:
         if (other.name, other.weight, other.score) != (first.name, first.weight, first.score):
@@ -104,7 +110,7 @@ def _try(cells: list[str], drop: int, missing: int, roles: list[str], raw_len: i
     l1, l2, name = (cell_text(by_role.get(r)) for r in (L1, L2, L3))
     if missing <= roles.index(L1) and l1 and not is_level1_word(l1):
         return None
-    if missing <= roles.index(L2) and l2 and not is_level2_word(l2):
+    if missing <= roles.index(L2) and l2 and not is_level2_cell(l2):
         return None
     if missing == 0 and not l1 and l2:
         return None  # a blank level-1 cell before a stated level 2: a merged cell, read by another alignment
@@ -154,11 +160,11 @@ def _value(text: str | None) -> str | None:
 def _stated_levels(cells: list[str]) -> tuple[str | None, str | None]:
     """Level words a row without an indicator states ('质量指标 | | |', '效益指标(30分) | 经济效益 指标')."""
     words = [c for c in cells if cell_text(c)]
-    if not words or not all(is_level_word(w) for w in words) or len(words) > 2:
+    if not words or not all(is_level_word(w) or is_level2_cell(w) for w in words) or len(words) > 2:
         return None, None
     if len(words) == 2:
-        return (words[0], words[1]) if is_level1_word(words[0]) and is_level2_word(words[1]) else (None, None)
+        return (words[0], words[1]) if is_level1_word(words[0]) and is_level2_cell(words[1]) else (None, None)
     w = words[0]
-    if is_level1_word(w) and (not is_level2_word(w) or clean_name(w)[1] is not None):
+    if is_level1_word(w) and (not is_level2_cell(w) or clean_name(w)[1] is not None):
         return w, None
     return None, w

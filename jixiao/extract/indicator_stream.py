@@ -31,11 +31,19 @@ from jixiao.extract.indicator_columns import (
     number,
 )
 from jixiao.extract.indicator_rows import try_alignment
-from jixiao.extract.indicator_stream_marks import UNPLACEABLE
 from jixiao.extract.indicator_scrambled import scrambled_rows
+from jixiao.extract.indicator_stream_marks import UNPLACEABLE
 from jixiao.extract.indicator_undelimited import undelimited_rows
 from jixiao.extract.numbers import is_blank, parse_amount
-from jixiao.extract.project_tables import B_OTHER, _budget_role, budget_header, is_execution_label
+from jixiao.extract.project_tables import (
+    B_OTHER,
+    B_WEIGHT,
+    LABEL,
+    RATE,
+    budget_header,
+    budget_role,
+    is_execution_label,
+)
 from jixiao.model import Table
 
 _TOTAL_LABELS = ("总分", "总计", "合计")
@@ -64,14 +72,35 @@ def paragraph_tokens(text: str) -> list[str] | None:
 
 
 def _merge_split_words(tokens: list[str]) -> list[str]:
-    """'经济效益 指标' → one level word; '项目资金 (万元)' → one label."""
+    """Words a flattening split: '经济效益 指标', letter-spaced '产 出 指 标', '产出指标 (50分)', '项目资金 (万元)'."""
     out: list[str] = []
-    for t in tokens:
-        if out and (is_level_word(out[-1] + t) and not is_level_word(t) or re.fullmatch(r"[(（](?:万元|元)[)）]", t)):
+    i = 0
+    while i < len(tokens):
+        spaced = _letter_spaced(tokens, i)
+        if spaced:
+            out.append("".join(tokens[i:spaced]))
+            i = spaced
+            continue
+        t = tokens[i]
+        glued = out and (is_level_word(out[-1] + t) and not is_level_word(t)
+                         or re.fullmatch(r"[(（](?:万元|元|\d+(?:\.\d+)?分)[)）]", t) and not out[-1].endswith(")"))
+        if glued:
             out[-1] += t
         else:
             out.append(t)
+        i += 1
     return out
+
+
+def _letter_spaced(tokens: list[str], i: int) -> int | None:
+    """End of a level or header word written one character per token, starting at ``i``."""
+    for end in range(min(len(tokens), i + 8), i + 1, -1):
+        piece = tokens[i:end]
+        if all(len(p) == 1 for p in piece):
+            word = "".join(piece)
+            if is_level_word(word) or header_role(word) not in (None, "other"):
+                return end
+    return None
 
 
 def recut(tokens: list[str], blanks_kept: bool) -> list[list[str]]:
@@ -103,15 +132,15 @@ def _budget_header_end(tokens: list[str], i: int) -> int | None:
     j = i
     while j < len(tokens):
         t = cell_text(tokens[j])
-        role = _budget_role(t)
+        role = budget_role(t)
         if not t or parse_amount(t) is not None:
             break
-        if is_execution_label(t) and (role != "rate" or "weight" in map(_budget_role, tokens[i:j])):
+        if is_execution_label(t) and (role != RATE or B_WEIGHT in map(budget_role, tokens[i:j])):
             break
         if role == B_OTHER and not (_HEADER_EXTRA.search(t) and len(t) <= 12):
             break
         j += 1
-    if j - i >= 3 and budget_header(list(tokens[i:j])) is not None and _budget_role(tokens[i]) == "label":
+    if j - i >= 3 and budget_header(list(tokens[i:j])) is not None and budget_role(tokens[i]) == LABEL:
         return j
     return None
 
@@ -201,7 +230,7 @@ def _indicator_rows(tokens: list[str], j: int, roles: list[str], rows: list[list
             if levels:
                 rows.append(levels)
             rows.append([UNPLACEABLE, *tokens[k:end]])  # unplaceable: read as no row, with a finding
-            return end if end <= n else n
+            return min(end, n)
         rows.append(cells)
         j = end
     return j

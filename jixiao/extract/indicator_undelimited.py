@@ -12,7 +12,16 @@ from __future__ import annotations
 
 import re
 
-from jixiao.extract.indicator_columns import ACTUAL, L3, OTHER, SCORE, SPLIT, TARGET, WEIGHT, header_roles
+from jixiao.extract.indicator_columns import (
+    ACTUAL,
+    L3,
+    OTHER,
+    SCORE,
+    SPLIT,
+    TARGET,
+    WEIGHT,
+    header_roles,
+)
 from jixiao.extract.indicator_stream_marks import UNPLACEABLE
 from jixiao.extract.project_tables import budget_header, rate_agrees
 

@@ -30,6 +30,7 @@ from jixiao.extract.indicator_columns import (
 )
 from jixiao.extract.indicator_rows import AlignedRow, align_row
 from jixiao.extract.indicator_stream_marks import UNPLACEABLE
+from jixiao.extract.numbers import parse_amount
 from jixiao.extract.project_tables import (
     BudgetColumns,
     BudgetRow,
@@ -42,11 +43,8 @@ from jixiao.extract.project_tables import (
     total_row,
     unit_money,
 )
-from jixiao.extract.numbers import parse_amount
 from jixiao.extract.vocab import level1_for, level2_for
 from jixiao.model import Provenance, Table
-
-
 
 FormTotal = tuple  # (总分 weight, 总分 score, project name) of one form, members None when not stated
 

@@ -40,9 +40,10 @@ class BudgetRow:
     score: float | None = None
     score_blank: bool = False
     has_money: bool = False  # a row whose cells could not be placed but that states non-zero amounts
+    decimals: dict[str, int] = field(default_factory=dict)  # digits after the point as written, per money role
 
 
-def _budget_role(text: str) -> str:
+def budget_role(text: str) -> str:
     s = cell_text(text)
     if not s:
         return LABEL
@@ -72,7 +73,7 @@ def budget_header(row: list[str]) -> BudgetColumns | None:
         cells.pop()
     if any(parse_amount(c) is not None for c in cells):
         return None
-    roles = [_budget_role(c) for c in cells]
+    roles = [budget_role(c) for c in cells]
     if B_WEIGHT not in roles or not any(r in roles for r in MONEY_ROLES):
         return None
     first_value = next((i for i, r in enumerate(roles) if r != LABEL), None)
@@ -110,6 +111,7 @@ def read_budget_row(row: list[str], cols: BudgetColumns) -> BudgetRow | None:
             if a.unit not in ("", "万元", "元"):
                 return None
             out.values[role] = to_wan(a) if a.unit else a.value * cols.factor
+            out.decimals[role] = a.decimals
         elif role == RATE:
             a = parse_amount(s)
             if a is not None and a.unit in ("%", ""):
@@ -259,7 +261,7 @@ def unit_money(ctx: Context, row: BudgetRow, prov: Provenance) -> None:
     for role, phase in _PHASES.items():
         if role in row.values:
             ctx.add("fct_budget", ctx.fiscal_year, {"item": item, "phase": phase, "scope": "all"},
-                    {"amount_wan": row.values[role], "item_label_zh": label}, "table", prov)
+                    {"amount_wan": row.values[role], "item_label_zh": label}, "table", prov, row.decimals.get(role))
     if SPENT in row.values:
         ctx.add("fct_spending", ctx.fiscal_year, {"item": item, "scope": "all"},
-                {"amount_wan": row.values[SPENT], "item_label_zh": label}, "table", prov)
+                {"amount_wan": row.values[SPENT], "item_label_zh": label}, "table", prov, row.decimals.get(SPENT))

@@ -14,6 +14,7 @@ import re
 _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?(?:万元|万|元|%)?$")
 _BLANK_WORDS = re.compile(r"^(?:—+|-+|/|／|无|单位不需填列|不需填列)$")
 _VALUE_HEAD = re.compile(r"预算|决算|执行|合计|小计|拨款|安排|金额|数$|编制|人数")
+_SCORE_HEAD = re.compile(r"^(?:分值|权重|得分|自评得分|执行率.*)$")
 _LABEL_HEAD = re.compile(r"^(?:项\s*目|科\s*目|项目名称|科目名称|名\s*称|指\s*标)$")
 _LABEL = re.compile(r"^\s*(\S+)")
 _MIN_ROWS = 2
@@ -51,8 +52,12 @@ def decode_row(line: str) -> list[str] | None:
 
 
 def decode_header(line: str) -> list[str] | None:
-    """``[label header, value header, …]`` of a header line ("项目 2016年执行数 2017年预算数")."""
+    """``[label header, value header, …]`` of a header line ("项目 2016年执行数 2017年预算数"); the label
+    header is "" when the line names only value columns ("年初预算数 全年预算数(A) … 分值 得分")."""
     tokens = line.split()
+    if len(tokens) >= 3 and _VALUE_HEAD.search(tokens[0]) and all(_VALUE_HEAD.search(t) or _SCORE_HEAD.match(t)
+                                                                 for t in tokens):
+        return ["", *tokens]
     k = 0
     while k < len(tokens) and not _VALUE_HEAD.search(tokens[k]):
         k += 1
@@ -74,7 +79,10 @@ def find_tables(lines: list[str]) -> list[tuple[int, int, list[list[str]]]]:
     while i < len(lines):
         header = decode_header(lines[i])
         if header is None:
-            i += 1
+            indicator = _indicator_rows(lines, i)
+            if indicator is not None:
+                found.append(indicator)
+            i = indicator[1] if indicator is not None else i + 1
             continue
         width = len(header)
         rows = [header]
@@ -98,6 +106,29 @@ def find_tables(lines: list[str]) -> list[tuple[int, int, list[list[str]]]]:
         else:
             i += 1
     return found
+
+
+_INDICATOR_HEAD = re.compile(r"^(?:[一二三]级指标|年度指标值|指标值|实际完成值|实际值|分值|权重|得分|偏差原因分析及改进措施|偏差原因.*)$")
+_PROSE = re.compile(r"[。；;]$|^(?:注|说明|备注)[:：]")
+
+
+def _indicator_rows(lines: list[str], i: int) -> tuple[int, int, list[list[str]]] | None:
+    """An indicator table whose rows are lines of space-separated cells under a line of column names
+    ("二级指标 三级指标 年度指标值 实际完成值 分值 得分"): each line split at its spaces, ragged, so that
+    the indicator reader places it; lines of a template left empty ("指标2:", "……") are skipped."""
+    header = lines[i].split()
+    if len(header) < 4 or not all(_INDICATOR_HEAD.match(t) for t in header):
+        return None
+    rows = [header]
+    j = i + 1
+    while j < len(lines):
+        text = lines[j].strip()
+        if _PROSE.search(text) or len(text) > 120:
+            break
+        if text and not re.fullmatch(r"(?:指标\d+[:：]?|…+|\.{3,})", text):
+            rows.append(text.split())
+        j += 1
+    return (i, j, rows) if len(rows) > 2 else None
 
 
 def _sub_header(line: str, width: int) -> list[str] | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from jixiao.model import Block, Document, Paragraph, Table
 from jixiao.readers.normalize import normalize_text
+from jixiao.readers.pipe_cells import cell_rows, is_cell_lines_flavour, split_body_rows
 from jixiao.readers.spaced import find_tables
 
 _TERMINAL = "。！？；;!?：:”’」』）)】"
@@ -321,8 +322,38 @@ def _next_is_pipe(lines: list[str], i: int) -> bool:
     return "|" in nxt
 
 
+def _read_cell_lines(lines: list[str]) -> list[Block]:
+    """One cell per line marked by pipes (see :mod:`.pipe_cells`): tables of the rows, prose between."""
+    blocks: list[Block] = []
+    prose: list[tuple[int, str]] = []
+    rows: list[list[str]] = []
+    start = 0
+
+    def close() -> None:
+        nonlocal rows
+        if rows:
+            blocks.append(Table(index=0, rows=split_body_rows(rows), line=start, caption=_caption_from(prose)))
+            rows = []
+
+    for lineno, item in cell_rows(lines):
+        if isinstance(item, list):
+            if not rows:
+                blocks.extend(_paragraph_blocks(prose, 0))
+                start = lineno
+            rows.append(item)
+            prose = [] if rows else prose
+        else:
+            close()
+            prose.append((lineno, item))
+    close()
+    blocks.extend(_paragraph_blocks(prose, 0))
+    return blocks
+
+
 def _read_pipe_layout(lines: list[str]) -> list[Block]:
     """Rows on one line (``a | b``) or one cell per line ending in ``|`` with a blank line per row."""
+    if is_cell_lines_flavour(lines):
+        return _read_cell_lines(lines)
     joined = _join_open_rows(lines) if _padded_rows_flavour(lines) else list(lines)
     blocks: list[Block] = []
     pending_para: list[tuple[int, str]] = []
@@ -401,22 +432,37 @@ def _paragraph_blocks(lines: list[tuple[int, str]], start_index: int) -> list[Bl
     buf = ""
     buf_line = 0
     after_blank = False
+    last = ""  # the last line joined into ``buf``
     for lineno, raw in lines:
         s = raw.strip()
         if not s:
             after_blank = True
             continue
-        if buf and _continues(buf, s) and not (after_blank and _is_cell_line(buf, s)):
+        if (buf and _continues(buf, s) and not (after_blank and _is_cell_line(buf, s))
+                and not _is_row_line(last) and not _is_row_line(s)):
             after_blank = False
             buf += s
+            last = s
             continue
         after_blank = False
         if buf:
             paras.append(Paragraph(index=0, text=buf, line=buf_line))
-        buf, buf_line = s, lineno
+        buf, buf_line, last = s, lineno, s
     if buf:
         paras.append(Paragraph(index=0, text=buf, line=buf_line))
     return paras
+
+
+_ROW_NUMBER_TOKEN = re.compile(r"^[-+]?\d[\d,，.]*%?$|^[-—/]+$")
+
+
+def _is_row_line(line: str) -> bool:
+    """A table row flattened onto one line ("数量指标 指标1:巡护里程 300公里 320公里 20 20", a header of
+    short words): two or more bare numbers, or four or more short space-separated words."""
+    tokens = line.split()
+    if sum(1 for t in tokens if _ROW_NUMBER_TOKEN.match(t)) >= 2:
+        return True
+    return len(tokens) >= 4 and all(len(t) <= 12 for t in tokens)
 
 
 def _is_cell_line(prev: str, nxt: str) -> bool:
