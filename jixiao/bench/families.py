@@ -401,10 +401,12 @@ def stray_spaces(text: str, rng: random.Random) -> str:
                   if rng.random() < 0.2 else m.group(1), text)
 
 
-def table_of_contents(fy: int | None) -> list[str]:
+def table_of_contents(fy: int | None, word: str) -> list[str]:
+    """The contents page of a 部门预算 (``word`` 预算) or 部门决算 (决算) publication."""
     year = f"{fy}年" if fy else ""
-    return ["目  录", "第一部分 单位概况", "一、主要职能", "二、机构设置", f"第二部分 {year}部门预算表",
-            f"第三部分 {year}部门预算情况说明", "一、收支预算总体情况", "二、“三公”经费预算情况", "第四部分 名词解释", ""]
+    return ["目  录", "第一部分 单位概况", "一、主要职能", "二、机构设置", f"第二部分 {year}部门{word}表",
+            f"第三部分 {year}部门{word}情况说明", f"一、收支{word}总体情况", f"二、“三公”经费{word}情况",
+            "第四部分 名词解释", ""]
 
 
 def pipe_metadata(ctx: Ctx, rng: random.Random) -> list[str]:
@@ -490,7 +492,7 @@ def _prose_doc(ctx: Ctx, traditional: bool) -> FamilyDoc:
         lines += pipe_metadata(ctx, rng)
         doc.quirks.append("pipe_meta")
     if content in ("budget", "final") and rng.random() < 0.3:
-        lines += table_of_contents(year)
+        lines += table_of_contents(year, "预算" if content == "budget" else "决算")
         doc.quirks.append("toc")
     lines += body
     text = "\n".join(lines)
