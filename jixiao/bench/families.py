@@ -71,6 +71,24 @@ class FamilyDoc:
             self.uncertain.update(claims)
 
 
+    def cut_in_last_row(self, table: TextTable, rng: random.Random, claim: str) -> None:
+        """End the document inside the table's last row, as a 2000-byte excerpt does: the row is no fact,
+        and the table is no longer claimed complete."""
+        last = table.rows[-1]
+        text = "\n".join(self.lines)
+        pos = text.rfind(last.cells[0]) + len(last.cells[0])
+        first = next((last.cells[i] for i in last.values if last.cells[i].strip()), "")
+        cut = pos
+        if first:
+            start = text.find(first, pos)
+            cut = start + (rng.randint(1, len(first) - 1) if len(first) > 1 else 0)
+        self.lines = text[:cut].split("\n")
+        self.facts = [f for f in self.facts if f not in last.facts]
+        self.absent = [a for a in self.absent if a not in last.absent]
+        self.uncertain.add(claim)
+        self.quirks.append("cut_end")
+
+
 class Ctx:
     """What a family needs: the random stream, the unit, the year and the unit-year's figures."""
 
@@ -448,16 +466,22 @@ def _table_doc(ctx: Ctx, flavour: str, content: str) -> FamilyDoc:
         two = flavour != "cells_vanishing"
         doc.header["document_kind"] = "three_public_disclosure"
         doc.lines += [f"{ctx.name}{fy}年部门“三公”经费预算情况表", f"单位：{'元' if yuan else '万元'}"]
-        doc.add_table(_three_public_table(ctx, doc, yuan, two), flavour, rng, ("fct_three_public_expenses",))
-        doc.lines.append("备注：“三公”经费包括因公出国（境）费、公务用车购置及运行维护费和公务接待费。")
+        table = _three_public_table(ctx, doc, yuan, two)
+        doc.add_table(table, flavour, rng, ("fct_three_public_expenses",))
+        if flavour not in ("cells_vanishing", "flattened") and rng.random() < 0.15:
+            doc.cut_in_last_row(table, rng, "fct_three_public_expenses")
+        else:
+            doc.lines.append("备注：“三公”经费包括因公出国（境）费、公务用车购置及运行维护费和公务接待费。")
         if yuan:
             doc.quirks.append("yuan")
         if dash:
             doc.quirks.append("year_dash")
     else:  # staffing form of a 自评报告
         doc.header["document_kind"] = "performance_evaluation"
+        month, day = rng.randint(3, 9), rng.randint(1, 28)
         doc.lines += [f"{ctx.unit.county.county}{fy}年度部门整体支出绩效评价自评报告", f"部门（单位）名称：{ctx.name}",
-                      "评价方式：部门（单位）绩效自评", "一、部门（单位）基本概况"]
+                      "评价方式：部门（单位）绩效自评", f"报告日期：{fy + 1}年{month}月{day}日", "一、部门（单位）基本概况"]
+        doc.header["report_date"] = f"{fy + 1:04d}-{month:02d}-{day:02d}"
         doc.add_table(_staffing_form(ctx, doc), flavour, rng, ("fct_staffing",))
         doc.lines.append("二、部门整体支出管理及使用情况")
         if flavour == "pipe_lone_bar" and rng.random() < 0.5:
