@@ -63,7 +63,7 @@ def test_columns_of_parts_by_source_beside_a_total_are_not_read_as_the_amount() 
 
 def test_year_character_printed_as_a_dash_is_restored_but_dates_are_kept() -> None:
     text = "某局2020-度部门预算 本-决算数 发布时间:2020-03-05 统计2018-2019年"
-    assert restore_year_character(text) == "某局2020年度部门预算 本年决算数 发布时间:2020-03-05 统计2018-2019年"
+    assert restore_year_character(text) == "某局2020年度部门预算 本-决算数 发布时间:2020-03-05 统计2018-2019年"
     assert restore_year_character("发布时间:2020-03-05 本-决算数") == "发布时间:2020-03-05 本-决算数"
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jixiao.extract.cell_stream import extract_cell_streams
 from jixiao.extract.context import Context
+from jixiao.extract.item_columns import extract_item_column_tables
 from jixiao.extract.flattened import extract_flattened_tables
 from jixiao.extract.functions import extract_function_tables
 from jixiao.extract.header import read_header
@@ -31,6 +32,7 @@ def extract_document(doc: Document) -> ReportExtraction:
     extract_indicator_tables(ctx)
     extract_function_tables(ctx)
     extract_cell_streams(ctx)
+    extract_item_column_tables(ctx)
     extract_flattened_tables(ctx)
     extract_prose(ctx)
     if ctx.indicator_totals:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.extract.numbers import squash
-from jixiao.extract.vocab import first_code
+from jixiao.extract.vocab import first_code, year_dash_read
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
@@ -34,7 +34,7 @@ _MEASURE_WORDS: list[tuple[str | None, str]] = [
 
 @lru_cache(maxsize=1 << 14)
 def column_meaning(header: str) -> ColumnMeaning:
-    s = squash(header)
+    s = year_dash_read(squash(header))
     m = _YEAR.search(s)
     year = int(m.group(1)) if m else None
     if year is None and re.match(r"上(?:一)?年(?:度)?", s):

@@ -115,8 +115,8 @@ def is_sub_item(name: str) -> bool:
 
 
 def is_template_name(name: str) -> bool:
-    """'指标2:……', '……' rows of an unfilled template."""
-    return bool(re.search(r"…|\.{3}|^指标\d+[:：]?$|^指标\d+[:：]", name))
+    """'指标2:……', '……' rows of an unfilled template ('指标1:巡护里程' is an indicator that kept its number)."""
+    return bool(re.search(r"…|\.{3}|^指标\d+[:：]?$", name))
 
 
 def header_roles(row: list[str]) -> list[str] | None:
@@ -124,7 +124,8 @@ def header_roles(row: list[str]) -> list[str] | None:
     roles = [header_role(c) or OTHER for c in row]
     while roles and roles[-1] == OTHER and not cell_text(row[len(roles) - 1]):
         roles.pop()
-    if not all(r in roles for r in LEVELS) or WEIGHT not in roles and roles.count(SCORE) < 2:
+    # the 一级指标 heading may stand on lines of its own above a header flattened onto one line
+    if L3 not in roles or L2 not in roles or WEIGHT not in roles and roles.count(SCORE) < 2:
         return None
     if SCORE not in roles:
         return None

@@ -108,11 +108,12 @@ def _try(cells: list[str], drop: int, missing: int, roles: list[str], raw_len: i
         by_role[role] = text
         col_of[role] = drop + j
     l1, l2, name = (cell_text(by_role.get(r)) for r in (L1, L2, L3))
-    if missing <= roles.index(L1) and l1 and not is_level1_word(l1):
+    l1_col, l2_col = (roles.index(r) if r in roles else -1 for r in (L1, L2))  # 一级指标 may head no column
+    if missing <= l1_col and l1 and not is_level1_word(l1):
         return None
-    if missing <= roles.index(L2) and l2 and not is_level2_cell(l2):
+    if missing <= l2_col and l2 and not is_level2_cell(l2):
         return None
-    if missing == 0 and not l1 and l2:
+    if missing == 0 and l1_col >= 0 and not l1 and l2:
         return None  # a blank level-1 cell before a stated level 2: a merged cell, read by another alignment
     if not is_name(name):
         return None
@@ -129,8 +130,8 @@ def _try(cells: list[str], drop: int, missing: int, roles: list[str], raw_len: i
     target = None if SPLIT in roles else _value(by_role.get(TARGET))
     actual = _value(by_role.get("actual"))
     return AlignedRow(
-        level1=l1 or None if missing <= roles.index(L1) else None,
-        level2=l2 or None if missing <= roles.index(L2) else None,
+        level1=l1 or None if missing <= l1_col else None,
+        level2=l2 or None if missing <= l2_col else None,
         name=name, name_col=col_of.get(L3, 0), target=target, actual=actual, weight=weight, score=score,
         cells=by_role,
     )

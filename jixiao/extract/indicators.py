@@ -43,7 +43,7 @@ from jixiao.extract.project_tables import (
     total_row,
     unit_money,
 )
-from jixiao.extract.vocab import level1_for, level2_for
+from jixiao.extract.vocab import level1_for, level1_of_level2, level2_for
 from jixiao.model import Provenance, Table
 
 FormTotal = tuple  # (总分 weight, 总分 score, project name) of one form, members None when not stated
@@ -111,6 +111,7 @@ def walk_rows(ctx: Context, table: Table) -> list[FormTotal]:
     """Read the 自评表 rows of one table (or of rows cut from a stream); returns each form's 总分."""
 
     walk = _Walk()
+    _project_named_before(ctx, table, walk)
     totals: list[FormTotal] = []
     rows = table.rows
     for r, row in enumerate(rows):
@@ -162,6 +163,23 @@ def walk_rows(ctx: Context, table: Table) -> list[FormTotal]:
     _close_project(ctx, walk)
     _form_done(walk, totals)
     return totals
+
+
+def _project_named_before(ctx: Context, table: Table, walk: _Walk) -> None:
+    """A 项目名称 line standing as a paragraph just before the table (a form flattened to lines) opens the
+    project the table's money belongs to."""
+    position = next((k for k, b in enumerate(ctx.doc.blocks) if b is table), None)
+    if position is None:
+        return
+    for block in reversed(ctx.doc.blocks[max(0, position - 4) : position]):
+        if isinstance(block, Table):
+            return
+        named = project_name_cell(block.text.split(maxsplit=1)) if block.text.startswith("项目名称") else None
+        if named is not None and named[0] is not None:
+            walk.project.is_project = True
+            walk.project.name = named[0]
+            walk.project.prov = ctx.span(block, 0, len(block.text))
+            return
 
 
 def _form_done(walk: _Walk, forms: list[FormTotal]) -> None:
@@ -277,7 +295,7 @@ def _emit_indicator(ctx: Context, a: AlignedRow, prov: Provenance, walk: _Walk) 
     l1_name, l1_heading_points = clean_name(level1)
     l2_name, _ = clean_name(level2)
     _add(ctx, walk, {"indicator_name": name, "level1_name": l1_name or None},
-         {"level1": level1_for(l1_name) if l1_name else "other",
+         {"level1": level1_for(l1_name) if l1_name else level1_of_level2(level2_for(l2_name) if l2_name else "other"),
           "level1_points": l1_heading_points if l1_heading_points is not None else points,
           "level2_name": l2_name or None,
           "level2": level2_for(l2_name) if l2_name else "other",

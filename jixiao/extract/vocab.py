@@ -10,8 +10,8 @@ from jixiao.extract.numbers import squash
 # matters: the first pattern that matches a label wins, so specific wordings come first.
 ITEM_PATTERNS: list[tuple[str, str]] = [
     ("fund_special_nontax", r"纳入专户管理的非税收入"),
-    ("fund_general_public", r"^一般公共预算(?:财政)?(?:拨款|资金)?(?:收入)?$"),
-    ("fund_government_fund", r"^政府性基金(?:预算)?(?:财政)?(?:拨款|收入|预算)?(?:收入|支出)?$"),
+    ("fund_general_public", r"^(?:一般公共预算|公共财政(?:预算)?)(?:财政)?(?:拨款|资金)?(?:收入)?$"),
+    ("fund_government_fund", r"^政府性?基金(?:预算)?(?:财政)?(?:拨款|收入|预算)?(?:收入|支出)?$"),
     ("fund_state_capital", r"^国有资本经营预算(?:拨款|收入)?(?:支出)?$"),
     ("fund_social_insurance", r"^社会保险基金(?:预算)?(?:拨款|收入)?(?:支出)?$"),
     ("fund_higher_level", r"^上级补助收入$"),
@@ -105,6 +105,14 @@ _LEAD = re.compile(r"^(?:其中[:：]?|[一二三四五六七八九十]+[、.．
 _TRAIL = re.compile(r"[:：\s]+$|[(（](?:万元|元|人)[)）]$")
 
 
+_RELATIVE_YEAR_DASH = re.compile(r"(?<=[本上今去当])-(?=[\u4e00-\u9fff])")
+
+
+def year_dash_read(text: str) -> str:
+    """A label as the vocabularies read it when a mirror printed "年" as "-": '上-结转' → '上年结转'."""
+    return _RELATIVE_YEAR_DASH.sub("年", text)
+
+
 @lru_cache(maxsize=1 << 14)
 def clean_label(label: str) -> str:
     """'其中：办公经费' → '办公经费'; '1、公务用车购置和维护经费' → '公务用车购置和维护经费'."""
@@ -117,7 +125,7 @@ def clean_label(label: str) -> str:
 
 @lru_cache(maxsize=1 << 14)
 def item_for(label: str) -> str | None:
-    s = clean_label(label)
+    s = year_dash_read(clean_label(label))
     for code, rx in _ITEM_RES:
         if rx.search(s):
             return code
@@ -157,6 +165,18 @@ def first_code(patterns: list[tuple[str | None, str]], text: str, default: str |
 @lru_cache(maxsize=1 << 12)
 def level1_for(name: str) -> str:
     return first_code(LEVEL1_PATTERNS, name, "other")  # type: ignore[return-value]
+
+
+# The 一级指标 a 二级指标 stands under in every 自评表 template (成本指标 moved between 产出 and a
+# heading of its own over the years, so it gives none).
+_LEVEL2_PARENT = {"quantity": "output", "quality": "output", "timeliness": "output", "economic": "benefit",
+                  "social": "benefit", "ecological": "benefit", "sustainability": "benefit",
+                  "satisfaction": "satisfaction"}
+
+
+def level1_of_level2(level2: str) -> str:
+    """The level1 code of a row whose 一级指标 the table does not state, from its level2."""
+    return _LEVEL2_PARENT.get(level2, "other")
 
 
 @lru_cache(maxsize=1 << 12)

@@ -12,7 +12,6 @@ _WORD_ARTIFACTS = re.compile(r"\[bookmark:[^\]\n]*\][ \u3000]*")
 # "年" lost on a mirror site: "2016-度部门预算", "本-决算数" (a date "2016-04-27" keeps its dash).
 _YEAR_DASH = re.compile(r"((?:19|20)\d{2})\s*-(?=[\u4e00-\u9fff])")
 _SPLIT_YEAR = re.compile(r"(?<![\d.])(19|20)\s(\d{2})\s*-(?=[\u4e00-\u9fff])")
-_RELATIVE_YEAR_DASH = re.compile(r"(?<=[本上今去当])-(?=[度决预执末初增减])")
 # A pinyin gloss a mirror site injects after a character: "鄉(xiāng)", "執（zhí）".
 _PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
 
@@ -54,10 +53,10 @@ def strip_pinyin_glosses(text: str) -> str:
 
 
 def restore_year_character(text: str) -> str:
-    """Put back a "年" that a mirror printed as "-" ("2016-度" → "2016年度"), only in a text that
-    shows the artifact after a year; a date such as "2016-04-27" is left alone."""
-    if not _YEAR_DASH.search(text):
+    """Put back a "年" that a mirror printed as "-" after a year ("2016-度" → "2016年度"), only in a
+    text that shows the artifact; a date such as "2016-04-27" is left alone.  "上-结转" keeps its
+    wording (labels are kept as written); the vocabularies read it as 上年结转."""
+    if not (_YEAR_DASH.search(text) or _SPLIT_YEAR.search(text)):
         return text
     text = _SPLIT_YEAR.sub(r"\1\2-", text)
-    text = _YEAR_DASH.sub(r"\1年", text)
-    return _RELATIVE_YEAR_DASH.sub("年", text)
+    return _YEAR_DASH.sub(r"\1年", text)
