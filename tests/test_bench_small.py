@@ -57,7 +57,7 @@ KNOWN_WRONG: dict[str, str] = {
 def scored(tmp_path_factory) -> tuple[CorpusScore, dict[str, CorpusScore], dict[str, object], list[dict]]:
     corpus = tmp_path_factory.mktemp("bench-small") / "corpus"
     generate_corpus(corpus, N, seed=SEED)
-    sample, by_family = CorpusScore(), {f: CorpusScore() for f in FAMILIES}
+    sample, by_family, by_quirk = CorpusScore(), {f: CorpusScore() for f in FAMILIES}, {}
     extractions = {}
     records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((corpus / "expected").glob("*.json"))]
     for record in records:
@@ -66,11 +66,17 @@ def scored(tmp_path_factory) -> tuple[CorpusScore, dict[str, CorpusScore], dict[
         s = score_report(record, ex)
         if record["layout"] in FAMILIES:
             by_family[record["layout"]].add(record, s, examples=10)
+            for quirk in record["quirks"]:
+                by_quirk.setdefault(quirk, CorpusScore()).add(record, s, examples=0)
         else:
             sample.add(record, s, examples=10)
     print("\nfamily           reports  facts  recall   precision  wrong  not loaded  header fields right")
     for family, sc in by_family.items():
         print(f"{family:16s} {sc.reports:7d} {sc.expected_facts:6d}  {sc.recall:7.2%}  {sc.precision:9.2%}  "
+              f"{sc.extracted - sc.correct:5d}  {sc.status_errors:10d}  {sc.header_ok / max(1, sc.header_checked):7.2%}")
+    print("artifact (any family)")
+    for quirk, sc in sorted(by_quirk.items()):
+        print(f"{quirk:16s} {sc.reports:7d} {sc.expected_facts:6d}  {sc.recall:7.2%}  {sc.precision:9.2%}  "
               f"{sc.extracted - sc.correct:5d}  {sc.status_errors:10d}  {sc.header_ok / max(1, sc.header_checked):7.2%}")
     return sample, by_family, extractions, records
 
