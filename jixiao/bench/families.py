@@ -217,6 +217,60 @@ def _project_table(ctx: Ctx, doc: FamilyDoc, money_suffix: bool, orphan: bool) -
     return t
 
 
+ORDINALS = "一二三四五六七八九十"
+SUMMARY_INCOME = [("一般公共预算拨款收入", "fund_general_public"), ("政府性基金预算拨款收入", "fund_government_fund"),
+                  ("国有资本经营预算拨款收入", "fund_state_capital"), ("财政专户管理资金收入", "fund_special_nontax"),
+                  ("单位资金", None)]
+
+
+def _summary_table(ctx: Ctx) -> TextTable:
+    """A 部门收支总表 (bare 预算数 column): income by source beside spending by function class, with 行次
+    numbers as cells; 本年支出合计 is the total budget and the 合计 row of the function classes."""
+    rng, fy = ctx.rng, ctx.fy
+    total = ctx.cur.initial_budget
+    carry = 0 if rng.random() < 0.5 else total * rng.randint(1, 6) // 100
+    gov = 0 if rng.random() < 0.7 else total * rng.randint(1, 8) // 100
+    general = total - carry - gov
+    classes = sorted(rng.sample(range(len(FUNCTION_CLASSES)), rng.randint(3, 6)))
+    shares = dict(zip(classes, _split(rng, total, len(classes))))
+    m = ctx.money
+    t = TextTable()
+    t.add("行次", "收入项目", "预算数", "支出项目", "预算数")
+
+    def budget(item: str, cents: int) -> dict:
+        return {"table": "fct_budget", "fiscal_year": fy, "item": item, "phase": "budget", "amount_wan": round(cents / 100, 2)}
+
+    for i in range(len(FUNCTION_CLASSES)):
+        cells, facts, absent = [str(i + 1)], [], []
+        if i < len(SUMMARY_INCOME):
+            label, item = SUMMARY_INCOME[i]
+            value = {"fund_general_public": general, "fund_government_fund": gov}.get(item or "", 0)
+            cells += [f"{ORDINALS[i]}、{label}", m(value) if value else ""]
+            if value:
+                facts.append(budget(item, value))
+            elif item:
+                absent.append({"table": "fct_budget", "fiscal_year": fy, "item": item, "phase": "budget"})
+        else:
+            cells += ["", ""]
+        name = FUNCTION_CLASSES[i]
+        cells += [f"{ORDINALS[i]}、{name}", m(shares[i]) if i in shares else ""]
+        if i in shares:
+            facts.append({"table": "fct_budget_by_function", "fiscal_year": fy, "phase": "budget", "subject_code": None,
+                          "subject_name": name, "total_wan": round(shares[i] / 100, 2)})
+        t.add(*cells, facts=facts, absent=absent)
+    n = len(FUNCTION_CLASSES)
+    t.add(str(n + 1), "本年收入合计", m(general + gov), "本年支出合计", m(total),
+          facts=[budget("total", total), {"table": "fct_budget_by_function", "fiscal_year": fy, "phase": "budget",
+                                          "subject_code": "合计", "subject_name": "本年支出合计",
+                                          "total_wan": round(total / 100, 2)}])
+    t.add(str(n + 2), "上年结转结余", m(carry) if carry else "", "年终结转结余", "",
+          facts=[budget("carryover_in", carry)] if carry else [],
+          absent=[{"table": "fct_budget", "fiscal_year": fy, "item": "carryover_out", "phase": "budget"}]
+          + ([] if carry else [{"table": "fct_budget", "fiscal_year": fy, "item": "carryover_in", "phase": "budget"}]))
+    t.add(str(n + 3), "收入总计", m(total), "支出总计", m(total))
+    return t
+
+
 def _staffing_form(ctx: Ctx, doc: FamilyDoc) -> TextTable:
     """The 基本概况 form of a 自评报告: contact, 人员编制 and 实有人数, duties."""
     rng, st, fy = ctx.rng, ctx.cur.staffing, ctx.fy
@@ -476,6 +530,12 @@ def _table_doc(ctx: Ctx, flavour: str, content: str) -> FamilyDoc:
             doc.quirks.append("yuan")
         if dash:
             doc.quirks.append("year_dash")
+    elif content == "summary":
+        doc.header["document_kind"] = "budget_statement"
+        doc.lines += ([f"{ctx.name}{fy}年部门收支总表", "单位：万元"] if rng.random() < 0.5 else
+                      ["部门收支总表", f"单位名称：{ctx.name}", f"预算年度：{fy}", "单位：万元"])
+        doc.add_table(_summary_table(ctx), flavour, rng, ("fct_budget",))
+        doc.uncertain.add("fct_budget_by_function")  # the 本年支出合计 row read as the classes' 合计 is not certain
     else:  # staffing form of a 自评报告
         doc.header["document_kind"] = "performance_evaluation"
         month, day = rng.randint(3, 9), rng.randint(1, 28)
@@ -540,10 +600,10 @@ def compose_family(family: str, rng: random.Random, unit: Unit, unit_index: int,
         doc = _prose_doc(ctx, traditional=family == "trad_pinyin")
     else:
         content = rng.choices(*{
-            "pipe_rows": (["project", "three_public"], [6, 4]),
-            "pipe_cell_line": (["project", "staffing", "three_public"], [6, 2, 2]),
+            "pipe_rows": (["project", "three_public", "summary"], [5, 3, 2]),
+            "pipe_cell_line": (["project", "staffing", "three_public", "summary"], [5, 2, 2, 2]),
             "pipe_lone_bar": (["staffing", "three_public"], [6, 4]),
-            "cells_blank": (["staffing", "three_public"], [5, 5]),
+            "cells_blank": (["staffing", "three_public", "summary"], [4, 4, 3]),
             "cells_vanishing": (["three_public"], [1]),
             "space_aligned": (["three_public"], [1]),
             "flattened": (["project", "three_public"], [5, 5]),
