@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.landing_schema import SEED_COLUMNS, column_names
+from jixiao.manifest import Manifest, apply_entry
 from jixiao.model import ReportExtraction, ReportHeader
 
 log = logging.getLogger(__name__)
@@ -243,9 +244,36 @@ def _renamed(entry: CachedReport, name: str) -> CachedReport:
                         entry.rows, {**entry.seeds, "landed_reports": _csv_text(rows)}, entry.extracted)
 
 
+def _with_manifest(entry: CachedReport, manifest: Manifest | None) -> CachedReport:
+    """The report's lines with its landed_reports row overwritten by its manifest.csv line, if any,
+    and a ``manifest_disagrees`` finding for each value the text stated otherwise."""
+    item = manifest.entry(entry.source_file) if manifest else None
+    if item is None or not entry.seeds.get("landed_reports"):
+        return entry
+    from jixiao.landing import finding_row, format_cell
+
+    columns = SEED_COLUMNS["landed_reports"]
+    (cells,) = list(csv.reader(io.StringIO(entry.seeds["landed_reports"])))
+    row: dict[str, Any] = {}
+    for (name, duck_type), cell in zip(columns, cells):
+        row[name] = (int(cell) if duck_type == "integer" else float(cell) if duck_type == "double" else cell) if cell else None
+    findings = apply_entry(row, item, entry.source_file)
+    where = f"{manifest.path}: line {item.line}"
+    report_line = [format_cell(row.get(name), t, f"{where}: {name}") for name, t in columns]
+    finding_lines = [[format_cell(r.get(name), t, where) for name, t in SEED_COLUMNS["landed_findings"]]
+                     for r in (finding_row(entry.report_id, f) for f in findings)]
+    seeds = {**entry.seeds, "landed_reports": _csv_text([report_line]),
+             "landed_findings": entry.seeds.get("landed_findings", "") + _csv_text(finding_lines)}
+    rows = {**entry.rows, "landed_findings": entry.rows.get("landed_findings", 0) + len(finding_lines)}
+    return CachedReport(entry.source_file, entry.content_hash, entry.file_format, entry.status, entry.status_reason,
+                        rows, seeds, entry.extracted)
+
+
 def write_seeds_from_cache(files: list[tuple[str, Path, str]], cache: ExtractionCache, seeds_dir: Path,
-                           ) -> tuple[dict[str, int], list[CachedReport]]:
+                           manifest: Manifest | None = None) -> tuple[dict[str, int], list[CachedReport]]:
     """Write every ``seeds_dir/landed_*.csv`` from the cached lines of ``files`` (in the given order).
+
+    ``manifest`` (the input folder's manifest.csv) overrides report fields as the lines are written.
 
     A file missing from the cache (deleted or unreadable entry) is extracted on the spot.  Returns
     rows per seed and each report's metadata.  Files are written next to their final name and
@@ -265,7 +293,7 @@ def write_seeds_from_cache(files: list[tuple[str, Path, str]], cache: Extraction
             entry = cache.get(content_hash)
             if entry is None:
                 entry = extract_to_cache([(name, path, content_hash)], cache)[0]
-            entry = _renamed(entry, name)
+            entry = _with_manifest(_renamed(entry, name), manifest)
             for seed, text in entry.seeds.items():
                 if seed in handles and text:
                     handles[seed].write(text)

@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jixiao.manifest import MANIFEST_NAME
+
 
 @dataclass(frozen=True)
 class ReportFile:
@@ -58,14 +60,16 @@ def discover_reports(reports_dir: Path, threads: int = 4) -> list[ReportFile]:
     """Every candidate file directly inside ``reports_dir``, sorted by name, with its hash.
 
     Files of any extension are returned: one that cannot be read becomes a quarantined report
-    with a reason, never a silently skipped file.
+    with a reason, never a silently skipped file.  The folder's own ``manifest.csv`` is not a
+    report (:mod:`jixiao.manifest`).
     """
     reports_dir = Path(reports_dir)
     if not reports_dir.exists():
         raise FileNotFoundError(f"reports folder {reports_dir} does not exist")
     if not reports_dir.is_dir():
         raise NotADirectoryError(f"reports folder {reports_dir} is not a folder")
-    paths = sorted((p for p in reports_dir.iterdir() if is_candidate(p)), key=lambda p: p.name)
+    paths = sorted((p for p in reports_dir.iterdir() if is_candidate(p) and p.name != MANIFEST_NAME),
+                   key=lambda p: p.name)
     with ThreadPoolExecutor(max_workers=threads) as pool:  # hashlib releases the GIL on big buffers
         hashes = list(pool.map(sha256_of, paths))
     return [ReportFile(p.name, p, h, p.stat().st_size) for p, h in zip(paths, hashes)]

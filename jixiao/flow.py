@@ -34,6 +34,7 @@ from prefect.task_runners import ProcessPoolTaskRunner  # noqa: E402
 from jixiao import progress  # noqa: E402
 from jixiao.cache import CachedReport, ExtractionCache, extract_to_cache, fingerprint_paths, write_seeds_from_cache  # noqa: E402
 from jixiao.discover import Changes, ReportFile, compare, discover_reports, drop_duplicates  # noqa: E402
+from jixiao.manifest import Manifest, ManifestError, read_manifest  # noqa: E402
 from jixiao.publish import (  # noqa: E402
     WarehouseLock,
     building_path,
@@ -180,15 +181,16 @@ def data_docs_dir(db_path: Path) -> Path:
     return Path(db_path).parent / "data_docs"
 
 
-def build_fingerprint(extractor: str, landing: str) -> str:
-    """Hash of everything besides the input files that decides the warehouse's contents."""
+def build_fingerprint(extractor: str, landing: str, manifest: Manifest | None = None) -> str:
+    """Hash of everything besides the report files that decides the warehouse's contents (manifest.csv included)."""
     from jixiao.dbt_runner import PROJECT_DIR
 
     pkg = Path(__file__).resolve().parent
     paths = [PROJECT_DIR / p for p in ("models", "macros", "seeds/reference", "tests/data_tests", "tests/generic",
                                       "dbt_project.yml", "profiles.yml", "expectations")]
     paths += [pkg / "quality", pkg / "dbt_runner.py", pkg / "runs.py"]
-    return fingerprint_paths(paths, salt=f"{extractor}|{landing}")
+    manifest_hash = manifest.content_hash if manifest else "-"
+    return fingerprint_paths(paths, salt=f"{extractor}|{landing}|{manifest_hash}")
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -290,9 +292,9 @@ def write_batches(batches: list[list[tuple[str, Path, str]]], path: Path) -> Pat
 
 @task(name="land-seeds", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
 def land_task(files: list[tuple[str, Path, str]], cache_dir: Path, version: str,
-              seeds_dir: Path) -> tuple[dict[str, int], list[CachedReport]]:
-    """Write the landed seeds from the cached lines of every current report."""
-    counts, metas = write_seeds_from_cache(files, ExtractionCache(cache_dir, version), seeds_dir)
+              seeds_dir: Path, manifest: Manifest | None = None) -> tuple[dict[str, int], list[CachedReport]]:
+    """Write the landed seeds from the cached lines of every current report (manifest.csv applied)."""
+    counts, metas = write_seeds_from_cache(files, ExtractionCache(cache_dir, version), seeds_dir, manifest)
     get_run_logger().info("landed seeds in %s: %s", seeds_dir, ", ".join(f"{k} {v}" for k, v in counts.items()))
     return counts, metas
 
@@ -464,8 +466,16 @@ def refresh(
             files, changes, previous, previous_fingerprint = discover_task(reports, db)
         if not files:
             raise RefreshFailed("discover", f"no report files in {reports}; nothing to build")
+        try:
+            manifest = read_manifest(reports)
+        except (ManifestError, OSError) as exc:
+            raise RefreshFailed("discover", str(exc)) from exc
+        if manifest:
+            unknown = sorted(set(manifest.entries) - {f.name for f in files} - set(changes.duplicates))
+            if unknown:
+                logger.warning("%s lists file(s) not in the folder: %s", manifest.path, ", ".join(unknown[:10]))
         cache = ExtractionCache(cache_root(db))
-        fingerprint = build_fingerprint(cache.version, landing)
+        fingerprint = build_fingerprint(cache.version, landing, manifest)
         record.build_fingerprint = fingerprint
         _fill_changes(record, summary, files, changes)
         rep.step(1, len(STEPS), "discover", changes.describe())
@@ -488,7 +498,7 @@ def refresh(
         _acquire_waiting(project_lock)
         try:
             with _timed(steps, "land"):
-                _, metas = land_task(_as_tuples(files), cache.root, cache.version, DEFAULT_SEEDS_DIR)
+                _, metas = land_task(_as_tuples(files), cache.root, cache.version, DEFAULT_SEEDS_DIR, manifest)
             record.reports_extracted = summary.reports_extracted = len(extracted) + sum(m.extracted for m in metas)
             summary.quarantined = {m.source_file: m.status_reason or "quarantined" for m in metas if m.status != "loaded"}
             record.reports_quarantined = len(summary.quarantined)

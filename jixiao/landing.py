@@ -25,6 +25,7 @@ from jixiao.landing_schema import (
     SEED_COLUMNS,
     column_names,
 )
+from jixiao.manifest import Manifest, apply_entry
 from jixiao.model import Fact, Finding, Provenance, ReportExtraction
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ def _report_row(ex: ReportExtraction) -> dict[str, Any]:
         "grade_rule": h.grade_rule,
         "indicator_total_weight": h.indicator_total_weight,
         "indicator_total_score": h.indicator_total_score,
+        "document_kind": h.document_kind,
+        "source_url": h.source_url,
+        "published_date": h.published_date,
     }
 
 
@@ -96,9 +100,9 @@ def _fact_row(ex: ReportExtraction, fact: Fact) -> tuple[str, dict[str, Any]]:
     return seed, row
 
 
-def _finding_row(ex: ReportExtraction, finding: Finding) -> dict[str, Any]:
+def finding_row(ex: ReportExtraction | str, finding: Finding) -> dict[str, Any]:
     row = {
-        "report_id": ex.report_id,
+        "report_id": ex if isinstance(ex, str) else ex.report_id,
         "check": finding.check,
         "severity": finding.severity,
         "message": finding.message,
@@ -109,7 +113,7 @@ def _finding_row(ex: ReportExtraction, finding: Finding) -> dict[str, Any]:
     return row
 
 
-def _format(value: Any, duck_type: str, where: str) -> str:
+def format_cell(value: Any, duck_type: str, where: str) -> str:
     """Render one cell for the CSV; ``""`` is a blank (NULL)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
@@ -141,15 +145,19 @@ def _write_csv(path: Path, seed: str, rows: Iterable[dict[str, Any]]) -> int:
         for row in rows:
             where = f"{row.get('_source_file', '?')}: {seed}"
             writer.writerow(
-                [_format(row.get(name), duck_type, f"{where}.{name}") for name, duck_type in columns]
+                [format_cell(row.get(name), duck_type, f"{where}.{name}") for name, duck_type in columns]
             )
             count += 1
     os.replace(tmp, path)
     return count
 
 
-def write_landed_seeds(extractions: list[ReportExtraction], seeds_dir: Path) -> dict[str, int]:
-    """Write every ``seeds_dir/landed_*.csv`` (header only when empty); return rows per seed."""
+def write_landed_seeds(extractions: list[ReportExtraction], seeds_dir: Path,
+                       manifest: Manifest | None = None) -> dict[str, int]:
+    """Write every ``seeds_dir/landed_*.csv`` (header only when empty); return rows per seed.
+
+    With a ``manifest``, each report's row takes the manifest's values (:mod:`jixiao.manifest`).
+    """
     seeds_dir = Path(seeds_dir)
     seeds_dir.mkdir(parents=True, exist_ok=True)
     rows: dict[str, list[dict[str, Any]]] = {seed: [] for seed in SEED_COLUMNS}
@@ -159,12 +167,16 @@ def write_landed_seeds(extractions: list[ReportExtraction], seeds_dir: Path) -> 
             log.warning("%s has the same content as %s; landed once", ex.source_file, seen[ex.report_id])
             continue
         seen[ex.report_id] = ex.source_file
-        rows["landed_reports"].append({**_report_row(ex), "_source_file": ex.source_file})
+        report_row = _report_row(ex)
+        entry = manifest.entry(ex.source_file) if manifest else None
+        for finding in apply_entry(report_row, entry, ex.source_file) if entry else []:
+            rows["landed_findings"].append({**finding_row(ex, finding), "_source_file": ex.source_file})
+        rows["landed_reports"].append({**report_row, "_source_file": ex.source_file})
         for fact in ex.facts:
             seed, row = _fact_row(ex, fact)
             rows[seed].append({**row, "_source_file": ex.source_file})
         for finding in ex.findings:
-            rows["landed_findings"].append({**_finding_row(ex, finding), "_source_file": ex.source_file})
+            rows["landed_findings"].append({**finding_row(ex, finding), "_source_file": ex.source_file})
     return {seed: _write_csv(seeds_dir / f"{seed}.csv", seed, seed_rows) for seed, seed_rows in rows.items()}
 
 

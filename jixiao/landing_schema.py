@@ -123,6 +123,12 @@ _FACT_COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+# dim_report.document_kind (docs/CONTRACT.md); a report nothing classifies is ``other``.
+DOCUMENT_KINDS: tuple[str, ...] = (
+    "performance_evaluation", "project_evaluation", "budget_statement", "final_accounts_statement",
+    "three_public_disclosure", "other",
+)
+
 # Contract fact table (``Fact.table``) -> landed seed it is written to.
 FACT_TABLE_TO_SEED: dict[str, str] = {
     "fct_budget": "landed_budget",

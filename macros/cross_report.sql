@@ -1,18 +1,21 @@
 {#- Year attribution and cross-report resolution (docs/CONTRACT.md, "Facts").
 
     rank_across_reports: every statement of a fact by a loaded report, with the unit's
-    department_id and a preference_rank within its grain (department × fiscal_year × grain):
-    1 = the report whose own fiscal_year equals the fact's year, else the newest report
-    (highest report fiscal_year, then latest report_date). -#}
+    department_id, the report's source_file and a preference_rank within its grain
+    (department × fiscal_year × grain): 1 = the report whose own fiscal_year equals the fact's
+    year, else the newest report (highest report fiscal_year, then latest report_date).
+    A fact of no stated year (fiscal_year NULL) is its report's own: it is never ranked against,
+    nor conflicts with, another report's statement. -#}
 {% macro rank_across_reports(statements, grain) -%}
 select
     s.*,
     r.department_id,
     r.fiscal_year as report_fiscal_year,
     r.report_date,
-    count(*) over (partition by r.department_id, s.fiscal_year{% for g in grain %}, s.{{ g }}{% endfor %}) as n_reports_stating,
+    r.source_file,
+    count(*) over (partition by {{ fact_partition('r', 's', grain) }}) as n_reports_stating,
     row_number() over (
-        partition by r.department_id, s.fiscal_year{% for g in grain %}, s.{{ g }}{% endfor %}
+        partition by {{ fact_partition('r', 's', grain) }}
         order by coalesce(r.fiscal_year = s.fiscal_year, false) desc,
                  r.fiscal_year desc nulls last,
                  r.report_date desc nulls last,
@@ -20,7 +23,16 @@ select
     ) as preference_rank
 from {{ statements }} as s
 inner join {{ ref('int_reports') }} as r on r.report_id = s.report_id
-where r.status = 'loaded' and r.department_id is not null and s.fiscal_year is not null
+where r.status = 'loaded' and r.department_id is not null
+{%- endmacro %}
+
+
+{#- Window partition of one fact's statements: department × fiscal_year × grain, and the report
+    itself when the fact's year is not stated (NULL years of two reports are not the same year). -#}
+{% macro fact_partition(reports, statements, grain) -%}
+    {{ reports }}.department_id, {{ statements }}.fiscal_year,
+    case when {{ statements }}.fiscal_year is null then {{ statements }}.report_id end
+    {%- for g in grain %}, {{ statements }}.{{ g }}{% endfor %}
 {%- endmacro %}
 
 

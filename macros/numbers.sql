@@ -32,3 +32,18 @@
         or ({{ parts_sum }} > {{ total }} + {{ tolerance() }})
     ))
 {%- endmacro %}
+
+{#- Exact published types (docs/CONTRACT.md): amounts in 万元 with 4 decimal places, points (weights,
+    scores) likewise exact.  Staging casts once; every later model inherits the type. -#}
+{% macro wan(expr) -%}
+    cast({{ expr }} as decimal(18, 4))
+{%- endmacro %}
+
+{% macro points(expr) -%}
+    cast({{ expr }} as decimal(10, 4))
+{%- endmacro %}
+
+{#- "2021年" in a finding's message, or "（未标年度）" for a figure of no stated year. -#}
+{% macro year_text(expr) -%}
+    coalesce(cast({{ expr }} as varchar) || '年', '（未标年度）')
+{%- endmacro %}

@@ -18,7 +18,7 @@ select
     fiscal_year,
     '{{ check }}' as "check",
     case when n_present = {{ n }} or parts_sum > total + {{ tolerance() }} then 'error' else 'warn' end as severity,
-    cast(fiscal_year as varchar) || '年{{ subject }}（' || {{ phase_label('phase') }} || '）：'
+    {{ year_text('fiscal_year') }} || '{{ subject }}（' || {{ phase_label('phase') }} || '）：'
         || concat_ws(' + '{% for k in part_keys %}, case when p_{{ loop.index }} is not null then '{{ parts[k] }} ' || {{ fmt_num('p_' ~ loop.index) }} end{% endfor %})
         || ' = ' || {{ fmt_num('parts_sum') }} || ' 万元，与' || total_text || ' ' || {{ fmt_num('total') }}
         || ' 万元不符（相差 ' || {{ fmt_num('parts_sum - total') }} || ' 万元）'

@@ -67,8 +67,8 @@ def test_bad_seed_fails_the_refresh_and_keeps_the_warehouse(case: str, warehouse
     original = jixiao.flow.write_seeds_from_cache
     touched: list[str] = []
 
-    def land_then_spoil(files, cache, seeds_dir):
-        counts, metas = original(files, cache, seeds_dir)
+    def land_then_spoil(files, cache, seeds_dir, manifest=None):
+        counts, metas = original(files, cache, seeds_dir, manifest)
         path = Path(seeds_dir) / seed_file
         with path.open(encoding="utf-8") as fh:
             touched.append(next(csv.DictReader(fh))["report_id"])

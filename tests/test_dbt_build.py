@@ -5,6 +5,7 @@ import json
 import math
 import re
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -50,11 +51,16 @@ def connect(db: Path):
         con.close()
 
 
+def _plain(value):
+    """DECIMAL values as floats, to compare with the gold numbers (the types have their own test)."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
 def rows(db: Path, sql: str, params: list | None = None) -> list[dict]:
     with connect(db) as con:
         cur = con.execute(sql, params or [])
         names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
+        return [{n: _plain(v) for n, v in zip(names, r)} for r in cur.fetchall()]
 
 
 def report_id(db: Path, source_file: str) -> str:
@@ -124,7 +130,7 @@ def test_department_identity_merges_prefixed_names_and_keeps_namesakes_apart(war
     by_file = {u["source_file"]: u for u in units}
     assert by_file[WUYANG_2021]["department_id"] == by_file[WUYANG_2022]["department_id"]
     assert by_file[WUYANG_2022]["department_name"] == "绥宁县武阳镇人民政府"  # the fullest name, though it wrote 武阳镇人民政府
-    assert by_file[WUYANG_2022]["n_reports"] == 2
+    assert by_file[WUYANG_2022]["n_reports"] == 5  # 2021, 2022, the 2022 project table, two undated pages
     namesake = by_file["synthetic_namesake_wuyang.txt"]
     assert namesake["department_id"] != by_file[WUYANG_2021]["department_id"]
     assert (namesake["county"], namesake["township"]) == ("新宁县", "武阳镇")
@@ -260,3 +266,121 @@ def test_failures_are_reported_by_node(tmp_path):
     assert not broken.success
     assert [f.name for f in broken.failures] == ["model.jixiao.stg_landed__reports"], broken.summary()
     assert "landed_reports" in broken.failures[0].message
+
+
+FACT_TABLES = ["fct_budget", "fct_spending", "fct_three_public_expenses", "fct_staffing", "fct_projects",
+               "fct_indicator_scores", "fct_budget_by_function"]
+PROVENANCE_COLUMNS = ["source_file", "prov_block", "prov_row", "prov_col", "prov_span", "prov_text"]
+
+
+def test_reports_without_year_or_unit_load_with_findings(warehouse):
+    unknown = {r["source_file"]: r for r in rows(
+        warehouse, "select r.source_file, r.status, r.fiscal_year, r.department_id, d.department_name, "
+                   "d.department_status, d.county from dim_report r join dim_department d using (department_id) "
+                   "where d.department_status = 'unknown'")}
+    a, b = unknown["synthetic_unknown_unit_a.txt"], unknown["synthetic_unknown_unit_b.txt"]
+    assert a["status"] == b["status"] == "loaded"
+    assert a["department_name"] is None and b["department_name"] is None
+    assert a["department_id"] != b["department_id"]  # two unknown units never merge
+    assert b["county"] == "绥宁县" and b["fiscal_year"] == 2023
+    # their facts are loaded, each under its own unit; a figure of no stated year keeps fiscal_year NULL
+    facts = rows(warehouse, "select department_id, fiscal_year, phase, amount_wan from fct_three_public_expenses "
+                            "where department_id in (?, ?) order by amount_wan", [a["department_id"], b["department_id"]])
+    assert [(f["department_id"], f["fiscal_year"], f["phase"], f["amount_wan"]) for f in facts] == [
+        (a["department_id"], 2023, "actual", 3.2), (a["department_id"], None, "budget", 4.0),
+        (b["department_id"], 2023, "actual", 7.5)]
+    findings = sorted((r["source_file"], r["check"], r["severity"]) for r in rows(
+        warehouse, "select source_file, \"check\", severity, message from data_quality_issues "
+                   "where \"check\" in ('missing_fiscal_year', 'missing_budget_unit')"))
+    assert findings == [
+        ("synthetic_unknown_unit_a.txt", "missing_budget_unit", "warn"),
+        ("synthetic_unknown_unit_a.txt", "missing_fiscal_year", "warn"),
+        ("synthetic_unknown_unit_b.txt", "missing_budget_unit", "warn"),
+        ("synthetic_wuyang_undated_a.txt", "missing_fiscal_year", "warn"),
+        ("synthetic_wuyang_undated_b.txt", "missing_fiscal_year", "warn")]
+    messages = {r["check"]: r["message"] for r in rows(
+        warehouse, "select \"check\", message from data_quality_issues where source_file = 'synthetic_unknown_unit_a.txt'")}
+    assert "no fiscal year" in messages["missing_fiscal_year"] and "no budget unit" in messages["missing_budget_unit"]
+
+
+def test_undated_figures_of_one_unit_never_conflict(warehouse):
+    undated = rows(warehouse, "select s.headcount, s.source_file, s.n_reports_stating from fct_staffing s "
+                              "join dim_department d using (department_id) where d.department_name = '绥宁县武阳镇人民政府' "
+                              "and s.fiscal_year is null order by s.headcount")
+    assert [(u["headcount"], u["source_file"], u["n_reports_stating"]) for u in undated] == [
+        (96, "synthetic_wuyang_undated_a.txt", 1), (97, "synthetic_wuyang_undated_b.txt", 1)]
+    conflicts = rows(warehouse, "select * from data_quality_issues where \"check\" = 'cross_report_conflict' "
+                                "and (fiscal_year is null or source_file like 'synthetic_wuyang_undated%')")
+    assert conflicts == []
+    # an undated page restating a dated figure: the report of that year keeps it
+    kept = rows(warehouse, "select t.source_file, t.n_reports_stating from fct_three_public_expenses t "
+                           "join dim_department d using (department_id) where d.department_name = '绥宁县武阳镇人民政府' "
+                           "and t.fiscal_year = 2022 and t.category = 'reception' and t.phase = 'actual'")
+    assert [(k["source_file"], k["n_reports_stating"]) for k in kept] == [(WUYANG_2022, 3)]
+    assert rows(warehouse, "select count(*) as n from mart_department_year where fiscal_year is null")[0]["n"] == 0
+
+
+def test_project_tables_document_kind_and_page_fields(warehouse):
+    project = rows(warehouse, "select * from fct_projects where source_file = 'synthetic_wuyang_project_2022.txt'")
+    assert [(p["project_name"], p["budget_wan"], p["initial_budget_wan"], p["actual_wan"], p["self_score"])
+            for p in project] == [("村道养护项目", 50.0, 40.0, 48.5, 92.0)]
+    scored = rows(warehouse, "select project_name, indicator_name, weight, score from fct_indicator_scores "
+                             "where source_file = 'synthetic_wuyang_project_2022.txt' order by indicator_name")
+    assert [(s["project_name"], s["indicator_name"], s["score"]) for s in scored] == [
+        ("村道养护项目", "养护里程", 48.0), ("村道养护项目", "群众满意度", 44.0)]
+    assert rows(warehouse, "select count(*) as n from fct_indicator_scores where project_name is null "
+                           "and source_file = ?", ["003_cbba9d689f5f66a1.txt"])[0]["n"] > 0
+    by_function = rows(warehouse, "select phase, subject_code, subject_name, total_wan from fct_budget_by_function "
+                                  "where phase = 'actual' order by total_wan")
+    assert [(f["subject_code"], f["subject_name"], f["total_wan"]) for f in by_function] == [
+        (None, "农林水支出", 48.5), ("201", "一般公共服务支出", 812.4)]
+    reports = {r["source_file"]: r for r in rows(warehouse, "select * from dim_report")}
+    assert reports["synthetic_wuyang_project_2022.txt"]["document_kind"] == "project_evaluation"
+    assert reports[WUYANG_2021]["document_kind"] == "performance_evaluation"
+    assert reports[WUYANG_2022]["document_kind"] == "other"  # nothing classified it
+    web = reports["synthetic_changpu_web_2023.html"]
+    assert (web["source_url"], str(web["published_date"])) == ("https://example.gov.cn/zwgk/2024/0512.html", "2024-05-12")
+    assert reports[WUYANG_2021]["source_url"] is None and reports[WUYANG_2021]["published_date"] is None
+
+
+def test_published_amounts_points_and_headcounts_have_exact_types(warehouse):
+    types = {(r["table_name"], r["column_name"]): r["data_type"] for r in rows(
+        warehouse, "select table_name, column_name, data_type from information_schema.columns where table_schema = 'main'")}
+    wan = [k for k in types if k[1].endswith("_wan") and k[0].startswith("fct_")]
+    assert len(wan) == 9
+    assert {k: types[k] for k in wan} == {k: "DECIMAL(18,4)" for k in wan}
+    points = [("dim_report", "self_score"), ("fct_projects", "self_score"), ("fct_indicator_scores", "weight"),
+              ("fct_indicator_scores", "score")]
+    assert {k: types[k] for k in points} == {k: "DECIMAL(10,4)" for k in points}
+    assert types[("fct_staffing", "headcount")] == "INTEGER"
+    assert types[("dim_report", "published_date")] == "DATE"
+
+
+def test_every_fact_row_carries_its_provenance(warehouse):
+    for table in FACT_TABLES:
+        columns = {r["column_name"] for r in rows(
+            warehouse, "select column_name from information_schema.columns where table_name = ?", [table])}
+        assert set(PROVENANCE_COLUMNS) <= columns, table
+        found = rows(warehouse, f"select count(*) as n, count(source_file) as files, count(prov_block) as blocks, "
+                                f"count(coalesce(cast(prov_row as varchar), prov_span)) as places, "
+                                f"count(prov_text) as texts from {table}")[0]
+        assert found["n"] > 0, table
+        assert found["n"] == found["files"] == found["blocks"] == found["places"] == found["texts"], (table, found)
+        mismatched = rows(warehouse, f"select count(*) as n from {table} t join dim_report r using (report_id) "
+                                     f"where t.source_file <> r.source_file")[0]["n"]
+        assert mismatched == 0, table
+
+
+def test_quality_gate_passes_reports_without_year_or_unit(warehouse, tmp_path):
+    """The Great Expectations gate accepts unknown units and undated figures (they are findings, not errors)."""
+    import shutil
+
+    from jixiao.quality import run_quality_gate
+
+    db = tmp_path / "gate.duckdb"
+    shutil.copyfile(warehouse, db)
+    files = [r["source_file"] for r in rows(warehouse, f"select source_file from {LANDED_SCHEMA}.landed_reports")]
+    result = run_quality_gate(db, "fixture-run", files, tmp_path / "docs", stage="all")
+    assert result.passed, result.failures_message()
+    warned = {(o.table, o.label) for o in result.warnings}
+    assert ("dim_report", "expect_column_values_to_not_be_null(fiscal_year)") in warned

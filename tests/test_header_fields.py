@@ -88,8 +88,12 @@ def test_short_form_takes_the_county_the_text_names() -> None:
     assert h.county == "桃源县"
 
 
-def test_a_source_credit_alone_does_not_name_the_unit() -> None:
-    assert header("来源：桃源县财政局   2021-04-02\n2021年部门预算表\n").department_name is None
+def test_a_source_credit_is_the_least_trusted_source() -> None:
+    assert header("来源：桃源县林业站   2021-04-02\n2021年部门预算表\n").department_name == "桃源县林业站"
+    about_a_township = "来源：桃源县财政局 2021-04-02\n桃花源镇2021年预算说明\n桃花源镇下设机构3个。\n"
+    assert header(about_a_township).department_name == "桃花源镇人民政府"
+    only_sentences = "来源：桃源县财政局 2021-04-02\n一、概况\n桃花源镇下设机构3个，桃花源镇辖5个村。\n"
+    assert header(only_sentences).department_name is None
 
 
 def test_no_unit_named_gives_none() -> None:
@@ -200,3 +204,60 @@ def test_prefix_is_not_added_when_the_text_writes_different_places() -> None:
 def test_date_inside_a_sentence_is_no_signature() -> None:
     text = "某某县水务局2023年部门整体支出绩效自评报告\n某某县水务局2023年3月5日召开专题会议部署自评工作。\n"
     assert header(text).report_date is None
+
+
+def test_township_in_brackets_under_a_title_and_street_offices() -> None:
+    assert header("2023年部门预算公开\n（石门县维新镇）\n一、概况\n").department_name == "石门县维新镇人民政府"
+    assert header("单位名称：某某区某某街道\n").department_name == "某某区某某街道办事处"
+
+
+def test_year_of_an_in_service_headcount_column() -> None:
+    assert header("基础数据表\n填报单位：\n编制数 | 2023年实际在职人数 | 控制率\n").fiscal_year == 2023
+
+
+def test_publication_stamp_after_a_source_credit() -> None:
+    h = header("来源：某某镇   2022-09-28 20:14\n浏览量：1\n")
+    assert h.published_date == "2022-09-28" and h.report_date is None
+    assert h.department_name == "某某镇人民政府"  # a township credited as the source, with no other unit named
+
+
+def test_bare_unit_cell_with_a_separator() -> None:
+    assert header("项目支出绩效自评表\n部门 | 桃源县档案馆 | 单位：万元\n").department_name == "桃源县档案馆"
+    assert header("三公经费表\n单位：万元\n").department_name is None
+
+
+def test_signature_block_names_the_unit_over_units_listed_in_tables() -> None:
+    text = ("关于2023年度部门整体支出绩效自评的报告\n"
+            "单位 | 编制数 | 实有人数\n桃源县某某中心 | 12 | 11\n"
+            "经自评，总体运行良好。\n桃源县档案馆\n2024年3月1日\n")
+    h = header(text)
+    assert h.department_name == "桃源县档案馆" and h.report_date == "2024-03-01"
+
+
+def test_traditional_script_with_injected_pinyin_glosses() -> None:
+    text = ("鄂爾多斯市某某服務(wù)中心2022年度部門決算公開說(shuō)明\n"
+            "第一部分 單位概況\n本單位編制人員12人，實有人員10人。\n")
+    h = header(text)
+    assert (h.department_name, h.fiscal_year) == ("鄂尔多斯市某某服务中心", 2022)
+    assert (h.province, h.city, h.county) == ("内蒙古自治区", "鄂尔多斯市", None)
+    assert h.document_kind == "final_accounts_statement"
+
+
+def test_unit_after_a_dash_at_the_end_of_a_title() -> None:
+    assert header("2024年部门预算公开——桃源县档案馆\n一、概况\n").department_name == "桃源县档案馆"
+
+
+def test_county_merged_into_another_keeps_its_place_and_own_identity() -> None:
+    r = locate("邢台县某某镇人民政府", "", 2019)
+    assert (r.province, r.city, r.county, r.county_code) == ("河北省", "邢台市", "邢台县", None)
+    assert r.code == "130521" != locate("邢台市信都区某某镇人民政府", "").code
+
+
+def test_rename_missing_from_the_history_is_read_off_the_older_table() -> None:
+    r = locate("长泰县某某局", "", 2019)
+    assert (r.province, r.city, r.county, r.county_code) == ("福建省", "漳州市", "长泰县", "350605")
+
+
+def test_township_field_drops_an_unknown_county_before_it() -> None:
+    h = header("某某县枫塘镇人民政府2022年部门预算\n")
+    assert h.township == "枫塘镇"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import duckdb
@@ -165,3 +166,13 @@ def test_native_load_creates_typed_tables_with_nulls_kept(tmp_path):
 def test_native_load_reports_missing_files(tmp_path):
     with pytest.raises(FileNotFoundError, match="landed_reports.csv"):
         load_landed_native(tmp_path, tmp_path / "w.duckdb")
+
+
+def test_document_kinds_agree_with_the_contract_and_the_gate():
+    from jixiao.landing_schema import DOCUMENT_KINDS
+
+    contract = (ROOT / "docs" / "CONTRACT.md").read_text(encoding="utf-8")
+    row = next(line for line in contract.splitlines() if line.startswith("| document_kind |"))
+    assert tuple(re.findall(r"`(\w+)`", row)) == DOCUMENT_KINDS
+    vocab = yaml.safe_load((ROOT / "expectations" / "vocabularies.yml").read_text(encoding="utf-8"))
+    assert tuple(vocab["document_kinds"]) == DOCUMENT_KINDS

@@ -38,25 +38,26 @@ slow = pytest.mark.slow  # tests that run Great Expectations
 FACT_COLUMNS = {
     "fct_budget": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"), ("item", "VARCHAR"),
                    ("item_label_zh", "VARCHAR"), ("phase", "VARCHAR"), ("scope", "VARCHAR"),
-                   ("amount_wan", "DOUBLE"), ("report_id", "VARCHAR")],
+                   ("amount_wan", "DECIMAL(18,4)"), ("report_id", "VARCHAR")],
     "fct_spending": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"), ("item", "VARCHAR"),
-                     ("item_label_zh", "VARCHAR"), ("scope", "VARCHAR"), ("amount_wan", "DOUBLE"),
+                     ("item_label_zh", "VARCHAR"), ("scope", "VARCHAR"), ("amount_wan", "DECIMAL(18,4)"),
                      ("report_id", "VARCHAR")],
     "fct_three_public_expenses": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"),
-                                  ("category", "VARCHAR"), ("phase", "VARCHAR"), ("amount_wan", "DOUBLE"),
+                                  ("category", "VARCHAR"), ("phase", "VARCHAR"), ("amount_wan", "DECIMAL(18,4)"),
                                   ("report_id", "VARCHAR")],
     "fct_staffing": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"), ("metric", "VARCHAR"),
                      ("headcount", "INTEGER"), ("report_id", "VARCHAR")],
     "fct_projects": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"), ("project_name", "VARCHAR"),
-                     ("budget_wan", "DOUBLE"), ("actual_wan", "DOUBLE"), ("report_id", "VARCHAR")],
+                     ("budget_wan", "DECIMAL(18,4)"), ("initial_budget_wan", "DECIMAL(18,4)"),
+                     ("actual_wan", "DECIMAL(18,4)"), ("self_score", "DECIMAL(10,4)"), ("report_id", "VARCHAR")],
     "fct_indicator_scores": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"), ("report_id", "VARCHAR"),
-                             ("level1_name", "VARCHAR"), ("level1", "VARCHAR"), ("level2_name", "VARCHAR"),
+                             ("project_name", "VARCHAR"), ("level1_name", "VARCHAR"), ("level1", "VARCHAR"), ("level2_name", "VARCHAR"),
                              ("level2", "VARCHAR"), ("indicator_name", "VARCHAR"), ("target_value", "VARCHAR"),
-                             ("actual_value", "VARCHAR"), ("weight", "DOUBLE"), ("score", "DOUBLE"),
+                             ("actual_value", "VARCHAR"), ("weight", "DECIMAL(10,4)"), ("score", "DECIMAL(10,4)"),
                              ("deviation_note", "VARCHAR")],
     "fct_budget_by_function": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"), ("phase", "VARCHAR"),
-                               ("subject_code", "VARCHAR"), ("subject_name", "VARCHAR"), ("total_wan", "DOUBLE"),
-                               ("basic_wan", "DOUBLE"), ("project_wan", "DOUBLE"), ("report_id", "VARCHAR")],
+                               ("subject_code", "VARCHAR"), ("subject_name", "VARCHAR"), ("total_wan", "DECIMAL(18,4)"),
+                               ("basic_wan", "DECIMAL(18,4)"), ("project_wan", "DECIMAL(18,4)"), ("report_id", "VARCHAR")],
 }
 GRAIN = {
     "fct_budget": ("item", "phase", "scope"),
@@ -78,6 +79,9 @@ LANDED_EXTRA = {  # landed columns that the contract tables do not have
     "landed_staffing": [("metric_label_zh", "VARCHAR")],
     "landed_indicator_scores": [("level1_points", "DOUBLE")],
 }
+# Where a published fact row's value was read (docs/CONTRACT.md).
+PUBLISHED_PROVENANCE = [("source_file", "VARCHAR"), ("prov_block", "INTEGER"), ("prov_row", "INTEGER"),
+                        ("prov_col", "INTEGER"), ("prov_span", "VARCHAR"), ("prov_text", "VARCHAR")]
 PROVENANCE = [("source_kind", "VARCHAR"), ("prov_block", "INTEGER"), ("prov_row", "INTEGER"),
               ("prov_col", "INTEGER"), ("prov_span", "VARCHAR"), ("prov_text", "VARCHAR")]
 LANDED_REPORTS = [("report_id", "VARCHAR"), ("source_file", "VARCHAR"), ("content_hash", "VARCHAR"),
@@ -86,7 +90,8 @@ LANDED_REPORTS = [("report_id", "VARCHAR"), ("source_file", "VARCHAR"), ("conten
                   ("county", "VARCHAR"), ("county_code", "VARCHAR"), ("township", "VARCHAR"),
                   ("fiscal_year", "INTEGER"), ("report_date", "DATE"), ("self_score", "DOUBLE"),
                   ("grade", "VARCHAR"), ("grade_label_zh", "VARCHAR"), ("grade_rule", "VARCHAR"),
-                  ("indicator_total_weight", "DOUBLE"), ("indicator_total_score", "DOUBLE")]
+                  ("indicator_total_weight", "DOUBLE"), ("indicator_total_score", "DOUBLE"),
+                  ("document_kind", "VARCHAR"), ("source_url", "VARCHAR"), ("published_date", "DATE")]
 FINDING_COLUMNS = [("report_id", "VARCHAR"), ("check", "VARCHAR"), ("severity", "VARCHAR"),
                    ("message", "VARCHAR"), ("observed", "VARCHAR"), ("expected", "VARCHAR")]
 
@@ -137,7 +142,8 @@ def build_clean_warehouse(db_path: Path) -> list[str]:
             table = fact["table"]
             row = {k: v for k, v in fact.items() if k != "table"}
             row.setdefault("scope", "all") if table in ("fct_budget", "fct_spending") else None
-            row.update(report_id=gold["report_id"], department_id=gold["department_id"], source_kind="table")
+            row.update(report_id=gold["report_id"], department_id=gold["department_id"], source_kind="table",
+                       source_file=gold["source_file"], prov_block=3, prov_row=1, prov_col=2, prov_text="x")
             key = (gold["department_id"], row["fiscal_year"], *(row.get(k) for k in GRAIN[table]))
             kept = facts[table].get(key)
             # The contract's rule: the report whose own year is the fact's year wins, else the newest.
@@ -150,6 +156,7 @@ def build_clean_warehouse(db_path: Path) -> list[str]:
         "department_id": g["department_id"], "province": g["province"], "city": g["city"],
         "county": g["county"], "township": g["township"], "fiscal_year": g["fiscal_year"],
         "report_date": g["report_date"], "self_score": g["self_score"], "grade": g["grade"],
+        "document_kind": "performance_evaluation", "department_status": "known",
     } for g in reports]
     issues = [{"report_id": g["report_id"], "check": _issue_check(text),
                "severity": "warn" if "warning" in text else "error", "message": text}
@@ -163,13 +170,15 @@ def build_clean_warehouse(db_path: Path) -> list[str]:
             landed = LANDED_OF[table]
             landed_columns = [c for c in columns if c[0] != "department_id"] + LANDED_EXTRA.get(landed, []) + PROVENANCE
             _create(con, f"landed.{landed}", landed_columns, list(facts[table].values()))
-            _create(con, f"main.{table}", columns, list(facts[table].values()))
+            _create(con, f"main.{table}", columns + PUBLISHED_PROVENANCE, list(facts[table].values()))
         _create(con, "main.dim_report",
                 [("report_id", "VARCHAR"), ("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"),
-                 ("source_file", "VARCHAR"), ("report_date", "DATE"), ("self_score", "DOUBLE"),
-                 ("grade", "VARCHAR"), ("status", "VARCHAR"), ("status_reason", "VARCHAR")], report_rows)
+                 ("source_file", "VARCHAR"), ("report_date", "DATE"), ("self_score", "DECIMAL(10,4)"),
+                 ("grade", "VARCHAR"), ("status", "VARCHAR"), ("status_reason", "VARCHAR"),
+                 ("document_kind", "VARCHAR"), ("source_url", "VARCHAR"), ("published_date", "DATE"),
+                 ("department_status", "VARCHAR")], report_rows)
         con.execute("""CREATE TABLE main.dim_department AS
-            SELECT DISTINCT department_id, department_name, province, city, county, township
+            SELECT DISTINCT department_id, department_name, department_status, province, city, county, township
             FROM landed.landed_reports JOIN main.dim_report USING (report_id)""")
         _create(con, "main.data_quality_issues", FINDING_COLUMNS, issues)
         con.execute("""CREATE TABLE main.mart_department_year AS
@@ -297,7 +306,7 @@ BAD_DATA = [
         "INSERT INTO main.fct_three_public_expenses SELECT * FROM main.fct_three_public_expenses "
         "WHERE rowid = (SELECT min(rowid) FROM main.fct_three_public_expenses)",
         "published", "fct_three_public_expenses",
-        "expect_compound_columns_to_be_unique(department_id, fiscal_year, category, phase)",
+        "expect_compound_columns_to_be_unique(department_id, fiscal_year_key, category, phase)",
         id="duplicate-key"),
     pytest.param(
         "SELECT report_id FROM landed.landed_three_public",

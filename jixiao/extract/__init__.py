@@ -18,7 +18,7 @@ from jixiao.extract.indicators import extract_indicator_tables
 from jixiao.extract.money_tables import extract_money_tables
 from jixiao.extract.prose import extract_prose
 from jixiao.extract.resolve import resolve
-from jixiao.model import Document, Finding, ReportExtraction, ReportHeader
+from jixiao.model import Document, ReportExtraction, ReportHeader
 
 EXTRACTOR_VERSION = "1"
 
@@ -40,23 +40,10 @@ def extract_document(doc: Document) -> ReportExtraction:
         if header.self_score is None and header.indicator_total_score is not None:
             header.self_score = header.indicator_total_score
     result.facts, result.findings = resolve(ctx)
-    result.findings += _missing_header_findings(header)
     if not result.facts:
         return _quarantine(result, f"no figures of the contract found in '{doc.source_file}' (no budget, spending, "
                                    "三公, staffing or indicator table or sentence was understood)")
     return result
-
-
-def _missing_header_findings(header: ReportHeader) -> list[Finding]:
-    """A report that names no year or no unit is loaded; these findings say what is missing."""
-    out = []
-    if header.fiscal_year is None:
-        out.append(Finding("missing_fiscal_year", "warn", "the report names no fiscal year (no 年度 in title, "
-                           "columns or sentences); facts keep only the years their own columns state"))
-    if header.department_name is None:
-        out.append(Finding("missing_department", "warn", "the report names no budget unit (no 单位名称 cell, "
-                           "title or signature); the unit is unknown"))
-    return out
 
 
 def _quarantine(result: ReportExtraction, reason: str) -> ReportExtraction:

@@ -119,7 +119,8 @@ class Written:
 
     code: str
     level: int
-    how: str  # current | short (autonomous-county short form) | former (renamed since)
+    how: str  # current | short (autonomous-county short form) | former (renamed since) | merged (into code)
+    identity: str = ""  # the code that identifies the division: its current code, or a merged one's own old code
 
 
 @lru_cache(maxsize=1)
@@ -133,18 +134,23 @@ def name_index() -> dict[str, tuple[Written, ...]]:
             entries.append(entry)
 
     for d in divisions().values():
-        add(d.name, Written(d.code, d.level, "current"))
+        add(d.name, Written(d.code, d.level, "current", d.code))
     current_names = set(index)
     for d in divisions().values():
         for short in short_forms(d.name):
             if short not in current_names:
-                add(short, Written(d.code, d.level, "short"))
+                add(short, Written(d.code, d.level, "short", d.code))
     for change in changes():
-        if change.old_name in current_names or not continues(change):
+        if change.old_name in current_names or not change.new_code:
             continue
         code = canonical_code(change.new_code)  # forward from the successor: old codes may be reused since
-        if code:
-            add(change.old_name, Written(code, change.level, "former"))
+        if code and continues(change):
+            add(change.old_name, Written(code, change.level, "former", code))
+        elif code and change.kind == "撤销" and change.old_code:  # merged (邢台县 into 信都区): its place, own identity
+            add(change.old_name, Written(code, change.level, "merged", change.old_code))
+    for name, entries in index.items():
+        if len(entries) > 1 and any(e.how == "merged" for e in entries):  # a merged name that also means more
+            index[name] = [e for e in entries if e.how != "merged"] or entries
     return {k: tuple(v) for k, v in index.items()}
 
 
@@ -188,11 +194,14 @@ def townships() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
+@lru_cache(maxsize=1)
+def _townships_by_county() -> dict[str, tuple[str, ...]]:
+    return {county: tuple(names.split()) for county, names in _lines("townships.tsv")}
+
+
 def official_township(name: str, county: str) -> str:
     """The official name of a township of ``county`` written ``name`` (群加乡 → 群加藏族乡)."""
-    for _county, names in _lines("townships.tsv"):
-        if _county == county:
-            for official in names.split():
-                if official == name or name in short_forms(official):
-                    return official
+    for official in _townships_by_county().get(county, ()):
+        if official == name or name in short_forms(official):
+            return official
     return name

@@ -69,6 +69,19 @@ def trim_unit(raw: str) -> str:
     return re.sub(r"^.*(?:部门为|单位为|现将|为|的|将)", "", raw) or raw
 
 
+def township_part(text: str) -> str:
+    """The township a name part ending in 镇/乡/街道 stands for, without an unknown county before it:
+    长泰县龙寨镇 → 龙寨镇 (the longest known township it ends with), 进都乡 → 进都乡."""
+    towns = dv.townships()
+    if text in towns:
+        return text
+    for i in range(2, len(text) - 2):  # only after a county-like word (…县, …市, …区, …旗)
+        if text[i - 1] in "县市区旗" and text[i:] in towns:
+            return text[i:]
+    m = re.fullmatch(r"[\u4e00-\u9fa5]{1,6}?(?:县|市|区|旗)([\u4e00-\u9fa5]{2,8}(?:镇|乡|街道|苏木))", text)
+    return m.group(1) if m else text
+
+
 def _descends(code: str, ancestor: str) -> bool:
     return any(d.code == ancestor for d in dv.chain(code))
 
@@ -91,9 +104,11 @@ def _contradicted(code: str, text: str) -> bool:
     return bool(named) and not any(d.code in own for d in named)
 
 
-def _resolve_chain(written: list[str], context: str) -> tuple[str | None, dict[int, str]]:
-    """The current code of the most specific written division, and each level's name as written."""
+def _resolve_chain(written: list[str], context: str) -> tuple[str | None, dict[int, str], str | None]:
+    """The current code of the most specific written division (for a merged one: of the division it joined),
+    each level's name as written, and the code identifying the most specific one."""
     code: str | None = None
+    identity: str | None = None
     anchor: str | None = None  # what the next name must lie in (a former city now a district: its new city)
     as_written: dict[int, str] = {}
     for name in written:
@@ -102,13 +117,13 @@ def _resolve_chain(written: list[str], context: str) -> tuple[str | None, dict[i
             settled = _settle([w.code for w in options], context)
             options = [w for w in options if w.code in settled]
         if len(options) != 1:
-            return None, {}
+            return None, {}, None
         entry = options[0]
-        code = entry.code
+        code, identity = entry.code, entry.identity or entry.code
         anchor = code if dv.divisions()[code].level == entry.level else dv.divisions()[code].parent
         # a short form (寻甸县) is reported under its official name; a current or former name as written
         as_written[entry.level] = dv.divisions()[code].name if entry.how == "short" else name
-    return code, as_written
+    return code, as_written, identity
 
 
 def locate(name: str, context: str = "", year: int | None = None) -> Region | None:
@@ -118,24 +133,24 @@ def locate(name: str, context: str = "", year: int | None = None) -> Region | No
     through its township gets the name it bore that year). Names the text writes are kept as written.
     """
     written, rest = leading_divisions(name)
-    code, as_written = _resolve_chain(written, context) if written else (None, {})
+    code, as_written, identity = _resolve_chain(written, context) if written else (None, {}, None)
     if written and code is None:
         return None
     region = Region()
     written_level = max(as_written, default=0)
     m = _TOWNSHIP.match(rest)
     if m:
-        region.township = m.group(1)
+        region.township = township_part(m.group(1))
         towns = dv.townships()
-        counties = [c for c in towns.get(m.group(1), ()) if code is None or _descends(c, code)]
+        counties = [c for c in towns.get(region.township, ()) if code is None or _descends(c, code)]
         if len(counties) > 1:
             counties = _settle(counties, context)
         if len(counties) == 1 and code is None and _contradicted(counties[0], context):
             counties = []  # a township placed only by its name, in a text about another place
         if len(counties) == 1 and (code is None or dv.divisions()[code].level < dv.COUNTY):
-            code, written_level = counties[0], dv.COUNTY
+            code, identity, written_level = counties[0], counties[0], dv.COUNTY
         if code and dv.divisions()[code].level == dv.COUNTY:
-            region.township_official = dv.official_township(m.group(1), code)
+            region.township_official = dv.official_township(region.township, code)
     if code is None:
         return None
     for d in dv.chain(code):
@@ -145,8 +160,9 @@ def locate(name: str, context: str = "", year: int | None = None) -> Region | No
             region.city = as_written.get(dv.CITY, d.name)
         elif written_level >= dv.COUNTY:
             region.county = as_written.get(dv.COUNTY) or dv.name_in_year(d.code, year)
-            region.county_code = d.code
+            # a county merged since has no current code of its own
+            region.county_code = d.code if identity in (None, d.code) else None
     if region.city is None and code[:2] in dv.MUNICIPALITIES:
         region.city = region.province
-    region.code = code
+    region.code = identity or code
     return region

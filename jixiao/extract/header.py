@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from jixiao.extract import header_dates, header_text, unit_name
-from jixiao.extract.gazetteer import Region, core_name, locate
+from jixiao.extract.gazetteer import Region, core_name, locate, township_part
 from jixiao.extract.vocab import normalize_grade
 from jixiao.model import Document, Provenance, ReportHeader
 
@@ -58,9 +58,9 @@ def _department(doc: Document, header: ReportHeader, lines: list[header_text.Lin
         header.county_code = region.county_code
         header.division_code = region.code
     if unit_name.is_township(name) and name.endswith(("人民政府", "办事处")):
-        m = re.search(r"([\u4e00-\u9fa5]{1,10}?(?:镇|乡|街道|苏木))(?:人民政府|办事处)$", core_name(name))
+        m = re.search(r"([\u4e00-\u9fa5]{1,12}?(?:镇|乡|街道|苏木))(?:人民政府|办事处)$", core_name(name))
         if m:
-            header.township = m.group(1)
+            header.township = township_part(m.group(1))
     header.unit_key = unit_key(name, region)
 
 

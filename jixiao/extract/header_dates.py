@@ -25,7 +25,7 @@ _DISCLOSURE = (r"部门整体|整体支出|部门预算|单位预算|部门决�
 _TITLE_YEAR = re.compile(rf"{_Y}年度?(?!预算数|决算数|执行数|实际)[^。;；]{{0,24}}?(?:{_DISCLOSURE})")
 _PAREN_YEAR = re.compile(rf"[(（]{_Y}年度[)）]")
 _SENTENCE_YEAR = re.compile(rf"{_Y}年度?(?!预算数|决算数|执行数)[^。;；,，]{{0,10}}?(?:预算|决算|“三公”|三公)")
-_COLUMN_YEAR = re.compile(rf"{_Y}年度?(?:预算数|决算数|执行数|预算|决算)")
+_COLUMN_YEAR = re.compile(rf"{_Y}年度?(?:预算数|决算数|执行数|预算|决算|实际在职|实有)")
 # "…镇人民政府2023年3月5日召开…": a date inside a sentence, not a signature
 _DATE_IN_SENTENCE = re.compile(r"(?:召开|下发|印发|发布|下达|在|起|至|到|前|后|以来|的|开始|完成|组织|举行|对|向|,|，|、)")
 _REPORT_DATE = re.compile(r"(?:填报日期|报告日期|报告期|成文日期|评价日期|编制日期)\s*\]?\s*[:：]?\s*[|•]?\s*")

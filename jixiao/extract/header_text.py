@@ -27,12 +27,17 @@ class Line:
         return Provenance(file, self.block, span=span, text=self.raw[:120])
 
 
+_SPACE = re.compile(r"\s+")
+# "20 16 -度", "2017-预算数", "报告期:2017 -7 - 25": a year followed by '-' and not by a month number
+_DASH_YEAR = re.compile(r"((?:19|20)\d{2})-(?=[度预决执部本上三“”\"])")
+
+
 def clean(text: str) -> str:
     """No glosses, no white space, '年' restored where a mirror printed it as '-' after a year."""
-    text = _GLOSS.sub("", text)
-    text = re.sub(r"\s+", "", text)
-    # "20 16 -度", "2017-预算数", "报告期:2017 -7 - 25": a year followed by '-' and not by a month number
-    return re.sub(r"((?:19|20)\d{2})-(?=[度预决执部本上三“”\"])", r"\1年", text)
+    if "(" in text:
+        text = _GLOSS.sub("", text)
+    text = _SPACE.sub("", text)
+    return _DASH_YEAR.sub(r"\1年", text) if "-" in text else text
 
 
 def lines(doc: Document) -> list[Line]:

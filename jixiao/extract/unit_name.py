@@ -29,22 +29,35 @@ UNIT_SUFFIXES = (
 _SUFFIX = "|".join(sorted(UNIT_SUFFIXES, key=len, reverse=True))
 _TOWNSHIP_GOV = re.compile(rf"([{CJK}]{{1,8}}?(?:镇|乡|街道|苏木))(?:人民政府|政府|办事处)")
 _UNIT_AT_END = re.compile(rf"(?:{_SUFFIX})$")
-_NOT_A_UNIT = re.compile(r"^(?:部门|单位|本单位|本部门|我单位|我局|本局|填报单位|预算单位|主管部门|实施单位|各单位|"
+_NOT_A_UNIT = re.compile(r"^(?:部门|单位|本单位|本部门|我单位|我局|本局|填报单位|预算单位|主管部门|实施单位|各单位|全部|"
                          r"[县市区省乡镇]?(?:政府|人民政府))$|单位[:：]|万元|^[一二三四五六七八九十]+、|"
                          r"^(?:全|本|我|该|各|每|其|此|乡|城|集|小城|建制|村|县|市|区|省)(?:镇|乡|街道|县|市|区)|"
                          r"^(?:根据|按照|依据|依照|经(?!开)|由|向|对|在|从|与|和|及|将|为|是|由于|通过|关于|下达|印发)")
-_YEAR = r"(?:19|20)\d{2}年度?"
 _KIND = r"(?:部门|单位)?(?:整体支出|预算|决算|财政拨款|一般公共预算|政府性基金|“三公”|\"三公\"|三公|绩效|项目|收支|财务)"
 # "<unit>2024年部门预算…", "<county>2015年度<unit>“三公”…", "2016年<unit>财政拨款“三公”…"
-_TITLE = re.compile(rf"(?:^|[^{CJK}]|关于|现将)([{CJK}()（）]{{2,40}}?)?({_YEAR})")
+_YEAR_AT = re.compile(r"(?:19|20)\d{2}年度?")
+_NAME_CHAR = re.compile(rf"[{CJK}()（）]")
 _KIND_AT = re.compile(_KIND)
-# "…绩效评价报告（某某县某某镇人民政府）": the unit in brackets right after a title
-_TITLE_PAREN = re.compile(rf"(?:报告|说明|自评表|评价表|情况表|公开|批复)[(（]([{CJK}]{{2,40}})[)）]")
+# "…绩效评价报告（某某县某某镇人民政府）", "…预算公开——某某县某某局": the unit right after a title
+_TITLE_PAREN = re.compile(rf"(?:报告|说明|自评表|评价表|情况表|公开|批复)(?:[(（]([{CJK}]{{2,40}})[)）]|[—–\-]+([{CJK}]{{2,40}})$)")
 _LABELS = re.compile(
     r"(部门[(（]单位[)）]名称|单位[(（]部门[)）]名称|单位名称|部门名称|评价单位|实施单位|预算单位|填报单位|报送单位|编制单位|"
     r"单位[(（](?:盖章|公章)[)）]|部门[(（](?:盖章|公章)[)）])(?:[(（](?:盖章|公章)[)）])?\s*([:：|]?)\s*\|?\s*")
+# a bare 部门 / 单位 cell: only with a separator, and not the end of a longer word (主管部门, 计量单位)
+_BARE_LABEL = re.compile(r"(?<![\u4e00-\u9fa5])(?:部门|单位)\s*([:：|])\s*\|?\s*")
 _META = re.compile(r"(发文单位|发文机构|发布机构|发布单位|制发机关)\s*[:：]?\s*\]?\s*\|?\s*")
 _SOURCE = re.compile(r"(?:来源|來源|信息来源|文章来源)\s*[:：]\s*\]?\s*\|?\s*")
+_TOWNSHIP_WORD = re.compile(rf"([{CJK}]{{2,4}}?(?:镇|乡))(?=[{CJK}])")
+_TRAILING_PARTICLE = re.compile(r"(?:关于|对|的)$")
+_TRAILING_WORDS = re.compile(r"(?:部门|单位|本级|财政)+$")
+_ALL_CJK = re.compile(rf"[{CJK}]+")
+_OPENERS = re.compile(r"[(（—–\-]")
+_SUPERVISOR = re.compile(r"(?:主管部门|主管单位|上级单位)\W*$")  # the line after it names another unit
+_FIGURE = re.compile(r"[\d.,%\-]+")
+_BRACKETED = re.compile(r"^[(（](.+)[)）]$")
+_SIGNATURE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
+_METADATA_WORDS = re.compile(r"发文|发布|制发|来源|來源|欢迎")
 _WELCOME = re.compile(rf"欢迎(?:来到|访问|光临)([{CJK}]{{2,30}}?)(?:网站|官网|门户|政务网)")
 _CODE_PREFIX = re.compile(r"^[\dA-Za-z]+[-—_]?(?![年\d])")  # a budget code (219001-, 920), never a year
 _NAMES_A_UNIT = re.compile(rf"(?:人民政府|政府|办事处|(?:19|20)\d{{2}}年|[{CJK}]{{0,10}}?(?<![路街村号组巷道])(?:{_SUFFIX})"
@@ -65,7 +78,7 @@ def _valid(name: str) -> bool:
 
 def _unit_prefix(value: str) -> str | None:
     """The unit name a value starts with: the longest prefix ending in a unit suffix (or a township) that
-    is followed by a label or the end, else the shortest such prefix."""
+    is followed by a label or the end; None when no such end is clear (主任张三 after the name)."""
     value = _CODE_PREFIX.sub("", value.split(" | ")[0]) if value else ""
     value = re.split(r"[:：,，;；。、|]", value)[0]
     ends = [m.end() for m in re.finditer(rf"(?:{_SUFFIX}|镇|乡|街道)", value)]
@@ -73,13 +86,16 @@ def _unit_prefix(value: str) -> str | None:
         return None
     clean_ends = [e for e in ends if e == len(value) or _QUALIFIER.match(value[e:]) or re.match(
         r"(?:预算|评价|填报|日期|主管|实施|资金|项目|联系|负责|单位|部门|编码|代码|[(（]|\d)", value[e:])]
-    end = max(clean_ends) if clean_ends else min(ends)
-    name = value[:end]
+    if not clean_ends:
+        return None
+    name = value[:max(clean_ends)]
     return name if _valid(name) else None
 
 
 def _from_labels(line: Line, following: Line | None) -> list[str]:
-    out = []
+    out: list[str] = []
+    if "单位" not in line.text and "部门" not in line.text:
+        return out
     for m in _LABELS.finditer(line.text):
         value = line.text[m.end():]
         if not value.strip("| ") and following is not None:  # one cell per line: the value is the next line
@@ -88,42 +104,76 @@ def _from_labels(line: Line, following: Line | None) -> list[str]:
         # with no separator after the label the value must start with a division name (主管部门X县水利局实施单位…)
         if name and (m.group(2) or leading_divisions(name)[0]):
             out.append(name)
+    for m in _BARE_LABEL.finditer(line.text):
+        name = _unit_prefix(line.text[m.end():])
+        if name and _is_unit(name):
+            out.append(name)
     return out
 
 
 def _is_unit(name: str) -> bool:
-    return bool(_UNIT_AT_END.search(name) or re.search(r"(?:镇|乡|街道)$", name))
+    return bool(_UNIT_AT_END.search(name) or name.endswith(("镇", "乡", "街道")))
 
 
 def _only_divisions(text: str) -> bool:
     return bool(text) and not leading_divisions(text)[1]
 
 
+def _title_before(text: str, year_at: int) -> tuple[str, int] | None:
+    """The run of name characters right before a year, and where the run's boundary is (-1: line start);
+    None when no title can end there (a longer sentence runs into the year)."""
+    start = year_at
+    while start > 0 and _NAME_CHAR.match(text[start - 1]):
+        start -= 1
+    run = text[start:year_at]
+    if len(run) > 40 or len(run) == 1:
+        cut = max(run.rfind("关于"), run.rfind("现将"))
+        if cut < 0 or not 2 <= len(run) - cut - 2 <= 40:
+            return None
+        return run[cut + 2:], start + cut + 1
+    return run, start - 1
+
+
 def _from_titles(line: Line) -> list[str]:
     out = []
-    for m in _TITLE.finditer(line.text):
-        before = trim_unit(re.sub(r"(?:关于|对|的)$", "", m.group(1))) if m.group(1) else ""
-        tail = line.text[m.end(2):m.end(2) + 40]
-        afters = [re.sub(r"(?:部门|单位|本级|财政)+$", "", tail[:k.start()]) for k in _KIND_AT.finditer(tail)]
-        afters = [a for a in afters if re.fullmatch(rf"[{CJK}]+", a) and _is_unit(a)]
+    text = line.text
+    for m in _YEAR_AT.finditer(text):
+        found = _title_before(text, m.start())
+        if found is None:
+            continue
+        run, boundary = found
+        before = trim_unit(_TRAILING_PARTICLE.sub("", run)) if run else ""
+        tail = text[m.end():m.end() + 40]
+        afters = [_TRAILING_WORDS.sub("", tail[:k.start()]) for k in _KIND_AT.finditer(tail)]
+        afters = [a for a in afters if _ALL_CJK.fullmatch(a) and _is_unit(a)]
         if afters:
             after = max(afters, key=len)
             name = (before if _only_divisions(before) else "") + after
         else:
             name = before
         name = _QUALIFIER.sub("", name)
-        attachment = line.text[max(0, m.start() - 2):m.start()] == "附件"  # 附件：<unit>2023年…预算表.xlsx
-        cell_start = m.group(1) and line.text[m.start()] in "|】]》"  # a title starting a cell of a joined line
-        body = len(line.text) > 60 and m.start() > 0 and not attachment and not cell_start
+        attachment = text[max(0, boundary - 2):max(0, boundary)] == "附件"  # 附件：<unit>2023年…预算表.xlsx
+        cell_start = bool(run) and boundary >= 0 and text[boundary] in "|】]》>"  # a title starting a joined cell
+        body = len(text) > 60 and boundary > 0 and not attachment and not cell_start
         if _valid(name) and _is_unit(name) and (not body or leading_divisions(name)[0]):
             out.append(name)
     return out
 
 
+_LAST_CHARS = frozenset("".join(x[-1] for x in UNIT_SUFFIXES) + "镇乡道木)）")
+
+
 def _standing_alone(line: Line) -> list[str]:
-    first_cell = re.split(r"\s*\|\s*", line.text)[0]
-    text = _QUALIFIER.sub("", re.sub(r"^(?:19|20)\d{2}年度?", "", _CODE_PREFIX.sub("", first_cell)))
-    if len(text) <= 30 and re.fullmatch(rf"[{CJK}]+", text) and _UNIT_AT_END.search(text) and _valid(text):
+    head = line.text.split("|", 1)[0].rstrip()
+    if not head or head[-1] not in _LAST_CHARS or len(head) > 60:
+        return []
+    cells = [c.strip() for c in line.text.split("|") if c.strip()]
+    first_cell = cells[0] if cells else ""
+    if len(first_cell) > 44 or len(cells) > 2 or any(_FIGURE.fullmatch(c) for c in cells[1:]):
+        return []  # a row of a table (a sub-unit with its figures) is not a title
+    text = _QUALIFIER.sub("", _LEADING_YEAR.sub("", _CODE_PREFIX.sub("", first_cell)))
+    text = _BRACKETED.sub(r"\1", text)  # （石门县某某镇） under a title
+    if len(text) <= 30 and re.fullmatch(rf"[{CJK}]+", text) and _is_unit(text) and _valid(text):
         _, rest = leading_divisions(text)
         if rest != text or text.endswith(("人民政府", "办事处")):
             return [text]
@@ -132,7 +182,7 @@ def _standing_alone(line: Line) -> list[str]:
 
 def _from_metadata(line: Line, sources: bool = False) -> list[str]:
     """Units in page metadata: 发文单位/发布机构 (``sources=False``), or the 来源 a page credits (``sources=True``),
-    which may be the publishing site rather than the unit and so only lends its prefix to a name read elsewhere."""
+    which may be the publishing site rather than the unit: it is the least trusted source."""
     out = []
     for m in (_SOURCE if sources else _META).finditer(line.text):
         value = line.text[m.end():]
@@ -155,15 +205,22 @@ def candidates(lines: list[Line]) -> list[Candidate]:
         following = lines[i + 1] if i + 1 < len(lines) else None
         found += [Candidate(n, 1, line) for n in _from_labels(line, following)]
         found += [Candidate(n, 2, line) for n in _from_titles(line)]
-        if i == 0 or not re.search(r"(?:主管部门|主管单位|上级单位)\W*$", lines[i - 1].text):
-            found += [Candidate(n, 2, line) for n in _standing_alone(line)]
-        found += [Candidate(m.group(1), 2, line) for m in _TITLE_PAREN.finditer(line.text)
-                  if _valid(m.group(1)) and _is_unit(m.group(1))]
-        for m in _TOWNSHIP_GOV.finditer(line.text):  # early or named twice: not a township mentioned in passing
-            if i < 5 or text.count(m.group(1)) >= 2:
-                found.append(Candidate(trim_unit(m.group(0)), 3, line))
-        found += [Candidate(n, 4, line) for n in _from_metadata(line)]
-        found += [Candidate(n, 9, line) for n in _from_metadata(line, sources=True)]
+        alone = _standing_alone(line)
+        if alone and (i == 0 or not _SUPERVISOR.search(lines[i - 1].text)):
+            signed = following is not None and _SIGNATURE_DATE.fullmatch(following.text)
+            found += [Candidate(n, 1 if signed else 2, line) for n in alone]
+        if _OPENERS.search(line.text):
+            for m in _TITLE_PAREN.finditer(line.text):
+                name = m.group(1) or m.group(2)
+                if _valid(name) and _is_unit(name):
+                    found.append(Candidate(name, 2, line))
+        if "政府" in line.text or "办事处" in line.text:
+            for m in _TOWNSHIP_GOV.finditer(line.text):  # early or named twice: not a township mentioned in passing
+                if i < 5 or text.count(m.group(1)) >= 2:
+                    found.append(Candidate(trim_unit(m.group(0)), 3, line))
+        if _METADATA_WORDS.search(line.text):
+            found += [Candidate(n, 4, line) for n in _from_metadata(line)]
+            found += [Candidate(n, 5, line) for n in _from_metadata(line, sources=True)]
     return [c for c in found if _valid(c.name)]
 
 
@@ -174,7 +231,7 @@ def _bare_township(lines: list[Line]) -> Candidate | None:
     towns = dv.townships()
     early = "\n".join(line.text for line in lines[:6])
     for line in lines:
-        for m in re.finditer(rf"([{CJK}]{{2,4}}?(?:镇|乡))(?=[{CJK}])", line.text):
+        for m in _TOWNSHIP_WORD.finditer(line.text):
             for start in range(m.start(1), m.end(1) - 2):
                 name = line.text[start : m.end(1)]
                 if name in towns:
@@ -251,13 +308,15 @@ def leading_divisions_before(text: str, end: int) -> tuple[list[str], int]:
 
 
 def choose(found: list[Candidate], lines: list[Line]) -> Candidate | None:
-    """The unit the report is about: the most trusted source; among equals the earliest. A 来源 credit
-    (tier 9) never names the unit by itself."""
-    found = [c for c in found if c.tier < 9]
+    """The unit the report is about: the most trusted source; among equals the earliest. When only a 来源
+    credit (tier 5) names a unit and the text keeps naming a township that is not it, nothing is sure."""
     if not found:
         return _bare_township(lines)
     best_tier = min(c.tier for c in found)
-    return next(c for c in found if c.tier == best_tier)
+    best = next(c for c in found if c.tier == best_tier)
+    if best_tier == 5 and (bare := _bare_township(lines)) is not None and bare.name not in best.name:
+        return None
+    return best
 
 
 def department_name(lines: list[Line], text: str) -> tuple[str | None, Candidate | None]:

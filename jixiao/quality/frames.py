@@ -45,15 +45,19 @@ def read_frame(con: duckdb.DuckDBPyConnection, qualified: str, report_table: str
     if report_table is None or "report_id" not in columns:
         return con.execute(f"SELECT * FROM {qualified}").df()
     own_year = "t.fiscal_year" if "fiscal_year" in columns else "NULL::INTEGER"
+    # a grain's year: the fiscal_year, or the report itself for a figure of no stated year
+    year_key = "coalesce(CAST(t.fiscal_year AS VARCHAR), 'report ' || t.report_id)" if "fiscal_year" in columns else "NULL"
     sql = f"""
         WITH ctx AS (
             SELECT report_id,
                    CASE WHEN coalesce(status, 'loaded') = 'loaded' THEN fiscal_year END AS report_fiscal_year,
+                   CASE WHEN coalesce(status, 'loaded') = 'loaded' THEN 'loaded' END AS report_status,
                    coalesce(year(TRY_CAST(report_date AS DATE)), fiscal_year + 1) AS report_year_written
             FROM {report_table}
         )
-        SELECT t.*, ctx.report_fiscal_year, ctx.report_year_written,
-               ctx.report_year_written - {own_year} AS years_before_writing
+        SELECT t.*, ctx.report_fiscal_year, ctx.report_status, ctx.report_year_written,
+               ctx.report_year_written - {own_year} AS years_before_writing,
+               {year_key} AS fiscal_year_key
         FROM {qualified} AS t LEFT JOIN ctx ON t.report_id = ctx.report_id
     """
     frame = con.execute(sql).df()

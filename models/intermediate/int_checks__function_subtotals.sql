@@ -21,7 +21,7 @@ children as (
     from lines as parent
     inner join lines as child
         on child.report_id = parent.report_id
-        and child.fiscal_year = parent.fiscal_year
+        and child.fiscal_year is not distinct from parent.fiscal_year
         and child.phase = parent.phase
         and (
             (parent.subject_code = '合计' and regexp_matches(child.subject_code, '^[0-9]{3}$'))
@@ -39,7 +39,7 @@ select
     fiscal_year,
     'function_subtotal_mismatch' as "check",
     'warn' as severity,
-    cast(fiscal_year as varchar) || '年' || {{ phase_label('phase') }} || '功能分类“' || subject_code || ' ' || subject_label
+    {{ year_text('fiscal_year') }} || {{ phase_label('phase') }} || '功能分类“' || subject_code || ' ' || subject_label
         || '”的{{ label }}为 ' || {{ fmt_num('parent_' ~ col) }} || ' 万元，而其下级科目{{ label }}之和为 '
         || {{ fmt_num('children_' ~ col) }} || ' 万元（相差 ' || {{ fmt_num('children_' ~ col ~ ' - parent_' ~ col) }} || ' 万元）。' as message,
     {{ fmt_num('children_' ~ col) }} as observed,

@@ -2,8 +2,17 @@
 -- weights vs 总分 (indicator_weights_sum), weights vs each first-level heading's points
 -- (indicator_heading_points), scores vs the stated self-evaluation score and the table's total score
 -- (indicator_scores_sum).  Rows without a weight (or score) are left out of that sum, never taken as 0.
+-- The report's totals are those of its main table: the unit-wide one, or its only project table;
+-- headings are checked within each table (project_name).
 with indicators as (
     select * from {{ ref('stg_landed__indicator_scores') }}
+),
+
+main_table_rows as (
+    select i.*
+    from indicators as i
+    qualify i.project_name is null
+        or count(distinct coalesce(i.project_name, '')) over (partition by i.report_id) = 1
 ),
 
 reports as (
@@ -20,7 +29,7 @@ per_report as (
         sum(i.weight) as weight_sum,
         count(i.score) as n_scored,
         sum(i.score) as score_sum
-    from indicators as i
+    from main_table_rows as i
     group by i.report_id
 ),
 
@@ -28,6 +37,7 @@ per_heading as (
     select
         i.report_id,
         max(i.fiscal_year) as fiscal_year,
+        i.project_name,
         i.level1_name,
         max(i.level1_points) as level1_points,
         count(*) as n_rows,
@@ -36,7 +46,7 @@ per_heading as (
         string_agg(i.indicator_name || ' ' || {{ fmt_num('i.weight') }}, '、') filter (where i.weight is not null) as weights_text
     from indicators as i
     where i.level1_name is not null
-    group by i.report_id, i.level1_name
+    group by i.report_id, i.project_name, i.level1_name
 ),
 
 score_totals as (
@@ -70,7 +80,7 @@ weights_vs_heading as (
         h.fiscal_year,
         'indicator_heading_points' as "check",
         'error' as severity,
-        h.level1_name || '标明 ' || {{ fmt_num('h.level1_points') }} || ' 分，但其下指标分值合计 '
+        coalesce('项目“' || h.project_name || '”的', '') || h.level1_name || '标明 ' || {{ fmt_num('h.level1_points') }} || ' 分，但其下指标分值合计 '
             || {{ fmt_num('h.weight_sum') }} || ' 分（' || h.weights_text || '）。' as message,
         {{ fmt_num('h.weight_sum') }} as observed,
         {{ fmt_num('h.level1_points') }} as expected

@@ -13,14 +13,14 @@ with conflicts as (
     {{ cross_report_conflicts(ref('int_staffing__ranked'), 'fct_staffing', ['metric'], ['headcount'],
         "'人员 ' || coalesce(k.metric_label_zh, k.metric)") }}
     union all
-    {{ cross_report_conflicts(ref('int_projects__ranked'), 'fct_projects', ['project_name'], ['budget_wan', 'actual_wan'],
+    {{ cross_report_conflicts(ref('int_projects__ranked'), 'fct_projects', ['project_name'], ['budget_wan', 'initial_budget_wan', 'actual_wan', 'self_score'],
         "'项目 ' || k.project_name") }}
     union all
-    {{ cross_report_conflicts(ref('int_budget_by_function__ranked'), 'fct_budget_by_function', ['phase', 'subject_code'], ['total_wan', 'basic_wan', 'project_wan'],
-        "'功能分类 ' || k.subject_code || coalesce(' ' || k.subject_name, '') || '（' || " ~ phase_label('k.phase') ~ " || '）'") }}
+    {{ cross_report_conflicts(ref('int_budget_by_function__ranked'), 'fct_budget_by_function', ['phase', 'subject_key'], ['total_wan', 'basic_wan', 'project_wan'],
+        "'功能分类 ' || concat_ws(' ', k.subject_code, k.subject_name) || '（' || " ~ phase_label('k.phase') ~ " || '）'") }}
     union all
-    {{ cross_report_conflicts(ref('int_indicator_scores__ranked'), 'fct_indicator_scores', ['level1', 'indicator_name'], ['weight', 'score'],
-        "'绩效指标 ' || k.indicator_name") }}
+    {{ cross_report_conflicts(ref('int_indicator_scores__ranked'), 'fct_indicator_scores', ['project_name', 'level1', 'indicator_name'], ['weight', 'score'],
+        "'绩效指标 ' || coalesce(k.project_name || ' ', '') || k.indicator_name") }}
 )
 
 select

@@ -1,5 +1,6 @@
 -- One row per budget unit (department_id) seen in a loaded report.  The name kept is the fullest
--- one any report gives (county/city prefix kept), ties going to the newest report.
+-- one any report gives (county/city prefix kept), ties going to the newest report.  A report that
+-- names no unit has a unit of its own (department_status 'unknown', department_name NULL).
 with reports as (
     select * from {{ ref('int_reports') }}
     where department_id is not null
@@ -13,7 +14,7 @@ ranked as (
         max(fiscal_year) over (partition by department_id) as last_fiscal_year,
         row_number() over (
             partition by department_id
-            order by length(department_name) desc, fiscal_year desc nulls last,
+            order by length(department_name) desc nulls last, fiscal_year desc nulls last,
                      report_date desc nulls last, report_id
         ) as name_rank
     from reports
@@ -22,6 +23,7 @@ ranked as (
 select
     department_id,
     department_name,
+    department_status,
     province,
     city,
     county,

@@ -1,6 +1,8 @@
 -- One row per ingested document, with its department identity and its grade normalized.
 -- department_id = stable hash of (province, city, county, unit name without those prefixes), so that
 -- 武阳镇人民政府 and 绥宁县武阳镇人民政府 of the same county are one unit and namesakes elsewhere are not.
+-- A loaded report that names no unit gets a unit of its own (department_status 'unknown', keyed by
+-- the report), so that two such reports never merge.
 with reports as (
     select * from {{ ref('stg_landed__reports') }}
 ),
@@ -43,10 +45,14 @@ graded as (
 
 select
     graded.report_id,
-    case when graded.status = 'loaded' and graded.unit_name is not null then
-        substr(md5(concat_ws('|', coalesce(graded.province, ''), coalesce(graded.city, ''),
-                             coalesce(graded.county, ''), graded.unit_name)), 1, 16)
+    case when graded.status <> 'loaded' then null
+         when graded.unit_name is not null then
+            substr(md5(concat_ws('|', coalesce(graded.province, ''), coalesce(graded.city, ''),
+                                 coalesce(graded.county, ''), graded.unit_name)), 1, 16)
+         else substr(md5('unknown unit|' || graded.report_id), 1, 16)
     end as department_id,
+    case when graded.status <> 'loaded' then null
+         when graded.unit_name is not null then 'known' else 'unknown' end as department_status,
     graded.fiscal_year,
     graded.source_file,
     graded.content_hash,
@@ -59,15 +65,17 @@ select
     graded.indicator_total_weight,
     graded.indicator_total_score,
     graded.status,
-    case when graded.status = 'loaded' and graded.unit_name is null
-         then coalesce(graded.status_reason, 'no budget unit name was found in the report')
-         else graded.status_reason end as status_reason,
+    graded.status_reason,
     graded.department_name,
     graded.unit_name,
     graded.province,
     graded.city,
     graded.county,
-    graded.county_code
+    graded.county_code,
+    graded.township,
+    coalesce(graded.document_kind, 'other') as document_kind,
+    graded.source_url,
+    graded.published_date
 from graded
 left join grade_labels as from_grade on from_grade.label_zh = nullif(graded.grade_token, '')
 left join grade_labels as from_label on from_label.label_zh = nullif(graded.label_token, '')

@@ -8,6 +8,8 @@ with computed as (
     select * from {{ ref('int_checks__grade') }}
     union all
     select * from {{ ref('int_checks__function_subtotals') }}
+    union all
+    select * from {{ ref('int_checks__report_identity') }}
 ),
 
 conflicts as (
@@ -18,7 +20,8 @@ conflicts as (
         'warn' as severity,
         cast(c.fiscal_year as varchar) || '年' || c.what
             || case c.value_column
-                   when 'budget_wan' then '预算数' when 'actual_wan' then '实际支出'
+                   when 'budget_wan' then '预算数' when 'initial_budget_wan' then '年初预算数' when 'actual_wan' then '实际支出'
+                   when 'self_score' then '总分'
                    when 'total_wan' then '合计' when 'basic_wan' then '基本支出' when 'project_wan' then '项目支出'
                    when 'weight' then '分值' when 'score' then '得分' else '' end
             || '：' || c.other_source_file || '（' || coalesce(cast(c.other_report_fiscal_year as varchar), '?') || '年度报告）写 '

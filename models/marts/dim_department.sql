@@ -2,6 +2,7 @@
 select
     department_id,
     department_name,
+    department_status,
     province,
     city,
     county,

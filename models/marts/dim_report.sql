@@ -15,5 +15,9 @@ select
     indicator_total_weight,
     indicator_total_score,
     content_hash,
-    file_format
+    file_format,
+    document_kind,
+    source_url,
+    published_date,
+    department_status
 from {{ ref('int_reports') }}

@@ -1,8 +1,10 @@
--- The indicator rows of the preferred report for each department × fiscal_year.
+-- The indicator rows of the preferred report for each department × fiscal_year × table (project_name NULL
+-- for the unit-wide table), with the file and the place each was read.
 select
     department_id,
     fiscal_year,
     report_id,
+    project_name,
     level1_name,
     level1,
     level1_points,
@@ -14,9 +16,8 @@ select
     weight,
     score,
     deviation_note,
+    source_file,
     source_kind,
-    prov_block,
-    prov_row,
-    prov_text
+    prov_block, prov_row, prov_col, prov_span, prov_text
 from {{ ref('int_indicator_scores__ranked') }}
 where report_rank = 1

@@ -1,11 +1,13 @@
--- One value per grain: the statement ranked first across reports (int_projects__ranked).
+-- One value per grain: the statement ranked first across reports (int_projects__ranked), with the file
+-- and the place it was read (source_file, prov_*).
 select
     department_id,
     fiscal_year,
-    project_name, budget_wan, actual_wan,
+    project_name, budget_wan, initial_budget_wan, actual_wan, self_score,
     report_id,
+    source_file,
     n_reports_stating,
     source_kind,
-    prov_text
+    prov_block, prov_row, prov_col, prov_span, prov_text
 from {{ ref('int_projects__ranked') }}
 where preference_rank = 1

@@ -1,11 +1,13 @@
--- One value per grain: the statement ranked first across reports (int_spending__ranked).
+-- One value per grain: the statement ranked first across reports (int_spending__ranked), with the file
+-- and the place it was read (source_file, prov_*).
 select
     department_id,
     fiscal_year,
     item, item_label_zh, scope, amount_wan,
     report_id,
+    source_file,
     n_reports_stating,
     source_kind,
-    prov_text
+    prov_block, prov_row, prov_col, prov_span, prov_text
 from {{ ref('int_spending__ranked') }}
 where preference_rank = 1

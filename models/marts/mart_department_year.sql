@@ -67,6 +67,11 @@ spine as (
     select department_id, fiscal_year from own_report
 ),
 
+dated_spine as (
+    -- figures of no stated year (fiscal_year NULL) have no place in a year-by-year view
+    select * from spine where fiscal_year is not null
+),
+
 joined as (
     select
         spine.department_id,
@@ -84,7 +89,7 @@ joined as (
         own_report.self_score,
         own_report.grade,
         own_report.report_id
-    from spine
+    from dated_spine as spine
     left join budget on budget.department_id = spine.department_id and budget.fiscal_year = spine.fiscal_year
     left join spending on spending.department_id = spine.department_id and spending.fiscal_year = spine.fiscal_year
     left join three_public

@@ -14,10 +14,13 @@ select
     {{ squeeze_text('township') }} as township,
     fiscal_year,
     report_date,
-    self_score,
+    {{ points('self_score') }} as self_score,
     {{ squeeze_text('grade') }} as grade,
     {{ squeeze_text('grade_label_zh') }} as grade_label_zh,
     {{ clean_text('grade_rule') }} as grade_rule,
-    indicator_total_weight,
-    indicator_total_score
+    {{ points('indicator_total_weight') }} as indicator_total_weight,
+    {{ points('indicator_total_score') }} as indicator_total_score,
+    lower(trim(document_kind)) as document_kind,
+    {{ clean_text('source_url') }} as source_url,
+    published_date
 from {{ ref('landed_reports') }}

@@ -4,7 +4,7 @@ select
     fiscal_year,
     lower(trim(metric)) as metric,
     {{ clean_text('metric_label_zh') }} as metric_label_zh,
-    headcount,
+    cast(headcount as integer) as headcount,
     source_kind,
     prov_block, prov_row, prov_col, prov_span, prov_text
 from {{ ref('landed_staffing') }}

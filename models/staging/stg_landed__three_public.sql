@@ -5,7 +5,7 @@ select
     lower(trim(category)) as category,
     {{ clean_text('category_label_zh') }} as category_label_zh,
     lower(trim(phase)) as phase,
-    amount_wan,
+    {{ wan('amount_wan') }} as amount_wan,
     source_kind,
     prov_block, prov_row, prov_col, prov_span, prov_text
 from {{ ref('landed_three_public') }}
