@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--landing", choices=["seed", "native"], default="native", help="landing mode of the refreshes")
     p.add_argument("--skip", nargs="*", default=[], choices=ALL_STEPS, help="measurements to leave out")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--mix", default="default",
+                   help="layout mix of the generated corpora: default, sample (the sample family only), real, "
+                        "or layout=weight pairs")
     p.add_argument("--per-layout", type=int, default=150, help="reports per layout in the single-process timing")
     p.add_argument("--queries-doc", default="docs/dbt.md", help="markdown file whose ```sql blocks are timed")
     p.add_argument("--out", default=None, help="JSON results file (default <root>/results-<N>.json)")
@@ -64,6 +67,10 @@ def summary_rows(res: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append(("recall", f"{c['recall']:.4%} ({c['found']}/{c['expected_facts']})", "≥99.5%",
                      _status(c["recall"] >= TARGETS["recall"])))
         rows.append(("header fields right", f"{c['header_accuracy']:.4%}", "", "-"))
+        for layout, v in c.get("by_layout", {}).items():
+            if v["expected_facts"]:
+                rows.append((f"  {layout}", f"recall {v['recall']:.2%}, precision {v['precision']:.2%} "
+                             f"({v['reports']} reports)", "", "-"))
         rows.append(("files with wrong status", str(c["status_errors"]), "0", _status(c["status_errors"] == 0)))
     for mode, v in res.get("landing", {}).items():
         if isinstance(v, dict) and "wall_seconds" in v:
@@ -123,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
 
     corpora = {}
     for n in sizes:
-        path, manifest = m.ensure_corpus(root, n, args.seed)
+        path, manifest = m.ensure_corpus(root, n, args.seed, args.mix)
         corpora[n] = path
         res.setdefault("corpora", {})[n] = {"path": str(path), **manifest}
         print(f"corpus {n}: {path} ({manifest['bytes'] / 1e6:.0f} MB)", flush=True)

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 import psutil
 
-from .corpus import CorpusPlan, build_report, generate_corpus, generator_version
+from .corpus import CorpusPlan, build_report, generate_corpus, generator_version, parse_mix
 from .scoring import CorpusScore, score_report
 
 TEXT_LAYOUTS = ("tab", "web", "pipe")
@@ -33,20 +33,22 @@ _STEP_LINE = re.compile(r"(discover|extract|land(?:ing)?|dbt[ _]build|quality[ _
 
 
 # ------------------------------------------------------------------------------------------ corpus
-def corpus_dir(root: Path, n: int, seed: int) -> Path:
-    return Path(root) / f"corpus-{n}-{seed}"
+def corpus_dir(root: Path, n: int, seed: int, mix: str = "default") -> Path:
+    suffix = "" if mix == "default" else "-" + re.sub(r"[^0-9A-Za-z_]+", "_", mix).strip("_")
+    return Path(root) / f"corpus-{n}-{seed}{suffix}"
 
 
-def ensure_corpus(root: Path, n: int, seed: int) -> tuple[Path, dict]:
-    """The cached corpus of ``n`` reports, generated when missing or incomplete."""
-    out = corpus_dir(root, n, seed)
+def ensure_corpus(root: Path, n: int, seed: int, mix: str = "default") -> tuple[Path, dict]:
+    """The cached corpus of ``n`` reports in layout mix ``mix``, generated when missing, incomplete or stale."""
+    out = corpus_dir(root, n, seed, mix)
     manifest_path = out / "manifest.json"
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if (manifest.get("files") == n and manifest.get("generator") == generator_version()
+                and manifest.get("mix") == dict(parse_mix(mix))
                 and sum(1 for _ in (out / "reports").iterdir()) == n):
             return out, manifest
-    return out, generate_corpus(out, n, seed)
+    return out, generate_corpus(out, n, seed, mix=mix)
 
 
 def _records(corpus: Path) -> dict[str, dict]:
@@ -194,16 +196,7 @@ def measure_correctness_parallel(corpus: Path, workers: int, seeds_out: Path) ->
     wall = time.perf_counter() - t0
     score = CorpusScore()
     for part in parts:
-        s: CorpusScore = part["score"]
-        for attr in ("reports", "expected_facts", "found", "extracted", "correct", "status_errors",
-                     "header_checked", "header_ok"):
-            setattr(score, attr, getattr(score, attr) + getattr(s, attr))
-        score.missed_examples += s.missed_examples[:8]
-        score.wrong_examples += s.wrong_examples[:8]
-        score.header_examples += s.header_examples[:8]
-        score.missed_by_table.update(s.missed_by_table)
-        score.wrong_by_table.update(s.wrong_by_table)
-        score.missed_by_layout.update(s.missed_by_layout)
+        score.merge(part["score"])
     if seeds_out.exists():
         shutil.rmtree(seeds_out)
     _merge_seed_chunks([Path(j[2]) for j in jobs], seeds_out)

@@ -351,7 +351,7 @@ class ReportComposer:
         unit = "元" if o.slip == "unit" else "万元"
         out += ["二、部门整体支出情况",
                 f"{fy}年决算支出合计{pa(total)}万元，其中：基本支出{pa(c.basic)}万元，项目支出{pa(c.project_actual)}{unit}。",
-                f"（一）基本支出情况", f"{fy}年基本支出共计{pa(c.basic)}万元，其中人员经费{pa(c.personnel)}万元，"
+                "（一）基本支出情况", f"{fy}年基本支出共计{pa(c.basic)}万元，其中人员经费{pa(c.personnel)}万元，"
                 f"公用经费{pa(c.public_funds_actual)}万元。"]
         exp.amount("fct_spending", fy, c.personnel, item="personnel")
         if o.total_row_blank:  # the prose states the total the table left blank

@@ -19,13 +19,13 @@ GRAIN = {
     "fct_staffing": ("metric",),
     "fct_indicator_scores": ("indicator_name",),
     "fct_projects": ("project_name",),
-    "fct_budget_by_function": ("subject_code", "phase"),
+    "fct_budget_by_function": ("subject_code", "subject_name", "phase"),  # classes without codes differ by name
 }
 _AMOUNT_COLUMNS = {"amount_wan", "budget_wan", "actual_wan", "total_wan", "basic_wan", "project_wan"}
 _TEXT_COLUMNS = {"indicator_name", "project_name", "target_value", "actual_value", "subject_name"}
 _DEFAULTS = {"scope": "all"}
 HEADER_FIELDS = ("fiscal_year", "province", "city", "county", "township", "department_name", "report_date",
-                 "self_score", "grade")
+                 "self_score", "grade", "document_kind")
 _WS = re.compile(r"\s+")
 
 
@@ -156,6 +156,7 @@ class CorpusScore:
     missed_by_table: Counter = field(default_factory=Counter)
     wrong_by_table: Counter = field(default_factory=Counter)
     missed_by_layout: Counter = field(default_factory=Counter)
+    by_layout: dict[str, Counter] = field(default_factory=dict)  # counts per layout family
 
     @property
     def recall(self) -> float:
@@ -165,7 +166,35 @@ class CorpusScore:
     def precision(self) -> float:
         return self.correct / self.extracted if self.extracted else 1.0
 
+    def layout_scores(self) -> dict[str, dict[str, Any]]:
+        """Recall, precision and counts per layout family."""
+        out = {}
+        for layout, c in sorted(self.by_layout.items()):
+            out[layout] = {"reports": c["reports"], "expected_facts": c["expected"], "found": c["found"],
+                           "recall": round(c["found"] / c["expected"], 5) if c["expected"] else 1.0,
+                           "extracted_rows": c["extracted"], "wrong_rows": c["extracted"] - c["correct"],
+                           "precision": round(c["correct"] / c["extracted"], 5) if c["extracted"] else 1.0,
+                           "status_errors": c["status_errors"]}
+        return out
+
+    def merge(self, other: CorpusScore, examples: int = 8) -> None:
+        """Add the totals of ``other`` (a part of the same corpus) to these."""
+        for attr in ("reports", "expected_facts", "found", "extracted", "correct", "status_errors",
+                     "header_checked", "header_ok"):
+            setattr(self, attr, getattr(self, attr) + getattr(other, attr))
+        self.missed_examples += other.missed_examples[:examples]
+        self.wrong_examples += other.wrong_examples[:examples]
+        self.header_examples += other.header_examples[:examples]
+        self.missed_by_table.update(other.missed_by_table)
+        self.wrong_by_table.update(other.wrong_by_table)
+        self.missed_by_layout.update(other.missed_by_layout)
+        for layout, c in other.by_layout.items():
+            self.by_layout.setdefault(layout, Counter()).update(c)
+
     def add(self, record: dict[str, Any], s: ReportScore, examples: int = 5) -> None:
+        c = self.by_layout.setdefault(record.get("layout") or "?", Counter())
+        c.update({"reports": 1, "expected": s.expected_facts, "found": s.found, "extracted": s.extracted,
+                  "correct": s.correct, "status_errors": 0 if s.status_ok else 1})
         self.reports += 1
         self.expected_facts += s.expected_facts
         self.found += s.found
@@ -194,4 +223,4 @@ class CorpusScore:
                 "precision": round(self.precision, 5), "status_errors": self.status_errors,
                 "header_accuracy": round(self.header_ok / self.header_checked, 5) if self.header_checked else 1.0,
                 "missed_by_table": dict(self.missed_by_table), "wrong_by_table": dict(self.wrong_by_table),
-                "missed_by_layout": dict(self.missed_by_layout)}
+                "missed_by_layout": dict(self.missed_by_layout), "by_layout": self.layout_scores()}
