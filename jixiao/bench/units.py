@@ -1,11 +1,9 @@
-"""Real counties from the offline gazetteer shipped with ``cpca``, and invented townships in them."""
+"""Real counties from the extractor's current division table, and invented townships in them."""
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 _SKIP_CITY_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 _MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京 天津 上海 重庆: no prefecture level
@@ -38,38 +36,39 @@ class Unit:
                 "county": f"{c.county}{base}", "short": base}[form]
 
 
-def _adcode_rows() -> list[tuple[str, str]]:
-    path = resources.files("cpca").joinpath("resources/adcodes.csv")
-    with path.open(encoding="utf-8") as fh:
-        return [(row["adcode"], row["name"]) for row in csv.DictReader(fh)]
+@lru_cache(maxsize=1)
+def _current() -> tuple[tuple[str, str, int, str], ...]:
+    """(code, name, level, parent code) of every current division (the extractor's own table)."""
+    from jixiao.extract.divisions import divisions
+
+    return tuple((d.code, d.name, d.level, d.parent) for d in divisions().values())
 
 
 @lru_cache(maxsize=1)
 def real_counties() -> tuple[County, ...]:
-    """Every county-level unit whose province and prefecture-level city the gazetteer names."""
-    rows = _adcode_rows()
-    by_code = {code[:6]: name for code, name in rows}
+    """Every current county-level unit under a prefecture-level city of a province."""
+    by_code = {code: (name, level, parent) for code, name, level, parent in _current()}
     counties = []
-    for code, name in rows:
-        c6 = code[:6]
-        if code[6:] != "000000" or c6[4:] == "00" or c6[:2] in _MUNICIPALITIES:
+    for code, name, level, parent in _current():
+        if level != 3 or code[:2] in _MUNICIPALITIES or parent not in by_code:
             continue
-        province, city = by_code.get(c6[:2] + "0000"), by_code.get(c6[:4] + "00")
-        if not province or not city or city in _SKIP_CITY_NAMES or name == "市辖区":
+        city, city_level, province_code = by_code[parent]
+        province = by_code.get(province_code, ("", 0, ""))[0]
+        if city_level != 2 or not province or city in _SKIP_CITY_NAMES or name == "市辖区":
             continue
-        counties.append(County(province, city, name, c6))
+        counties.append(County(province, city, name, code))
     return tuple(sorted(counties, key=lambda c: c.code))
 
 
 def county_level_names() -> list[str]:
-    """The name of every county-level unit of the gazetteer, municipalities' districts included."""
-    return [name for code, name in _adcode_rows() if code[6:] == "000000" and code[4:6] != "00"]
+    """The name of every current county-level unit, municipalities' districts included."""
+    return [name for _, name, level, _ in _current() if level == 3]
 
 
 @lru_cache(maxsize=1)
 def _place_stems() -> frozenset[str]:
-    """First two characters of every gazetteer name, to keep invented townships unambiguous."""
-    return frozenset(name[:2] for _, name in _adcode_rows())
+    """First two characters of every division name, to keep invented townships unambiguous."""
+    return frozenset(name[:2] for _, name, _, _ in _current())
 
 
 def invent_township(rng: random.Random) -> str:

@@ -19,7 +19,7 @@ from jixiao.extract.columns import MONEY_MEASURES, column_meaning
 from jixiao.extract.context import Context
 from jixiao.extract.functions import emit_function_line
 from jixiao.extract.numbers import Amount, is_blank, parse_amount, parse_int, squash
-from jixiao.extract.vocab import clean_label, item_for, staffing_metric, three_public_category
+from jixiao.extract.vocab import clean_label, is_table_total, item_for, staffing_metric, three_public_category
 from jixiao.model import Paragraph, Provenance, Table
 
 _MAX_CELL = 40
@@ -182,7 +182,7 @@ def _emit(ctx: Context, label: _Cell, value: _Cell, header: _Header) -> None:
         amount = Amount(amount.value * header.factor, amount.decimals + 4, "万元", amount.text)
     year = ctx.year_ok(header.year)
     category = three_public_category(label.text)
-    if category is None and header.three_public and clean_label(label.text) in ("合计", "总计"):
+    if category is None and header.three_public and is_table_total(label.text):
         category = "total"
     if category:
         phase = "actual" if header.measure == "actual" else "budget"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from jixiao.extract.columns import MONEY_MEASURES, ColumnMeaning, column_meaning
 from jixiao.extract.context import Context
 from jixiao.extract.numbers import parse_amount, parse_int
-from jixiao.extract.vocab import clean_label, item_for, staffing_metric, three_public_category
+from jixiao.extract.vocab import clean_label, is_table_total, item_for, staffing_metric, three_public_category
 from jixiao.model import Paragraph, Provenance
 
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?\.?$")
@@ -70,6 +70,7 @@ def _header_at(tokens: list[_Token], i: int) -> _Columns | None:
 
 
 def extract_flattened_tables(ctx: Context) -> None:
+    rows: list[tuple[str, list[_Token], _Columns]] = []
     tokens = _tokens(ctx)
     i = 0
     columns: _Columns | None = None
@@ -81,7 +82,7 @@ def extract_flattened_tables(ctx: Context) -> None:
             while j < len(tokens) and tokens[j].is_number:
                 j += 1
             if j - i == len(columns.meanings) and any(columns.metrics):  # a staffing row has no label
-                _row(ctx, "", tokens[i:j], columns)
+                rows.append(("", tokens[i:j], columns))
                 i = j
             continue
         if columns is None or tokens[i].is_number:
@@ -92,14 +93,17 @@ def extract_flattened_tables(ctx: Context) -> None:
             j += 1
         numbers = tokens[i + 1 : j]
         if len(numbers) == len(columns.meanings):
-            _row(ctx, tokens[i].text, numbers, columns)
+            rows.append((tokens[i].text, numbers, columns))
         elif "指标" in tokens[i].text:
             columns = None  # an indicator table starts: the money/staffing columns end here
         i = j
-    return None
+    three_public = {id(c) for label, _, c in rows if three_public_category(label)}
+    for label, numbers, cols in rows:
+        _row(ctx, label, numbers, cols, id(cols) in three_public)
 
 
-def _row(ctx: Context, label: str, numbers: list[_Token], columns: _Columns) -> None:
+def _row(ctx: Context, label: str, numbers: list[_Token], columns: _Columns, three_public: bool) -> None:
+    """One row; ``three_public``: the rows under this header are 三公 categories, so 合计 is their total."""
     if any(columns.metrics):
         for head, metric, meaning, token in zip(columns.heads, columns.metrics, columns.meanings, numbers):
             value = parse_int(token.text)
@@ -108,7 +112,7 @@ def _row(ctx: Context, label: str, numbers: list[_Token], columns: _Columns) -> 
             ctx.add("fct_staffing", ctx.year_ok(meaning.year), {"metric": metric},
                     {"headcount": value, "metric_label_zh": head}, "table", token.prov)
         return
-    category = three_public_category(label)
+    category = three_public_category(label) or ("total" if three_public and is_table_total(label) else None)
     item = None if category else item_for(label)
     if category is None and item is None:
         return

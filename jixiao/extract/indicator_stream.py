@@ -44,7 +44,7 @@ from jixiao.extract.project_tables import (
     budget_role,
     is_execution_label,
 )
-from jixiao.model import Table
+from jixiao.model import Paragraph, Table
 
 _TOTAL_LABELS = ("总分", "总计", "合计")
 
@@ -279,9 +279,38 @@ def extract_indicator_streams(ctx: Context) -> list[tuple]:
             if is_stream_row(row):
                 pseudo = Table(index=table.index, rows=stream_rows_of_table(row), line=table.line)
                 totals += walk_rows(ctx, pseudo)
-    for para in ctx.doc.paragraphs():
-        tokens = paragraph_tokens(para.text)
-        rows = scrambled_rows(para.text) or (recut(tokens, blanks_kept=False) if tokens else undelimited_rows(para.text))
-        if rows:
-            totals += walk_rows(ctx, Table(index=para.index, rows=rows, line=para.line))
+    for run in _paragraph_runs(ctx.doc.paragraphs()):
+        scrambled = [(para, scrambled_rows(para.text)) for para in run]
+        tokens = paragraph_tokens(_join_run([p.text for p in run])) if len(run) > 1 else None
+        if tokens and not any(rows for _, rows in scrambled):
+            # one form flattened over several paragraphs (cells broken over blank lines): read it whole
+            totals += walk_rows(ctx, Table(index=run[0].index, rows=recut(tokens, blanks_kept=False), line=run[0].line))
+            continue
+        for para, rows in scrambled:
+            if not rows:
+                tokens = paragraph_tokens(para.text)
+                rows = recut(tokens, blanks_kept=False) if tokens else undelimited_rows(para.text)
+            if rows:
+                totals += walk_rows(ctx, Table(index=para.index, rows=rows, line=para.line))
     return totals
+
+
+def _paragraph_runs(paragraphs: list[Paragraph]) -> list[list[Paragraph]]:
+    """Consecutive paragraphs that are not narrative (a long text ending a sentence ends a run)."""
+    runs: list[list[Paragraph]] = [[]]
+    for para in paragraphs:
+        runs[-1].append(para)
+        if len(para.text) > 80 and para.text.rstrip().endswith("。"):
+            runs.append([])
+    return [r for r in runs if r]
+
+
+def _join_run(texts: list[str]) -> str:
+    """The texts of a run as one: a number cut after its point ("14." / "5") is joined again."""
+    out = ""
+    for text in texts:
+        if out and re.search(r"\d\.$", out) and re.match(r"\d", text):
+            out += text
+        else:
+            out += (" " if out else "") + text
+    return out

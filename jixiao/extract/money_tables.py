@@ -15,7 +15,14 @@ from jixiao.extract.context import Context
 from jixiao.extract.numbers import Amount, is_blank, parse_amount, parse_int, squash
 from jixiao.extract.project_tables import budget_block_row_indices
 from jixiao.extract.row_alignment import place_row
-from jixiao.extract.vocab import TEMPLATE_ROWS, clean_label, item_for, staffing_metric, three_public_category
+from jixiao.extract.vocab import (
+    TEMPLATE_ROWS,
+    clean_label,
+    is_table_total,
+    item_for,
+    staffing_metric,
+    three_public_category,
+)
 from jixiao.model import Table
 
 _ENUMERATED = re.compile(r"^\s*\d+\s*[、.．]")
@@ -207,7 +214,7 @@ def _emit(ctx: Context, table: Table, r: int, c: int, label: str, amount: Amount
     prov = ctx.cell(table, r, c)
     scaled = Amount(amount.value * factor, amount.decimals + (4 if factor != 1 else 0), "万元" if factor != 1 else amount.unit, amount.text)
     category = three_public_category(label)
-    if category is None and three_public_table and clean_label(label) in ("合计", "总计", "小计", "支出合计"):
+    if category is None and three_public_table and is_table_total(label):
         category = "total"
     if category:
         tp_phase = "actual" if phase == "actual" else "budget"

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from jixiao.extract.context import Context
+from jixiao.extract.row_alignment import place_row
 from jixiao.extract.indicator_columns import cell_text, clean_name, number
 from jixiao.extract.numbers import is_blank, parse_amount, to_wan
 from jixiao.extract.vocab import clean_label, item_for
@@ -29,6 +30,7 @@ _FIELD_LABEL = re.compile(r"^(?:主管部门|实施单位|项目负责人|联系
 class BudgetColumns:
     roles: list[str]  # roles of the value cells that follow the row label, in order
     factor: float  # 1 for 万元, 1/10000 when the header says 元
+    first_value: int = 1  # the header column of the first value cell
 
 
 @dataclass
@@ -83,23 +85,23 @@ def budget_header(row: list[str]) -> BudgetColumns | None:
     if LABEL in values:
         return None
     factor = 1 / 10000 if re.search(r"[(（]元[)）]", "".join(cell_text(c) for c in cells)) else 1.0
-    return BudgetColumns(values, factor)
+    return BudgetColumns(values, factor, first_value)
 
 
 def read_budget_row(row: list[str], cols: BudgetColumns) -> BudgetRow | None:
-    """A row of the block, its cells matched to the header's value columns from the left."""
-    cells = list(row)
-    while cells and not cell_text(cells[-1]):
-        cells.pop()
-    lead = 0
-    while lead < len(cells) and not cell_text(cells[lead]):
-        lead += 1
-    if lead >= len(cells):
+    """A row of the block, placed under the header by its label (merged or padded cells shift rows)."""
+    width = cols.first_value + len(cols.roles)
+    placed = place_row(row, width, cols.first_value - 1)
+    if placed is None:
         return None
-    label, values = clean_name(cells[lead])[0], cells[lead + 1 :]
-    if len(values) > len(cols.roles) or parse_amount(label) is not None:
+    heads = [(c, placed.cells[c]) for c in range(cols.first_value) if cell_text(placed.cells[c])]
+    if not heads:
         return None
-    out = BudgetRow(label, lead)
+    lead = placed.origin[heads[-1][0]]
+    label, values = clean_name(heads[-1][1])[0], placed.cells[cols.first_value :]
+    if parse_amount(label) is not None:
+        return None
+    out = BudgetRow(label, lead if lead is not None else heads[-1][0])
     for text, role in zip(values, cols.roles):
         s = cell_text(text)
         if role in MONEY_ROLES:

@@ -1,9 +1,10 @@
 """Placing a data row under its header when merged or padded cells shifted it.
 
 Tables copied from web pages lose the cells of vertically merged columns on every row but the
-first, and gain runs of empty padding cells. A row is placed by its label: the row's last text
-cell before its first number sits under the header's last label column before its first value
-column. A row that cannot be placed that way (a value would land outside the header) is not
+first, and gain runs of empty padding cells. A row that fits as it stands (its label within the
+header's label columns, no number among them) stays in place; otherwise it is placed by its label:
+the row's last text cell before its first number sits under the header's last label column before
+its first value column. A row that cannot be placed that way (a value would land outside the header) is not
 placed at all: a value read into the wrong column is worse than a value left out.
 """
 from __future__ import annotations
@@ -45,7 +46,9 @@ def place_row(row: list[str], width: int, header_label: int) -> PlacedRow | None
     while trimmed and not trimmed[-1].strip():
         trimmed.pop()
     label = row_label_index(trimmed)
-    shift = 0 if label is None else header_label - label
+    in_place = len(trimmed) <= width and (label is None or label <= header_label) and not any(
+        _is_number(t) for t in trimmed[: header_label + 1])
+    shift = 0 if label is None or in_place else header_label - label
     if shift == 0 and len(trimmed) <= width:
         return PlacedRow(trimmed + [""] * (width - len(trimmed)), list(range(len(trimmed))) + [None] * (width - len(trimmed)))
     cells = [""] * width

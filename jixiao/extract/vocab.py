@@ -59,6 +59,13 @@ THREE_PUBLIC_PATTERNS: list[tuple[str, str]] = [
     ("total", r"^[“\"]?三公[”\"]?经费(?:合计|支出|总额)?$"),
 ]
 _THREE_PUBLIC_RES = [(code, re.compile(p)) for code, p in THREE_PUBLIC_PATTERNS]
+# The total row of a table whose rows are 三公 categories (there it is the 三公 total, not the unit's).
+_TABLE_TOTAL = re.compile(r"^(?:支出)?(?:合计|总计|小计)(?:数)?$")
+
+
+def is_table_total(label: str) -> bool:
+    """合计 / 总计 / 小计 / 支出合计: the total row of the table the label stands in."""
+    return bool(_TABLE_TOTAL.match(clean_label(label)))
 
 # Classes (类) of the 支出功能分类科目, current and earlier names; a label naming one is a function line.
 FUNCTION_CLASS = re.compile(
