@@ -256,3 +256,23 @@ def test_appropriation_spending_and_the_grand_total_are_not_the_total() -> None:
             "年末结转和结余20万元。部门支出预算总额不适用。\n")
     assert _money(_rows(text)) == {("fct_spending", "total", None, "all"): 310.0,
                                    ("fct_spending", "carryover_out", None, "all"): 20.0}
+
+
+def test_final_accounts_template_with_function_class_details() -> None:
+    text = (ACTUAL_HEAD + "三、收入决算情况说明\n本年收入合计260万元，其中：一般公共预算财政拨款收入250万元，占96.15%；"
+            "政府性基金预算财政拨款收入10万元，占3.85%。\n四、支出决算情况说明\n本年支出合计255万元，其中：基本支出180万元，"
+            "占70.59%；项目支出75万元，占29.41%。\n五、一般公共预算财政拨款支出决算情况说明\n（一）结构情况\n"
+            "2024年度一般公共预算财政拨款支出245万元，主要用于以下方面：一般公共服务（类）支出120万元，占48.98%；"
+            "农林水（类）支出60万元，占24.49%。\n（二）具体情况\n1.一般公共服务（类）人大事务（款）行政运行（项）。"
+            "年初预算为30万元，支出决算为31万元，完成年初预算的103.33%。\n2.一般公共服务（类）政府办公厅（室）及相关机构事务（款）"
+            "一般行政管理事务（项）。\n年初预算为8万元，支出决算为6万元。\n")
+    rows = _rows(text)
+    assert _money(rows) == {
+        ("fct_spending", "fund_government_fund", None, "all"): 10.0,
+        ("fct_spending", "total", None, "all"): 255.0,
+        ("fct_spending", "basic", None, "all"): 180.0,
+        ("fct_spending", "project", None, "all"): 75.0,
+        ("fct_spending", "fund_general_public", None, "all"): 245.0,  # spending by source wins over income 250
+    }
+    assert {r["subject_name"]: r["total_wan"] for r in rows if r["table"] == "fct_budget_by_function"} == {
+        "一般公共服务支出": 120.0, "农林水支出": 60.0}

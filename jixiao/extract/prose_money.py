@@ -51,6 +51,7 @@ _LEAD = re.compile(
 )
 _NAME_YEAR = re.compile(r"^[^\d，,；;：:]{0,38}(?:政府|镇|乡|街道|局|委员会|委|办公室|办|中心|单位|部门|院|所|站|馆|队|园|校)"
                         r"(?:19|20)\d{2}\s*(?:年度|年)(?![末底])")
+_CLASS_MARK = re.compile(r"[(（][类款项][)）]")
 _NOTE = re.compile(r"[(（][^()（）]{2,}[)）]$")
 _TRAIL = re.compile(r"(?:为|是|共计|共|合计为|总计为|达到|达|完成|约|(?:19|20)\d{2}(?:年度|年)?|[:：\s])+$")
 _ITEM_RES = [(code, re.compile(rf"(?:{p})(?P<suffix>{PROSE_PHASE_SUFFIX})?")) for code, p in PROSE_ITEMS]
@@ -59,6 +60,7 @@ _LISTED_NAME = re.compile(rf"(?P<name>[\u4e00-\u9fa5()（）]{{2,40}}?)(?P<suffi
 _BARE_PHASE = re.compile(rf"(?P<rest>.*?)(?P<bare>{PROSE_BARE_PHASE})")
 _SUBJECT_RES = [(code, re.compile(p)) for code, p in PROSE_SUBJECTS]
 _FUNCTION_CUE = re.compile(FUNCTION_LIST_CUE)
+_BARE_TOTAL = re.compile(r"(?:支出|收入)(?:预算|决算)?")
 _ONE_FUND = re.compile(r"政府性基金|国有资本经营|社会保险基金")
 _FUND_PARTS = {"fund_higher_level", "fund_other", "carryover_in", "carryover_out", "fund_special_nontax"}
 _PROJECT_LIST = re.compile(r"项目(?:支出)?(?:主要)?(?:包括|有)[:：]?")
@@ -116,7 +118,7 @@ def clauses(sentence: str, s0: int) -> list[Clause]:
 
 
 def clean_label(text: str) -> str:
-    s = re.sub(r"\s+", "", text)
+    s = _CLASS_MARK.sub("", re.sub(r"\s+", "", text))  # "一般公共服务(类)支出"
     s = _NAME_YEAR.sub("", s)  # "镇政府2021年度财政拨款决算支出合计": the unit and year before the item
     s = _LEAD.sub("", s)
     s = _TRAIL.sub("", s)
@@ -223,7 +225,7 @@ def _read_amount(ctx: Context, para: Paragraph, sentence: str, clause: Clause, a
     if run.tp.take(ctx, label, before, amount, year, prov, run.phase, state.phase or state.default):
         return
     named = _name_in_sentence(label, before, run, state)
-    if named is None or (named.label in ("支出", "收入") and not first_amount):
+    if named is None or (_BARE_TOTAL.fullmatch(named.label) and not first_amount):
         return  # a bare "支出:" names the total only as the lead of its sentence ("2、支出:799.12万元")
     if run.fund_breakdown and named.kind == "item" and named.code in _FUND_PARTS:
         return  # a part of one fund's income, not the unit's funds by source
@@ -231,6 +233,8 @@ def _read_amount(ctx: Context, para: Paragraph, sentence: str, clause: Clause, a
         subject = run.subject or state.subject
         if subject is not None:
             named.code, named.label = subject
+        elif re.search(r"[。！？!?]", para.text[: clause.start]):
+            return  # "…行政运行(项)。年初预算为50万元": a bare phase after the paragraph's first sentence
     phase = resolve_phase(label_phase(before) or named.phase, run.phase, state.phase or state.default)
     if phase is None:
         return  # nothing says whether this is a budget or what was spent
@@ -298,7 +302,7 @@ def _emit(ctx: Context, named: Named, phase: str, amount: Amount, year, prov, st
         return
     item = named.code
     if named.kind == "bare":
-        if named.code != "spending" and named.code != "":
+        if named.code != "spending" and named.code != "":  # income, other, unknown
             return  # an income total (or an unknown subject) is no contract item
         item = "total"
     scope = "all"

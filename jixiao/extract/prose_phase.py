@@ -5,12 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from jixiao.extract.vocab import FUNCTION_LIST_CUE, PROSE_COMPARISON, PROSE_FUND_NAMES, PROSE_PHASE_MARKERS
+from jixiao.extract.vocab import (
+    FUNCTION_CLASSES,
+    FUNCTION_LIST_CUE,
+    PROSE_COMPARISON,
+    PROSE_FUND_NAMES,
+    PROSE_PHASE_MARKERS,
+)
 
 _FUND_NAMES = re.compile(PROSE_FUND_NAMES)
 _MARKERS = [(phase, re.compile(p)) for phase, p in PROSE_PHASE_MARKERS]
 COMPARISON = re.compile(PROSE_COMPARISON)
 _FUNCTION_CUE = re.compile(FUNCTION_LIST_CUE)
+# a heading naming one part of spending (a function class, 基本支出, a project) rather than the whole
+_NAMES_A_PART = re.compile(r"[(（][类款项][)）]|基本支出|项目支出|经费|" + "|".join(FUNCTION_CLASSES))
 _PERCENT = re.compile(r"\d\s*%|百分之")
 BUDGETS = ("budget", "initial_budget", "adjusted_budget")
 
@@ -100,6 +108,8 @@ class PassageState:
         from jixiao.extract.prose_money import subject_of
 
         self.subject = subject_of(text)
+        if self.subject is None and _NAMES_A_PART.search(text):
+            self.subject = ("other", "")  # "(三)一般公共服务(类)行政运行(项)": amounts below are not the total
         self.function_list = False
         self.project_list = False
         self.parent = None
