@@ -276,3 +276,8 @@ def test_final_accounts_template_with_function_class_details() -> None:
     }
     assert {r["subject_name"]: r["total_wan"] for r in rows if r["table"] == "fct_budget_by_function"} == {
         "一般公共服务支出": 120.0, "农林水支出": 60.0}
+
+
+def test_retired_counts_when_retirees_and_all_leavers_are_both_stated() -> None:
+    rows = _rows(BUDGET_HEAD + "全局共有干部职工52人，其中在职人员40人；离退休人员12人，其中离休1人，退休11人。\n", "fct_staffing")
+    assert {r["metric"]: r["headcount"] for r in rows} == {"actual": 40, "retired": 11}

@@ -49,6 +49,9 @@ def extract_staffing_sentence(ctx: Context, para: Paragraph, sentence: str, s0: 
     outside = {c.value for c in counts if c.metric == "unauthorized"}
     if len(outside) > 1:
         counts = [c for c in counts if c.metric != "unauthorized"]  # 编外 kinds stated apart: their sum is not stated
+    if any(c.metric == "retired" and "离退休" not in c.label for c in counts):
+        # "离退休人员30人，其中离休2人，退休28人": 退休 is the contract's figure where both are stated
+        counts = [c for c in counts if not (c.metric == "retired" and "离退休" in c.label)]
     plain_retired = any(c.metric == "retired" and not re.search(r"行政|事业", c.label) for c in counts)
     for c in counts:
         if c.metric.startswith("actual") and best_actual.get((c.metric, c.year)) is not c:
