@@ -281,3 +281,8 @@ def test_final_accounts_template_with_function_class_details() -> None:
 def test_retired_counts_when_retirees_and_all_leavers_are_both_stated() -> None:
     rows = _rows(BUDGET_HEAD + "全局共有干部职工52人，其中在职人员40人；离退休人员12人，其中离休1人，退休11人。\n", "fct_staffing")
     assert {r["metric"]: r["headcount"] for r in rows} == {"actual": 40, "retired": 11}
+
+
+def test_a_count_the_excerpt_ends_in_is_no_fact() -> None:
+    rows = _rows(BUDGET_HEAD + "人员情况：编制人数25，实有人数23，退休人数1", "fct_staffing")
+    assert {r["metric"]: r["headcount"] for r in rows} == {"authorized": 25, "actual": 23}

@@ -82,8 +82,8 @@ def _counts(ctx: Context, text: str) -> list[_Count]:
         rest = blanked.lstrip()[m.end():]
         if not label or re.match(r"\s*[\d.%]", rest) or re.match(r"\s*\.\d", rest):
             continue
-        if m.group("unit") is None and not label.endswith("人数"):
-            continue  # "编制人数42" is a count; any other unitless number is not
+        if m.group("unit") is None and (not label.endswith("人数") or start + len(part) >= len(text.rstrip())):
+            continue  # "编制人数42," is a count; any other unitless number, or one the text ends in, is not
         if m.group("unit") == "个" and not re.search(r"编", label):
             continue
         metric = _metric(label, after_actual)
