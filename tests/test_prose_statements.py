@@ -286,3 +286,12 @@ def test_retired_counts_when_retirees_and_all_leavers_are_both_stated() -> None:
 def test_a_count_the_excerpt_ends_in_is_no_fact() -> None:
     rows = _rows(BUDGET_HEAD + "人员情况：编制人数25，实有人数23，退休人数1", "fct_staffing")
     assert {r["metric"]: r["headcount"] for r in rows} == {"authorized": 25, "actual": 23}
+
+
+def test_procurement_budget_and_single_quoted_three_public() -> None:
+    text = (BUDGET_HEAD + "一、其他重要事项\n2025年部门政府采购预算总额8.5万元，其中：货物采购预算6万元。"
+            "2025年‘三公’经费预算4万元，其中公务接待费4万元。\n")
+    rows = _rows(text)
+    assert _money(rows) == {("fct_budget", "government_procurement", "budget", "all"): 8.5}
+    assert {(r["category"], r["phase"]): r["amount_wan"] for r in rows if r["table"] == "fct_three_public_expenses"} == {
+        ("total", "budget"): 4.0, ("reception", "budget"): 4.0}

@@ -184,6 +184,7 @@ PROSE_ITEMS: list[tuple[str, str]] = [
     ("debt_interest", r"债务利息及费用(?:支出)?"),
     ("personnel", r"人员经费(?:支出)?"),
     ("public_funds", r"(?:日常)?公用经费(?:支出)?"),
+    ("government_procurement", r"政府采购(?:预算)?(?:金额|总额|支出总额|支出)?"),
     ("basic", r"基本支出"),
     ("project", r"项目(?:经费)?支出"),
     # not "财政拨款支出" (appropriations only) nor "支出总计" (which holds the 年末结转)
@@ -208,7 +209,7 @@ PROSE_THREE_PUBLIC: list[tuple[str, str]] = [
     ("vehicle_operation", r"(?:公务用?车|公车)(?:运行|运维)(?:及|和)?(?:维护|维修)?(?:费用?|经费)?"),
     ("overseas_travel", r"因公出国[(（]?境?[)）]?(?:费用?|经费)?|出国(?:[(（]境[)）])?(?:费用?|经费)"),
     ("reception", r"公务接待(?:费用?|经费)?"),
-    ("total", r"[“\"]?三公[”\"]?经费"),
+    ("total", r"[“\"‘'「]?三公[”\"’'」]?经费"),
 ]
 
 # 功能分类 classes (类) as prose names them, current and pre-2019 names.  "其他支出" is a class too,
