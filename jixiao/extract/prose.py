@@ -52,14 +52,16 @@ def extract_prose(ctx: Context) -> None:
         state.paragraph_year = None
         for sm in _SENTENCE.finditer(para.text.translate(_FULLWIDTH)):
             sentence, s0 = sm.group(0), sm.start()
-            if not AMOUNT_WITH_UNIT.search(sentence):
+            money = AMOUNT_WITH_UNIT.search(sentence) or (unit is not None and _DECIMAL.search(sentence))
+            if not money:
                 state.see_sentence(sentence)
-            if not re.search(r"\d", sentence):
+            if not _DIGIT.search(sentence):
                 continue
             _ratio_terms(ctx, para, sentence, s0)
             _section_scores(ctx, para, sentence, s0, heading)
             extract_staffing_sentence(ctx, para, sentence, s0)
-            extract_money_sentence(ctx, para, sentence, s0, state, unit, para is last_block)
+            if money:
+                extract_money_sentence(ctx, para, sentence, s0, state, unit, para is last_block)
         _unit_slips(ctx, para)
     _spending_by_source_wins(ctx, first_fact)
 
@@ -89,10 +91,12 @@ def _spending_by_source_wins(ctx: Context, first_fact: int) -> None:
 
 def _is_heading(text: str) -> bool:
     """A short line with no amount: a title or a section heading."""
-    return len(text.strip()) <= 60 and not AMOUNT_WITH_UNIT.search(text) and not re.search(r"\d+\.\d", text)
+    return len(text.strip()) <= 60 and not AMOUNT_WITH_UNIT.search(text) and not _DECIMAL.search(text)
 
 
 AMOUNT_WITH_UNIT = re.compile(r"\d\s*(?:万元|万|元)")
+_DECIMAL = re.compile(r"\d\.\d")
+_DIGIT = re.compile(r"\d")
 
 
 def _ratio_terms(ctx: Context, para: Paragraph, sentence: str, s0: int) -> None:

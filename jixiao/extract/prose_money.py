@@ -51,6 +51,12 @@ _LEAD = re.compile(
 )
 _NAME_YEAR = re.compile(r"^[^\d，,；;：:]{0,38}(?:政府|镇|乡|街道|局|委员会|委|办公室|办|中心|单位|部门|院|所|站|馆|队|园|校)"
                         r"(?:19|20)\d{2}\s*(?:年度|年)(?![末底])")
+_SPACE = re.compile(r"\s+")
+_WITH_UNIT = re.compile(r"\d\s*(?:万元|万|元)")
+_INTRODUCES = re.compile(r"如下[:：]?\s*$|[:：]\s*$")
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_ONLY_NUMBERS = re.compile(r"[\d()（）]+")
+_SIGNED = re.compile(r"[-+]\s*$")
 _CLASS_MARK = re.compile(r"[(（][类款项][)）]")
 _NOTE = re.compile(r"[(（][^()（）]{2,}[)）]$")
 _TRAIL = re.compile(r"(?:为|是|共计|共|合计为|总计为|达到|达|完成|约|(?:19|20)\d{2}(?:年度|年)?|[:：\s])+$")
@@ -118,7 +124,7 @@ def clauses(sentence: str, s0: int) -> list[Clause]:
 
 
 def clean_label(text: str) -> str:
-    s = _CLASS_MARK.sub("", re.sub(r"\s+", "", text))  # "一般公共服务(类)支出"
+    s = _CLASS_MARK.sub("", _SPACE.sub("", text))  # "一般公共服务(类)支出"
     s = _NAME_YEAR.sub("", s)  # "镇政府2021年度财政拨款决算支出合计": the unit and year before the item
     s = _LEAD.sub("", s)
     s = _TRAIL.sub("", s)
@@ -201,9 +207,9 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
         if not is_comparison(text):
             run.phase = _narrower(last_phase(text), run.phase)
         run.previous = text
-    if run.phase is not None and re.search(r"\d\s*(?:万元|万|元)", sentence):
+    if run.phase is not None and _WITH_UNIT.search(sentence):
         state.phase = run.phase
-    if run.function_list and re.search(r"如下[:：]?\s*$|[:：]\s*$", sentence):
+    if run.function_list and _INTRODUCES.search(sentence):
         state.function_list = True
     if _PROJECT_LIST_CUE.search(sentence):
         state.project_list = True
@@ -233,7 +239,7 @@ def _read_amount(ctx: Context, para: Paragraph, sentence: str, clause: Clause, a
         subject = run.subject or state.subject
         if subject is not None:
             named.code, named.label = subject
-        elif re.search(r"[。！？!?]", para.text[: clause.start]):
+        elif _SENTENCE_END.search(para.text, 0, clause.start):
             return  # "…行政运行(项)。年初预算为50万元": a bare phase after the paragraph's first sentence
     phase = resolve_phase(label_phase(before) or named.phase, run.phase, state.phase or state.default)
     if phase is None:
@@ -250,7 +256,7 @@ def _name_in_sentence(label: str, before: str, run: _Sentence, state: PassageSta
     if named is None and run.project_list and _PROJECT_NAME.fullmatch(label):
         named = Named("project", label, label)
     if (named is None and state.project_list and not run.project_list and _LISTED_PROJECT.fullmatch(label)
-            and not re.fullmatch(r"[\d()（）]+", label)):
+            and not _ONLY_NUMBERS.fullmatch(label)):
         named = Named("project", label, label)  # a numbered line after "具体项目情况说明如下："
     return named
 
@@ -264,7 +270,7 @@ def _narrower(new: str | None, old: str | None) -> str | None:
 
 def _stated_as_change(before: str) -> bool:
     """"比上年增加12万元", "占30%", "-5万元": a change, a share or a signed figure."""
-    return is_comparison(before) or bool(re.search(r"[-+]\s*$", before))
+    return is_comparison(before) or bool(_SIGNED.search(before))
 
 
 def _amount(am: re.Match, after: str, unit: str | None, para: Paragraph, clause: Clause,

@@ -17,6 +17,8 @@ _FUND_NAMES = re.compile(PROSE_FUND_NAMES)
 _MARKERS = [(phase, re.compile(p)) for phase, p in PROSE_PHASE_MARKERS]
 COMPARISON = re.compile(PROSE_COMPARISON)
 _FUNCTION_CUE = re.compile(FUNCTION_LIST_CUE)
+_INTRODUCES = re.compile(r"(?:如下|包括)[:：]?\s*$|[:：]\s*$")
+_PROJECT_LIST_CUE = re.compile(r"项目.{0,12}如下[:：]?\s*$")
 # a heading naming one part of spending (a function class, 基本支出, a project) rather than the whole
 _NAMES_A_PART = re.compile(r"[(（][类款项][)）]|基本支出|项目支出|经费|" + "|".join(FUNCTION_CLASSES))
 _PERCENT = re.compile(r"\d\s*%|百分之")
@@ -117,7 +119,9 @@ class PassageState:
     def see_sentence(self, text: str) -> None:
         """A sentence without amounts that introduces what follows ("纳入2023年部门预算编制范围的单位包括：")
         sets the phase it names."""
-        if not re.search(r"(?:如下|包括)[:：]?\s*$|[:：]\s*$", text) or is_comparison(text):
+        if _PROJECT_LIST_CUE.search(text):
+            self.project_list = True  # "具体项目情况如下："
+        if not _INTRODUCES.search(text) or is_comparison(text):
             return
         if phase_marks(text):
             self.phase = heading_phase(text)

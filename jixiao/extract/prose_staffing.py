@@ -15,6 +15,8 @@ from jixiao.model import Paragraph
 
 _CLAUSE_SPLIT = re.compile(r"[，,、；;。：:]")
 _COUNT = re.compile(r"(?P<label>[^\d]*?)(?:为|共有|共|有|是|达)?\s*(?P<n>\d+)\s*(?P<unit>人|名|个)?")
+_SPACE = re.compile(r"\s+")
+_NUMBER_GOES_ON = re.compile(r"\s*[\d.%]")  # "12.5人", "12%": not a headcount
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
 _EXCLUDE = re.compile(STAFF_EXCLUDE)
 _METRICS = [(metric, re.compile(p)) for metric, p in STAFF_METRICS]
@@ -78,9 +80,9 @@ def _counts(ctx: Context, text: str) -> list[_Count]:
         m = _COUNT.match(blanked.lstrip())
         if m is None:
             continue
-        label = _LEAD.sub("", re.sub(r"\s+", "", m.group("label")))
+        label = _LEAD.sub("", _SPACE.sub("", m.group("label")))
         rest = blanked.lstrip()[m.end():]
-        if not label or re.match(r"\s*[\d.%]", rest) or re.match(r"\s*\.\d", rest):
+        if not label or _NUMBER_GOES_ON.match(rest):
             continue
         if m.group("unit") is None and (not label.endswith("人数") or start + len(part) >= len(text.rstrip())):
             continue  # "编制人数42," is a count; any other unitless number, or one the text ends in, is not
