@@ -5,8 +5,8 @@ from __future__ import annotations
 from jixiao.extract import extract_document
 from jixiao.readers.text import read_text
 
-BUDGET_HEAD = "某某县某某镇人民政府2025年部门预算情况说明\n"
-ACTUAL_HEAD = "某某县某某镇人民政府2024年度部门决算情况说明\n"
+BUDGET_HEAD = "某某县某某镇人民政府2025年度部门预算情况说明\n一、部门基本情况\n"
+ACTUAL_HEAD = "某某县某某镇人民政府2024年度部门决算情况说明\n一、部门基本情况\n"
 
 
 def _rows(text: str, table: str | None = None) -> list[dict]:
@@ -295,3 +295,9 @@ def test_procurement_budget_and_single_quoted_three_public() -> None:
     assert _money(rows) == {("fct_budget", "government_procurement", "budget", "all"): 8.5}
     assert {(r["category"], r["phase"]): r["amount_wan"] for r in rows if r["table"] == "fct_three_public_expenses"} == {
         ("total", "budget"): 4.0, ("reception", "budget"): 4.0}
+
+
+def test_a_year_inside_a_clause_does_not_date_the_headcount() -> None:
+    rows = _rows(BUDGET_HEAD + "根据2019年机构改革方案核定编制21人，截至2024年底实有在职人员19人。\n", "fct_staffing")
+    assert {(r["metric"], r["fiscal_year"]): r["headcount"] for r in rows} == {
+        ("authorized", 2025): 21, ("actual", 2024): 19}

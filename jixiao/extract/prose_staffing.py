@@ -16,6 +16,7 @@ from jixiao.model import Paragraph
 _CLAUSE_SPLIT = re.compile(r"[，,、；;。：:]")
 _COUNT = re.compile(r"(?P<label>[^\d]*?)(?:为|共有|共|有|是|达)?\s*(?P<n>\d+)\s*(?P<unit>人|名|个)?")
 _SPACE = re.compile(r"\s+")
+_DATED_CLAUSE = re.compile(r"\s*(?:截至|截止|至|到|于|在)?\s*((?:19|20)\d{2})\s*年")
 _NUMBER_GOES_ON = re.compile(r"\s*[\d.%]")  # "12.5人", "12%": not a headcount
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
 _EXCLUDE = re.compile(STAFF_EXCLUDE)
@@ -72,9 +73,9 @@ def _counts(ctx: Context, text: str) -> list[_Count]:
     for part in [*_CLAUSE_SPLIT.split(text)]:
         start = text.find(part, pos)
         pos = start + len(part)
-        years = _YEAR_WORDS.findall(part)
-        if years:
-            year = int(years[-1])
+        dated = _DATED_CLAUSE.match(part)
+        if dated:
+            year = int(dated.group(1))  # "2021年末实有在职人员60人"; not "根据2019年文件核定…"
         blanked = _YEAR_WORDS.sub(lambda y: " " * len(y.group(0)), part)
         lead = len(blanked) - len(blanked.lstrip())
         m = _COUNT.match(blanked.lstrip())
