@@ -301,3 +301,10 @@ def test_a_year_inside_a_clause_does_not_date_the_headcount() -> None:
     rows = _rows(BUDGET_HEAD + "根据2019年机构改革方案核定编制21人，截至2024年底实有在职人员19人。\n", "fct_staffing")
     assert {(r["metric"], r["fiscal_year"]): r["headcount"] for r in rows} == {
         ("authorized", 2025): 21, ("actual", 2024): 19}
+
+
+def test_amounts_without_unit_under_a_heading_that_declares_it() -> None:
+    text = BUDGET_HEAD + "（二）支出预算（单位：万元）\n2025年支出预算360.50，其中：基本支出300.25，项目支出60.25。\n"
+    assert _money(_rows(text)) == {("fct_budget", "total", "budget", "all"): 360.5,
+                                   ("fct_budget", "basic", "budget", "all"): 300.25,
+                                   ("fct_budget", "project", "budget", "all"): 60.25}

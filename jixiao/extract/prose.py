@@ -48,7 +48,7 @@ def extract_prose(ctx: Context) -> None:
             state.see_heading(para.text)
         if not _SUB_ENUM_START.match(para.text):
             state.parent = None  # "1)工资福利支出…" lines continue the 基本支出 above them; others do not
-        unit = paragraph_unit(para.text)
+        unit = paragraph_unit(para.text, state.unit)
         state.paragraph_year = None
         for sm in _SENTENCE.finditer(para.text.translate(_FULLWIDTH)):
             sentence, s0 = sm.group(0), sm.start()

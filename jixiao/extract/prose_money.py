@@ -131,12 +131,21 @@ def clean_label(text: str) -> str:
     return _NOTE.sub("", s) if _NOTE.sub("", s) else s  # "工资福利支出(人员支出)": the note is not the name
 
 
-def paragraph_unit(text: str) -> str | None:
-    """The unit an unmarked amount of this paragraph takes: a declared 单位, or the one unit all marked amounts carry."""
+def declared_unit(text: str) -> str | None:
+    """"（单位：万元）" → 万元."""
     declared = _DECLARED_UNIT.search(text)
+    return declared.group(1) if declared else None
+
+
+def paragraph_unit(text: str, heading_unit: str | None = None) -> str | None:
+    """The unit an unmarked amount of this paragraph takes: the 单位 it or its heading declares (where its marked
+    amounts agree), or the one unit all its marked amounts carry; None where that is not clear."""
+    declared = declared_unit(text)
     if declared:
-        return declared.group(1)
+        return declared
     units = {"万元" if m.group(2) in ("万元", "万") else "元" for m in AMOUNT.finditer(text) if m.group(2)}
+    if heading_unit is not None:
+        return heading_unit if units <= {heading_unit} else None
     return units.pop() if len(units) == 1 else None
 
 

@@ -96,6 +96,7 @@ class PassageState:
     function_list: bool = False  # the passage lists 功能分类 classes ("具体支出科目如下：")
     project_list: bool = False  # the passage lists projects ("具体项目情况说明如下：")
     parent: str | None = None  # basic / project whose sub-enumerated items follow ("1基本支出…" "1)工资福利支出…")
+    unit: str | None = None  # the 单位 a heading declares ("（单位：万元）") for the paragraphs below it
     paragraph_year: int | None = None  # the year the paragraph's last sentence opened with
     default: str | None = None  # the phase where nothing else says one: actual in a self-evaluation report
 
@@ -107,9 +108,10 @@ class PassageState:
     def see_heading(self, text: str) -> None:
         if phase_marks(text):
             self.phase = heading_phase(text)  # None where the heading names both phases
-        from jixiao.extract.prose_money import subject_of
+        from jixiao.extract.prose_money import declared_unit, subject_of
 
         self.subject = subject_of(text)
+        self.unit = declared_unit(text)
         if self.subject is None and _NAMES_A_PART.search(text):
             self.subject = ("other", "")  # "(三)一般公共服务(类)行政运行(项)": amounts below are not the total
         self.function_list = False
