@@ -308,3 +308,10 @@ def test_amounts_without_unit_under_a_heading_that_declares_it() -> None:
     assert _money(_rows(text)) == {("fct_budget", "total", "budget", "all"): 360.5,
                                    ("fct_budget", "basic", "budget", "all"): 300.25,
                                    ("fct_budget", "project", "budget", "all"): 60.25}
+
+
+def test_year_budget_and_execution_of_the_unit_but_not_of_a_project() -> None:
+    text = ("某某局2024年度部门整体支出绩效自评报告\n一、部门收支情况\n2024年度预算数610万元，执行数590万元，执行率96.72%。"
+            "某桥梁项目年度预算数90万元，执行数85万元。\n")
+    assert _money(_rows(text)) == {("fct_budget", "total", "budget", "all"): 610.0,
+                                   ("fct_spending", "total", None, "all"): 590.0}
