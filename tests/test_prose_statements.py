@@ -315,3 +315,8 @@ def test_year_budget_and_execution_of_the_unit_but_not_of_a_project() -> None:
             "某桥梁项目年度预算数90万元，执行数85万元。\n")
     assert _money(_rows(text)) == {("fct_budget", "total", "budget", "all"): 610.0,
                                    ("fct_spending", "total", None, "all"): 590.0}
+
+
+def test_a_flattened_table_row_under_a_unit_heading_is_not_a_sentence() -> None:
+    text = BUDGET_HEAD + "三、“三公”经费情况（单位：万元）\n公务接待费 3.00 2.50\n公务用车运行维护费 6.00 5.40\n"
+    assert _rows(text, "fct_three_public_expenses") == []

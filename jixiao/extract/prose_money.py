@@ -52,6 +52,7 @@ _LEAD = re.compile(
 _NAME_YEAR = re.compile(r"^[^\d，,；;：:]{0,38}(?:政府|镇|乡|街道|局|委员会|委|办公室|办|中心|单位|部门|院|所|站|馆|队|园|校)"
                         r"(?:19|20)\d{2}\s*(?:年度|年)(?![末底])")
 _SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 _WITH_UNIT = re.compile(r"\d\s*(?:万元|万|元)")
 _INTRODUCES = re.compile(r"如下[:：]?\s*$|[:：]\s*$")
 _SENTENCE_END = re.compile(r"[。！？!?]")
@@ -289,8 +290,10 @@ def _amount(am: re.Match, after: str, unit: str | None, para: Paragraph, clause:
         return _in_wan(parse_amount(number + written_unit))  # a small 元 figure among 元 figures is no slip
     if written_unit:
         return parse_amount(number + written_unit)
-    # no unit written: only a decimal figure ending its item, in a passage whose unit is clear
-    if unit is None or "." not in number or _NOT_MONEY_AFTER.match(after) or not _UNITLESS_END.match(after):
+    # no unit written: only a decimal figure right after its words, ending its item, in a passage whose unit is
+    # clear ("公务接待费 3.00 2.50" is a flattened table row, not a sentence)
+    if (unit is None or "." not in number or _NOT_MONEY_AFTER.match(after) or not _UNITLESS_END.match(after)
+            or _DIGIT.search(clean_label(clause.text[: am.start()]))):
         return None
     at_end = clause.start + am.end() >= len(para.text.rstrip())
     if at_end and last_block:
