@@ -320,3 +320,8 @@ def test_year_budget_and_execution_of_the_unit_but_not_of_a_project() -> None:
 def test_a_flattened_table_row_under_a_unit_heading_is_not_a_sentence() -> None:
     text = BUDGET_HEAD + "三、“三公”经费情况（单位：万元）\n公务接待费 3.00 2.50\n公务用车运行维护费 6.00 5.40\n"
     assert _rows(text, "fct_three_public_expenses") == []
+
+
+def test_figures_side_by_side_are_no_sentence() -> None:
+    text = "某某项目2024年度支出绩效自评表\n年度资金总额 150万 148万 10 9.8\n"
+    assert _money(_rows(text)) == {}

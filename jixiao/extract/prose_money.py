@@ -52,6 +52,7 @@ _LEAD = re.compile(
 _NAME_YEAR = re.compile(r"^[^\d，,；;：:]{0,38}(?:政府|镇|乡|街道|局|委员会|委|办公室|办|中心|单位|部门|院|所|站|馆|队|园|校)"
                         r"(?:19|20)\d{2}\s*(?:年度|年)(?![末底])")
 _SPACE = re.compile(r"\s+")
+_FIGURE_ROW = re.compile(r"\d(?:\s*(?:万元|万|元|%))?\s+[-+]?\d")
 _DIGIT = re.compile(r"\d")
 _WITH_UNIT = re.compile(r"\d\s*(?:万元|万|元)")
 _INTRODUCES = re.compile(r"如下[:：]?\s*$|[:：]\s*$")
@@ -209,6 +210,9 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
             run.subject = subject_of(text) or run.subject
         if state.parent and (_OPENS_BREAKDOWN.search(text) or _SUB_ENUM.match(text)):
             run.parent_open = True
+        if _FIGURE_ROW.search(text):
+            run.previous = text
+            continue  # "年度资金总额 150万 148万": figures side by side are a flattened table row
         for am in AMOUNT.finditer(text):
             amount = _amount(am, text[am.end():], unit, para, clause, last_block)
             if amount is not None:
