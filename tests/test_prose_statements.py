@@ -325,3 +325,10 @@ def test_a_flattened_table_row_under_a_unit_heading_is_not_a_sentence() -> None:
 def test_figures_side_by_side_are_no_sentence() -> None:
     text = "某某项目2024年度支出绩效自评表\n年度资金总额 150万 148万 10 9.8\n"
     assert _money(_rows(text)) == {}
+
+
+def test_a_later_performance_heading_does_not_make_a_budget_statement_an_evaluation() -> None:
+    text = ("某某县某某局部门预算公开\n一、概况\n本单位负责全县某某工作。\n二、其他事项\n（一）预算绩效情况说明\n"
+            "本单位开展绩效目标管理。基本支出120万元，项目支出30万元。\n")
+    assert _money(_rows(text)) == {("fct_budget", "basic", "budget", "all"): 120.0,
+                                   ("fct_budget", "project", "budget", "all"): 30.0}

@@ -37,9 +37,8 @@ def extract_prose(ctx: Context) -> None:
     blocks = ctx.doc.blocks
     last_block = blocks[-1] if blocks else None
     first_fact = len(ctx.facts)
-    for para in ctx.doc.paragraphs():
-        if _is_heading(para.text):
-            state.see_title(para.text)
+    for para in ctx.doc.paragraphs()[:_TITLE_ZONE]:
+        state.see_title(para.text[:_TITLE_LENGTH])  # a self-evaluation report (not a later "预算绩效情况" heading)
     for para in ctx.doc.paragraphs():
         m = _SECTION_HEADING.match(para.text)
         if m and len(para.text) < 40:
@@ -96,6 +95,8 @@ def _is_heading(text: str) -> bool:
 
 AMOUNT_WITH_UNIT = re.compile(r"\d\s*(?:万元|万|元)")
 _DECIMAL = re.compile(r"\d\.\d")
+_TITLE_ZONE = 6  # paragraphs at the top where a report's title stands
+_TITLE_LENGTH = 48  # a title joined with the text below it still opens its paragraph
 _DIGIT = re.compile(r"\d")
 
 

@@ -102,7 +102,7 @@ class PassageState:
 
     def see_title(self, text: str) -> None:
         """A self-evaluation report (绩效评价/自评) speaks of what was spent unless it says otherwise."""
-        if re.search(r"绩效|评价|自评", text):
+        if re.search(r"绩效|评价|自评", _FUND_NAMES.sub("", text)):  # not "预算绩效情况说明"
             self.default = "actual"
 
     def see_heading(self, text: str) -> None:

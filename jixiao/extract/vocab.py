@@ -233,7 +233,7 @@ PROSE_COMPARISON = (r"较|比上年|比20\d\d|同比|相比|增加|减少|节约
 # Phase markers of prose (fund names are removed first: "一般公共预算" names a fund, not a phase;
 # "项目预算支出" is budgetary spending, which evaluation reports use for what was spent).
 PROSE_FUND_NAMES = (r"一般公共预算|一般预算|公共预算(?=财政|拨款|收入|支出)|预算支出|政府性基金预算|国有资本经营预算|社会保险基金预算|预算单位|预算管理|预算法"
-                    r"|预算绩效|预算执行率|预算拨款|预算信息|预决算|预算公开")
+                    r"|预算绩效|预算执行率|预算拨款|预算信息|预决算")
 PROSE_PHASE_MARKERS: list[tuple[str, str]] = [
     ("initial_budget", r"年初(?:批复)?预算(?:批复)?|年初批复"),
     ("adjusted_budget", r"调整后?预算|全年预算"),
