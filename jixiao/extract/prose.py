@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import Amount, clean_number_text, parse_amount
+from jixiao.extract.numbers import parse_amount
 from jixiao.extract.prose_money import extract_money_sentence, paragraph_unit
 from jixiao.extract.prose_phase import PassageState
 from jixiao.extract.prose_staffing import extract_staffing_sentence
@@ -180,7 +180,3 @@ def _unit_slips(ctx: Context, para: Paragraph) -> None:
                     f"'{context.strip()}': {m.group(0)} is written in 元 amid 万元 figures; 万元 is meant",
                     observed=m.group(0), expected=f"{m.group(1)}万元",
                     prov=ctx.span(para, m.start(), m.end()))
-
-
-def statement_amount(text: str) -> Amount | None:
-    return parse_amount(clean_number_text(text))

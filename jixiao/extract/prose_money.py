@@ -25,6 +25,7 @@ from jixiao.extract.vocab import (
     ECONOMIC_ITEMS,
     FUNCTION_CLASSES,
     FUNCTION_LIST_CUE,
+    PROJECT_LIST_CUE,
     PROSE_BARE_PHASE,
     PROSE_ITEMS,
     PROSE_PHASE_SUFFIX,
@@ -75,7 +76,7 @@ _PROJECT_LIST = re.compile(r"项目(?:支出)?(?:主要)?(?:包括|有)[:：]?")
 _PROJECT_NAME = re.compile(r"[\u4e00-\u9fa5()（）“”]{2,40}(?:经费|资金|补助|补贴|项目|工程|费)")
 # a line of a project list introduced by "具体项目情况如下：" (names may hold digits: "第3次代表大会经费")
 _LISTED_PROJECT = re.compile(r"[\u4e00-\u9fa5()（）“”\d]{2,40}")
-_PROJECT_LIST_CUE = re.compile(r"项目.{0,12}如下[:：]?\s*$")
+_PROJECT_LIST_CUE = re.compile(PROJECT_LIST_CUE)
 _OPENS_BREAKDOWN = re.compile(r"包括|其中")
 _SUB_ENUM = re.compile(r"^\s*(?:\d{1,2}[)）]|[(（]\d{1,2}[)）]|[①-⑳])")
 _NO_FUNCTION = re.compile(r"合计|小计|总计|收入|结转|结余|预算|决算|[0-9]")

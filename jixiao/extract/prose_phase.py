@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from jixiao.extract.vocab import (
     FUNCTION_CLASSES,
     FUNCTION_LIST_CUE,
+    PROJECT_LIST_CUE,
     PROSE_COMPARISON,
     PROSE_FUND_NAMES,
     PROSE_PHASE_MARKERS,
@@ -18,7 +19,7 @@ _MARKERS = [(phase, re.compile(p)) for phase, p in PROSE_PHASE_MARKERS]
 COMPARISON = re.compile(PROSE_COMPARISON)
 _FUNCTION_CUE = re.compile(FUNCTION_LIST_CUE)
 _INTRODUCES = re.compile(r"(?:如下|包括)[:：]?\s*$|[:：]\s*$")
-_PROJECT_LIST_CUE = re.compile(r"项目.{0,12}如下[:：]?\s*$")
+_PROJECT_LIST_CUE = re.compile(PROJECT_LIST_CUE)
 # a heading naming one part of spending (a function class, 基本支出, a project) rather than the whole
 _NAMES_A_PART = re.compile(r"[(（][类款项][)）]|基本支出|项目支出|经费|" + "|".join(FUNCTION_CLASSES))
 _PERCENT = re.compile(r"\d\s*%|百分之")

@@ -225,6 +225,8 @@ FUNCTION_CLASSES: list[str] = [
 ]
 # A sentence that says it lists function classes: any name in it is a class (down to 款/项).
 FUNCTION_LIST_CUE = r"功能分类|支出科目|按科目"
+# A sentence that introduces a list of projects on the lines below it.
+PROJECT_LIST_CUE = r"项目.{0,12}如下[:：]?\s*$"
 
 # Words that make a clause a comparison, a share or a derived figure, never a stated amount.
 PROSE_COMPARISON = (r"较|比上年|比20\d\d|同比|相比|增加|减少|节约|超支|下降|上升|增长|降低|持平|差异|差额|结余率|占|平均"
