@@ -9,7 +9,7 @@ import re
 
 from jixiao.extract.context import Context
 from jixiao.extract.numbers import parse_amount
-from jixiao.extract.prose_money import extract_money_sentence, paragraph_unit
+from jixiao.extract.prose_money import declared_unit, extract_money_sentence, paragraph_unit, subject_of
 from jixiao.extract.prose_phase import PassageState
 from jixiao.extract.prose_staffing import extract_staffing_sentence
 from jixiao.extract.prose_three_public import category_in
@@ -44,7 +44,7 @@ def extract_prose(ctx: Context) -> None:
         if m and len(para.text) < 40:
             heading = m.group(1)
         if _is_heading(para.text):
-            state.see_heading(para.text)
+            state.see_heading(para.text, subject_of(para.text), declared_unit(para.text))
         if not _SUB_ENUM_START.match(para.text):
             state.parent = None  # "1)工资福利支出…" lines continue the 基本支出 above them; others do not
         unit = paragraph_unit(para.text, state.unit)

@@ -106,13 +106,11 @@ class PassageState:
         if re.search(r"绩效|评价|自评", _FUND_NAMES.sub("", text)):  # not "预算绩效情况说明"
             self.default = "actual"
 
-    def see_heading(self, text: str) -> None:
+    def see_heading(self, text: str, subject: tuple[str, str] | None, unit: str | None) -> None:
+        """A heading sets the phase it names, the subject ("(二)支出预算") and the 单位 it declares."""
         if phase_marks(text):
             self.phase = heading_phase(text)  # None where the heading names both phases
-        from jixiao.extract.prose_money import declared_unit, subject_of
-
-        self.subject = subject_of(text)
-        self.unit = declared_unit(text)
+        self.subject, self.unit = subject, unit
         if self.subject is None and _NAMES_A_PART.search(text):
             self.subject = ("other", "")  # "(三)一般公共服务(类)行政运行(项)": amounts below are not the total
         self.function_list = False
