@@ -332,3 +332,12 @@ def test_a_later_performance_heading_does_not_make_a_budget_statement_an_evaluat
             "本单位开展绩效目标管理。基本支出120万元，项目支出30万元。\n")
     assert _money(_rows(text)) == {("fct_budget", "basic", "budget", "all"): 120.0,
                                    ("fct_budget", "project", "budget", "all"): 30.0}
+
+
+def test_a_phase_one_sentence_names_ends_with_its_section() -> None:
+    text = (ACTUAL_HEAD + "五、“三公”经费支出决算情况说明\n2024年度“三公”经费财政拨款支出年初预算为12万元。\n"
+            "六、其他重要事项\n本部门2024年度政府采购支出总额22.5万元。\n")
+    rows = _rows(text)
+    assert _money(rows) == {("fct_spending", "government_procurement", None, "all"): 22.5}
+    assert {(r["category"], r["phase"]): r["amount_wan"] for r in rows if r["table"] == "fct_three_public_expenses"} == {
+        ("total", "budget"): 12.0}

@@ -93,6 +93,7 @@ class PassageState:
     """What earlier headings and sentences of the document established."""
 
     phase: str | None = None  # the phase of the passage (from its headings and sentences)
+    section_phase: str | None = None  # the phase the headings above set
     subject: tuple[str, str] | None = None  # ("spending", "支出预算") from a heading such as "(二)支出预算"
     function_list: bool = False  # the passage lists 功能分类 classes ("具体支出科目如下：")
     project_list: bool = False  # the passage lists projects ("具体项目情况说明如下：")
@@ -109,7 +110,8 @@ class PassageState:
     def see_heading(self, text: str, subject: tuple[str, str] | None, unit: str | None) -> None:
         """A heading sets the phase it names, the subject ("(二)支出预算") and the 单位 it declares."""
         if phase_marks(text):
-            self.phase = heading_phase(text)  # None where the heading names both phases
+            self.section_phase = heading_phase(text)  # None where the heading names both phases
+        self.phase = self.section_phase  # a phase a sentence set ends with its section
         self.subject, self.unit = subject, unit
         if self.subject is None and _NAMES_A_PART.search(text):
             self.subject = ("other", "")  # "(三)一般公共服务(类)行政运行(项)": amounts below are not the total

@@ -21,7 +21,7 @@ _NUMBER_GOES_ON = re.compile(r"\s*[\d.%]")  # "12.5人", "12%": not a headcount
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
 _EXCLUDE = re.compile(STAFF_EXCLUDE)
 _METRICS = [(metric, re.compile(p)) for metric, p in STAFF_METRICS]
-_LEAD = re.compile(r"^(?:其中|现有|共有|全局|全镇|全乡|全单位|本单位|我单位|我部门|单位|部门|年末|年底|截至|截止|目前"
+_LEAD = re.compile(r"^(?:其中|现有|共有|另有|另外|此外|全局|全镇|全乡|全单位|本单位|我单位|我部门|单位|部门|年末|年底|截至|截止|目前"
                    r"|[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[:：\s])+")
 _YEAR_WORDS = re.compile(r"(?:截至|截止)?((?:19|20)\d{2})\s*年(?:度|末|底)?")
 _CATEGORY = re.compile(r"行政|事业")
