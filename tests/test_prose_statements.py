@@ -341,3 +341,11 @@ def test_a_phase_one_sentence_names_ends_with_its_section() -> None:
     assert _money(rows) == {("fct_spending", "government_procurement", None, "all"): 22.5}
     assert {(r["category"], r["phase"]): r["amount_wan"] for r in rows if r["table"] == "fct_three_public_expenses"} == {
         ("total", "budget"): 12.0}
+
+
+def test_function_classes_of_the_whole_budget_not_of_this_years_grant() -> None:
+    text = (BUDGET_HEAD + "四、财政拨款收支预算情况说明\n财政拨款收支总预算500万元。支出包括一般公共服务支出260万元、"
+            "农林水支出240万元。\n五、一般公共预算当年拨款情况说明\n（一）一般公共预算当年拨款结构情况\n"
+            "一般公共服务支出230万元，占50%；农林水支出230万元，占50%。\n")
+    functions = {r["subject_name"]: r["total_wan"] for r in _rows(text, "fct_budget_by_function")}
+    assert functions == {"一般公共服务支出": 260.0, "农林水支出": 240.0}

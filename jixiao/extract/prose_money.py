@@ -48,7 +48,7 @@ _LEAD = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[)）、.．](?!\d)"
     r"|(?:19|20)\d{2}(?:年度|年)?(?:年末|年底)?|\d{1,2}(?=[\u4e00-\u9fa5])|[①-⑳]|其中|本年度|当年|全年度|全年(?!预算|执行|决算)"
     r"|全(?:镇|乡|县|区|局|市|街道)|我(?:单位|部门|镇|乡)|安排|[:：,，.、\s—－\-·•]"
-    r"|(?:年初|调整后|全年)预算(?:批复)?的|年初批复的?|(?:预算|决算)(?:批复|安排)?的|实际)+"
+    r"|(?:年初|调整后|全年)预算(?:批复)?的|年初批复的?|(?:预算|决算)(?:批复|安排)?的|实际|(?:支出|收入)?(?:主要)?包括)+"
 )
 _NAME_YEAR = re.compile(r"^[^\d，,；;：:]{0,38}(?:政府|镇|乡|街道|局|委员会|委|办公室|办|中心|单位|部门|院|所|站|馆|队|园|校)"
                         r"(?:19|20)\d{2}\s*(?:年度|年)(?![末底])")
@@ -70,6 +70,7 @@ _BARE_PHASE = re.compile(rf"(?P<rest>.*?)(?P<bare>{PROSE_BARE_PHASE})")
 _SUBJECT_RES = [(code, re.compile(p)) for code, p in PROSE_SUBJECTS]
 _FUNCTION_CUE = re.compile(FUNCTION_LIST_CUE)
 _BARE_TOTAL = re.compile(r"(?:支出|收入)(?:预算|决算)?")
+_THIS_YEAR_GRANT = re.compile(r"当年拨款")
 _ONE_FUND = re.compile(r"政府性基金|国有资本经营|社会保险基金")
 _FUND_PARTS = {"fund_higher_level", "fund_other", "carryover_in", "carryover_out", "fund_special_nontax"}
 _PROJECT_LIST = re.compile(r"项目(?:支出)?(?:主要)?(?:包括|有)[:：]?")
@@ -250,6 +251,8 @@ def _read_amount(ctx: Context, para: Paragraph, sentence: str, clause: Clause, a
         return  # a bare "支出:" names the total only as the lead of its sentence ("2、支出:799.12万元")
     if run.fund_breakdown and named.kind == "item" and named.code in _FUND_PARTS:
         return  # a part of one fund's income, not the unit's funds by source
+    if named.kind == "function" and (state.this_year_grant or _THIS_YEAR_GRANT.search(sentence)):
+        return  # "一般公共预算当年拨款结构": classes of this year's grant only, not of the whole budget
     if named.kind == "bare" and not named.code:
         subject = run.subject or state.subject
         if subject is not None:
