@@ -22,6 +22,7 @@ _INTRODUCES = re.compile(r"(?:如下|包括)[:：]?\s*$|[:：]\s*$")
 _PROJECT_LIST_CUE = re.compile(PROJECT_LIST_CUE)
 # a heading naming one part of spending (a function class, 基本支出, a project) rather than the whole
 _NAMES_A_PART = re.compile(r"[(（][类款项][)）]|基本支出|项目支出|经费|" + "|".join(FUNCTION_CLASSES))
+_ONE_GRANT = re.compile(r"当年拨款|一般公共预算财政拨款")
 _SECTION_NUMBER = re.compile(r"\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．])")
 _PERCENT = re.compile(r"\d\s*%|百分之")
 BUDGETS = ("budget", "initial_budget", "adjusted_budget")
@@ -95,7 +96,7 @@ class PassageState:
 
     phase: str | None = None  # the phase of the passage (from its headings and sentences)
     section_phase: str | None = None  # the phase the headings above set
-    this_year_grant: bool = False  # the section speaks of this year's grant only ("一般公共预算当年拨款情况")
+    this_year_grant: bool = False  # the section speaks of one fund's grant only ("一般公共预算当年拨款情况")
     subject: tuple[str, str] | None = None  # ("spending", "支出预算") from a heading such as "(二)支出预算"
     function_list: bool = False  # the passage lists 功能分类 classes ("具体支出科目如下：")
     project_list: bool = False  # the passage lists projects ("具体项目情况说明如下：")
@@ -115,7 +116,8 @@ class PassageState:
             self.section_phase = heading_phase(text)  # None where the heading names both phases
         self.phase = self.section_phase  # a phase a sentence set ends with its section
         if _SECTION_NUMBER.match(text):
-            self.this_year_grant = "当年拨款" in text  # a numbered section "五、一般公共预算当年拨款情况说明" 
+            # "五、一般公共预算当年拨款情况说明", "三、一般公共预算财政拨款支出决算情况": one fund's grant only
+            self.this_year_grant = bool(_ONE_GRANT.search(text))
         self.subject, self.unit = subject, unit
         if self.subject is None and _NAMES_A_PART.search(text):
             self.subject = ("other", "")  # "(三)一般公共服务(类)行政运行(项)": amounts below are not the total
