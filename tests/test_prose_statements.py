@@ -15,6 +15,10 @@ def _rows(text: str, table: str | None = None) -> list[dict]:
     return [r for r in rows if table is None or r["table"] == table]
 
 
+def _rows_of(rows: list[dict], table: str) -> list[dict]:
+    return [r for r in rows if r["table"] == table]
+
+
 def _money(rows: list[dict]) -> dict:
     return {(r["table"], r["item"], r.get("phase"), r.get("scope")): r["amount_wan"] for r in rows if "item" in r}
 
@@ -293,7 +297,7 @@ def test_procurement_budget_and_single_quoted_three_public() -> None:
             "2025年‘三公’经费预算4万元，其中公务接待费4万元。\n")
     rows = _rows(text)
     assert _money(rows) == {("fct_budget", "government_procurement", "budget", "all"): 8.5}
-    assert {(r["category"], r["phase"]): r["amount_wan"] for r in rows if r["table"] == "fct_three_public_expenses"} == {
+    assert {(r["category"], r["phase"]): r["amount_wan"] for r in _rows_of(rows, "fct_three_public_expenses")} == {
         ("total", "budget"): 4.0, ("reception", "budget"): 4.0}
 
 
@@ -339,7 +343,7 @@ def test_a_phase_one_sentence_names_ends_with_its_section() -> None:
             "六、其他重要事项\n本部门2024年度政府采购支出总额22.5万元。\n")
     rows = _rows(text)
     assert _money(rows) == {("fct_spending", "government_procurement", None, "all"): 22.5}
-    assert {(r["category"], r["phase"]): r["amount_wan"] for r in rows if r["table"] == "fct_three_public_expenses"} == {
+    assert {(r["category"], r["phase"]): r["amount_wan"] for r in _rows_of(rows, "fct_three_public_expenses")} == {
         ("total", "budget"): 12.0}
 
 
