@@ -5,14 +5,18 @@ from __future__ import annotations
 from jixiao.extract import extract_document
 from jixiao.readers.text import read_text
 
-BUDGET_HEAD = "某某县某某镇人民政府2025年部门预算情况说明\n"
-ACTUAL_HEAD = "某某县某某镇人民政府2024年度部门决算情况说明\n"
+BUDGET_HEAD = "某某县某某镇人民政府2025年度部门预算情况说明\n一、部门基本情况\n"
+ACTUAL_HEAD = "某某县某某镇人民政府2024年度部门决算情况说明\n一、部门基本情况\n"
 
 
 def _rows(text: str, table: str | None = None) -> list[dict]:
     result = extract_document(read_text(text, "prose.txt"))
     rows = [{"table": f.table, "fiscal_year": f.fiscal_year, **f.key, **f.values} for f in result.facts]
     return [r for r in rows if table is None or r["table"] == table]
+
+
+def _rows_of(rows: list[dict], table: str) -> list[dict]:
+    return [r for r in rows if r["table"] == table]
 
 
 def _money(rows: list[dict]) -> dict:
@@ -256,3 +260,96 @@ def test_appropriation_spending_and_the_grand_total_are_not_the_total() -> None:
             "年末结转和结余20万元。部门支出预算总额不适用。\n")
     assert _money(_rows(text)) == {("fct_spending", "total", None, "all"): 310.0,
                                    ("fct_spending", "carryover_out", None, "all"): 20.0}
+
+
+def test_final_accounts_template_with_function_class_details() -> None:
+    text = (ACTUAL_HEAD + "三、收入决算情况说明\n本年收入合计260万元，其中：一般公共预算财政拨款收入250万元，占96.15%；"
+            "政府性基金预算财政拨款收入10万元，占3.85%。\n四、支出决算情况说明\n本年支出合计255万元，其中：基本支出180万元，"
+            "占70.59%；项目支出75万元，占29.41%。\n五、一般公共预算财政拨款支出决算情况说明\n（一）结构情况\n"
+            "2024年度一般公共预算财政拨款支出245万元，主要用于以下方面：一般公共服务（类）支出120万元，占48.98%；"
+            "农林水（类）支出60万元，占24.49%。\n（二）具体情况\n1.一般公共服务（类）人大事务（款）行政运行（项）。"
+            "年初预算为30万元，支出决算为31万元，完成年初预算的103.33%。\n2.一般公共服务（类）政府办公厅（室）及相关机构事务（款）"
+            "一般行政管理事务（项）。\n年初预算为8万元，支出决算为6万元。\n")
+    rows = _rows(text)
+    assert _money(rows) == {
+        ("fct_spending", "fund_government_fund", None, "all"): 10.0,
+        ("fct_spending", "total", None, "all"): 255.0,
+        ("fct_spending", "basic", None, "all"): 180.0,
+        ("fct_spending", "project", None, "all"): 75.0,
+        ("fct_spending", "fund_general_public", None, "all"): 245.0,  # spending by source wins over income 250
+    }
+    # the classes of one fund's grant (一般公共预算财政拨款) are not the unit's spending by function
+    assert [r for r in rows if r["table"] == "fct_budget_by_function"] == []
+
+
+def test_retired_counts_when_retirees_and_all_leavers_are_both_stated() -> None:
+    rows = _rows(BUDGET_HEAD + "全局共有干部职工52人，其中在职人员40人；离退休人员12人，其中离休1人，退休11人。\n", "fct_staffing")
+    assert {r["metric"]: r["headcount"] for r in rows} == {"actual": 40, "retired": 11}
+
+
+def test_a_count_the_excerpt_ends_in_is_no_fact() -> None:
+    rows = _rows(BUDGET_HEAD + "人员情况：编制人数25，实有人数23，退休人数1", "fct_staffing")
+    assert {r["metric"]: r["headcount"] for r in rows} == {"authorized": 25, "actual": 23}
+
+
+def test_procurement_budget_and_single_quoted_three_public() -> None:
+    text = (BUDGET_HEAD + "一、其他重要事项\n2025年部门政府采购预算总额8.5万元，其中：货物采购预算6万元。"
+            "2025年‘三公’经费预算4万元，其中公务接待费4万元。\n")
+    rows = _rows(text)
+    assert _money(rows) == {("fct_budget", "government_procurement", "budget", "all"): 8.5}
+    assert {(r["category"], r["phase"]): r["amount_wan"] for r in _rows_of(rows, "fct_three_public_expenses")} == {
+        ("total", "budget"): 4.0, ("reception", "budget"): 4.0}
+
+
+def test_a_year_inside_a_clause_does_not_date_the_headcount() -> None:
+    rows = _rows(BUDGET_HEAD + "根据2019年机构改革方案核定编制21人，截至2024年底实有在职人员19人。\n", "fct_staffing")
+    assert {(r["metric"], r["fiscal_year"]): r["headcount"] for r in rows} == {
+        ("authorized", 2025): 21, ("actual", 2024): 19}
+
+
+def test_amounts_without_unit_under_a_heading_that_declares_it() -> None:
+    text = BUDGET_HEAD + "（二）支出预算（单位：万元）\n2025年支出预算360.50，其中：基本支出300.25，项目支出60.25。\n"
+    assert _money(_rows(text)) == {("fct_budget", "total", "budget", "all"): 360.5,
+                                   ("fct_budget", "basic", "budget", "all"): 300.25,
+                                   ("fct_budget", "project", "budget", "all"): 60.25}
+
+
+def test_year_budget_and_execution_of_the_unit_but_not_of_a_project() -> None:
+    text = ("某某局2024年度部门整体支出绩效自评报告\n一、部门收支情况\n2024年度预算数610万元，执行数590万元，执行率96.72%。"
+            "某桥梁项目年度预算数90万元，执行数85万元。\n")
+    assert _money(_rows(text)) == {("fct_budget", "total", "budget", "all"): 610.0,
+                                   ("fct_spending", "total", None, "all"): 590.0}
+
+
+def test_a_flattened_table_row_under_a_unit_heading_is_not_a_sentence() -> None:
+    text = BUDGET_HEAD + "三、“三公”经费情况（单位：万元）\n公务接待费 3.00 2.50\n公务用车运行维护费 6.00 5.40\n"
+    assert _rows(text, "fct_three_public_expenses") == []
+
+
+def test_figures_side_by_side_are_no_sentence() -> None:
+    text = "某某项目2024年度支出绩效自评表\n年度资金总额 150万 148万 10 9.8\n"
+    assert _money(_rows(text)) == {}
+
+
+def test_a_later_performance_heading_does_not_make_a_budget_statement_an_evaluation() -> None:
+    text = ("某某县某某局部门预算公开\n一、概况\n本单位负责全县某某工作。\n二、其他事项\n（一）预算绩效情况说明\n"
+            "本单位开展绩效目标管理。基本支出120万元，项目支出30万元。\n")
+    assert _money(_rows(text)) == {("fct_budget", "basic", "budget", "all"): 120.0,
+                                   ("fct_budget", "project", "budget", "all"): 30.0}
+
+
+def test_a_phase_one_sentence_names_ends_with_its_section() -> None:
+    text = (ACTUAL_HEAD + "五、“三公”经费支出决算情况说明\n2024年度“三公”经费财政拨款支出年初预算为12万元。\n"
+            "六、其他重要事项\n本部门2024年度政府采购支出总额22.5万元。\n")
+    rows = _rows(text)
+    assert _money(rows) == {("fct_spending", "government_procurement", None, "all"): 22.5}
+    assert {(r["category"], r["phase"]): r["amount_wan"] for r in _rows_of(rows, "fct_three_public_expenses")} == {
+        ("total", "budget"): 12.0}
+
+
+def test_function_classes_of_the_whole_budget_not_of_this_years_grant() -> None:
+    text = (BUDGET_HEAD + "四、财政拨款收支预算情况说明\n财政拨款收支总预算500万元。支出包括一般公共服务支出260万元、"
+            "农林水支出240万元。\n五、一般公共预算当年拨款情况说明\n（一）一般公共预算当年拨款结构情况\n"
+            "一般公共服务支出230万元，占50%；农林水支出230万元，占50%。\n")
+    functions = {r["subject_name"]: r["total_wan"] for r in _rows(text, "fct_budget_by_function")}
+    assert functions == {"一般公共服务支出": 260.0, "农林水支出": 240.0}

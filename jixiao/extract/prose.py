@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import Amount, clean_number_text, parse_amount
-from jixiao.extract.prose_money import extract_money_sentence, paragraph_unit
+from jixiao.extract.numbers import parse_amount
+from jixiao.extract.prose_money import declared_unit, extract_money_sentence, paragraph_unit, subject_of
 from jixiao.extract.prose_phase import PassageState
 from jixiao.extract.prose_staffing import extract_staffing_sentence
 from jixiao.extract.prose_three_public import category_in
@@ -37,29 +37,30 @@ def extract_prose(ctx: Context) -> None:
     blocks = ctx.doc.blocks
     last_block = blocks[-1] if blocks else None
     first_fact = len(ctx.facts)
-    for para in ctx.doc.paragraphs():
-        if _is_heading(para.text):
-            state.see_title(para.text)
+    for para in ctx.doc.paragraphs()[:_TITLE_ZONE]:
+        state.see_title(para.text[:_TITLE_LENGTH])  # a self-evaluation report (not a later "预算绩效情况" heading)
     for para in ctx.doc.paragraphs():
         m = _SECTION_HEADING.match(para.text)
         if m and len(para.text) < 40:
             heading = m.group(1)
         if _is_heading(para.text):
-            state.see_heading(para.text)
+            state.see_heading(para.text, subject_of(para.text), declared_unit(para.text))
         if not _SUB_ENUM_START.match(para.text):
             state.parent = None  # "1)工资福利支出…" lines continue the 基本支出 above them; others do not
-        unit = paragraph_unit(para.text)
+        unit = paragraph_unit(para.text, state.unit)
         state.paragraph_year = None
         for sm in _SENTENCE.finditer(para.text.translate(_FULLWIDTH)):
             sentence, s0 = sm.group(0), sm.start()
-            if not AMOUNT_WITH_UNIT.search(sentence):
+            money = AMOUNT_WITH_UNIT.search(sentence) or (unit is not None and _DECIMAL.search(sentence))
+            if not money:
                 state.see_sentence(sentence)
-            if not re.search(r"\d", sentence):
+            if not _DIGIT.search(sentence):
                 continue
             _ratio_terms(ctx, para, sentence, s0)
             _section_scores(ctx, para, sentence, s0, heading)
             extract_staffing_sentence(ctx, para, sentence, s0)
-            extract_money_sentence(ctx, para, sentence, s0, state, unit, para is last_block)
+            if money:
+                extract_money_sentence(ctx, para, sentence, s0, state, unit, para is last_block)
         _unit_slips(ctx, para)
     _spending_by_source_wins(ctx, first_fact)
 
@@ -89,10 +90,14 @@ def _spending_by_source_wins(ctx: Context, first_fact: int) -> None:
 
 def _is_heading(text: str) -> bool:
     """A short line with no amount: a title or a section heading."""
-    return len(text.strip()) <= 60 and not AMOUNT_WITH_UNIT.search(text) and not re.search(r"\d+\.\d", text)
+    return len(text.strip()) <= 60 and not AMOUNT_WITH_UNIT.search(text) and not _DECIMAL.search(text)
 
 
 AMOUNT_WITH_UNIT = re.compile(r"\d\s*(?:万元|万|元)")
+_DECIMAL = re.compile(r"\d\.\d")
+_TITLE_ZONE = 6  # paragraphs at the top where a report's title stands
+_TITLE_LENGTH = 48  # a title joined with the text below it still opens its paragraph
+_DIGIT = re.compile(r"\d")
 
 
 def _ratio_terms(ctx: Context, para: Paragraph, sentence: str, s0: int) -> None:
@@ -175,7 +180,3 @@ def _unit_slips(ctx: Context, para: Paragraph) -> None:
                     f"'{context.strip()}': {m.group(0)} is written in 元 amid 万元 figures; 万元 is meant",
                     observed=m.group(0), expected=f"{m.group(1)}万元",
                     prov=ctx.span(para, m.start(), m.end()))
-
-
-def statement_amount(text: str) -> Amount | None:
-    return parse_amount(clean_number_text(text))

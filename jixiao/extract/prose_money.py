@@ -25,6 +25,7 @@ from jixiao.extract.vocab import (
     ECONOMIC_ITEMS,
     FUNCTION_CLASSES,
     FUNCTION_LIST_CUE,
+    PROJECT_LIST_CUE,
     PROSE_BARE_PHASE,
     PROSE_ITEMS,
     PROSE_PHASE_SUFFIX,
@@ -47,10 +48,19 @@ _LEAD = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[)）、.．](?!\d)"
     r"|(?:19|20)\d{2}(?:年度|年)?(?:年末|年底)?|\d{1,2}(?=[\u4e00-\u9fa5])|[①-⑳]|其中|本年度|当年|全年度|全年(?!预算|执行|决算)"
     r"|全(?:镇|乡|县|区|局|市|街道)|我(?:单位|部门|镇|乡)|安排|[:：,，.、\s—－\-·•]"
-    r"|(?:年初|调整后|全年)预算(?:批复)?的|年初批复的?|(?:预算|决算)(?:批复|安排)?的|实际)+"
+    r"|(?:年初|调整后|全年)预算(?:批复)?的|年初批复的?|(?:预算|决算)(?:批复|安排)?的|实际|(?:支出|收入)?(?:主要)?包括)+"
 )
 _NAME_YEAR = re.compile(r"^[^\d，,；;：:]{0,38}(?:政府|镇|乡|街道|局|委员会|委|办公室|办|中心|单位|部门|院|所|站|馆|队|园|校)"
                         r"(?:19|20)\d{2}\s*(?:年度|年)(?![末底])")
+_SPACE = re.compile(r"\s+")
+_FIGURE_ROW = re.compile(r"\d(?:\s*(?:万元|万|元|%))?\s+[-+]?\d")
+_DIGIT = re.compile(r"\d")
+_WITH_UNIT = re.compile(r"\d\s*(?:万元|万|元)")
+_INTRODUCES = re.compile(r"如下[:：]?\s*$|[:：]\s*$")
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_ONLY_NUMBERS = re.compile(r"[\d()（）]+")
+_SIGNED = re.compile(r"[-+]\s*$")
+_CLASS_MARK = re.compile(r"[(（][类款项][)）]")
 _NOTE = re.compile(r"[(（][^()（）]{2,}[)）]$")
 _TRAIL = re.compile(r"(?:为|是|共计|共|合计为|总计为|达到|达|完成|约|(?:19|20)\d{2}(?:年度|年)?|[:：\s])+$")
 _ITEM_RES = [(code, re.compile(rf"(?:{p})(?P<suffix>{PROSE_PHASE_SUFFIX})?")) for code, p in PROSE_ITEMS]
@@ -59,13 +69,15 @@ _LISTED_NAME = re.compile(rf"(?P<name>[\u4e00-\u9fa5()（）]{{2,40}}?)(?P<suffi
 _BARE_PHASE = re.compile(rf"(?P<rest>.*?)(?P<bare>{PROSE_BARE_PHASE})")
 _SUBJECT_RES = [(code, re.compile(p)) for code, p in PROSE_SUBJECTS]
 _FUNCTION_CUE = re.compile(FUNCTION_LIST_CUE)
+_BARE_TOTAL = re.compile(r"(?:支出|收入)(?:预算|决算)?")
+_THIS_YEAR_GRANT = re.compile(r"当年拨款")
 _ONE_FUND = re.compile(r"政府性基金|国有资本经营|社会保险基金")
 _FUND_PARTS = {"fund_higher_level", "fund_other", "carryover_in", "carryover_out", "fund_special_nontax"}
 _PROJECT_LIST = re.compile(r"项目(?:支出)?(?:主要)?(?:包括|有)[:：]?")
 _PROJECT_NAME = re.compile(r"[\u4e00-\u9fa5()（）“”]{2,40}(?:经费|资金|补助|补贴|项目|工程|费)")
 # a line of a project list introduced by "具体项目情况如下：" (names may hold digits: "第3次代表大会经费")
 _LISTED_PROJECT = re.compile(r"[\u4e00-\u9fa5()（）“”\d]{2,40}")
-_PROJECT_LIST_CUE = re.compile(r"项目.{0,12}如下[:：]?\s*$")
+_PROJECT_LIST_CUE = re.compile(PROJECT_LIST_CUE)
 _OPENS_BREAKDOWN = re.compile(r"包括|其中")
 _SUB_ENUM = re.compile(r"^\s*(?:\d{1,2}[)）]|[(（]\d{1,2}[)）]|[①-⑳])")
 _NO_FUNCTION = re.compile(r"合计|小计|总计|收入|结转|结余|预算|决算|[0-9]")
@@ -116,19 +128,28 @@ def clauses(sentence: str, s0: int) -> list[Clause]:
 
 
 def clean_label(text: str) -> str:
-    s = re.sub(r"\s+", "", text)
+    s = _CLASS_MARK.sub("", _SPACE.sub("", text))  # "一般公共服务(类)支出"
     s = _NAME_YEAR.sub("", s)  # "镇政府2021年度财政拨款决算支出合计": the unit and year before the item
     s = _LEAD.sub("", s)
     s = _TRAIL.sub("", s)
     return _NOTE.sub("", s) if _NOTE.sub("", s) else s  # "工资福利支出(人员支出)": the note is not the name
 
 
-def paragraph_unit(text: str) -> str | None:
-    """The unit an unmarked amount of this paragraph takes: a declared 单位, or the one unit all marked amounts carry."""
+def declared_unit(text: str) -> str | None:
+    """"（单位：万元）" → 万元."""
     declared = _DECLARED_UNIT.search(text)
+    return declared.group(1) if declared else None
+
+
+def paragraph_unit(text: str, heading_unit: str | None = None) -> str | None:
+    """The unit an unmarked amount of this paragraph takes: the 单位 it or its heading declares (where its marked
+    amounts agree), or the one unit all its marked amounts carry; None where that is not clear."""
+    declared = declared_unit(text)
     if declared:
-        return declared.group(1)
+        return declared
     units = {"万元" if m.group(2) in ("万元", "万") else "元" for m in AMOUNT.finditer(text) if m.group(2)}
+    if heading_unit is not None:
+        return heading_unit if units <= {heading_unit} else None
     return units.pop() if len(units) == 1 else None
 
 
@@ -191,6 +212,9 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
             run.subject = subject_of(text) or run.subject
         if state.parent and (_OPENS_BREAKDOWN.search(text) or _SUB_ENUM.match(text)):
             run.parent_open = True
+        if _FIGURE_ROW.search(text):
+            run.previous = text
+            continue  # "年度资金总额 150万 148万": figures side by side are a flattened table row
         for am in AMOUNT.finditer(text):
             amount = _amount(am, text[am.end():], unit, para, clause, last_block)
             if amount is not None:
@@ -199,9 +223,9 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
         if not is_comparison(text):
             run.phase = _narrower(last_phase(text), run.phase)
         run.previous = text
-    if run.phase is not None and re.search(r"\d\s*(?:万元|万|元)", sentence):
+    if run.phase is not None and _WITH_UNIT.search(sentence):
         state.phase = run.phase
-    if run.function_list and re.search(r"如下[:：]?\s*$|[:：]\s*$", sentence):
+    if run.function_list and _INTRODUCES.search(sentence):
         state.function_list = True
     if _PROJECT_LIST_CUE.search(sentence):
         state.project_list = True
@@ -223,14 +247,18 @@ def _read_amount(ctx: Context, para: Paragraph, sentence: str, clause: Clause, a
     if run.tp.take(ctx, label, before, amount, year, prov, run.phase, state.phase or state.default):
         return
     named = _name_in_sentence(label, before, run, state)
-    if named is None or (named.label in ("支出", "收入") and not first_amount):
+    if named is None or (_BARE_TOTAL.fullmatch(named.label) and not first_amount):
         return  # a bare "支出:" names the total only as the lead of its sentence ("2、支出:799.12万元")
     if run.fund_breakdown and named.kind == "item" and named.code in _FUND_PARTS:
         return  # a part of one fund's income, not the unit's funds by source
+    if named.kind == "function" and (state.this_year_grant or _THIS_YEAR_GRANT.search(sentence)):
+        return  # "一般公共预算当年拨款结构": classes of this year's grant only, not of the whole budget
     if named.kind == "bare" and not named.code:
         subject = run.subject or state.subject
         if subject is not None:
             named.code, named.label = subject
+        elif _SENTENCE_END.search(para.text, 0, clause.start):
+            return  # "…行政运行(项)。年初预算为50万元": a bare phase after the paragraph's first sentence
     phase = resolve_phase(label_phase(before) or named.phase, run.phase, state.phase or state.default)
     if phase is None:
         return  # nothing says whether this is a budget or what was spent
@@ -246,7 +274,7 @@ def _name_in_sentence(label: str, before: str, run: _Sentence, state: PassageSta
     if named is None and run.project_list and _PROJECT_NAME.fullmatch(label):
         named = Named("project", label, label)
     if (named is None and state.project_list and not run.project_list and _LISTED_PROJECT.fullmatch(label)
-            and not re.fullmatch(r"[\d()（）]+", label)):
+            and not _ONLY_NUMBERS.fullmatch(label)):
         named = Named("project", label, label)  # a numbered line after "具体项目情况说明如下："
     return named
 
@@ -260,7 +288,7 @@ def _narrower(new: str | None, old: str | None) -> str | None:
 
 def _stated_as_change(before: str) -> bool:
     """"比上年增加12万元", "占30%", "-5万元": a change, a share or a signed figure."""
-    return is_comparison(before) or bool(re.search(r"[-+]\s*$", before))
+    return is_comparison(before) or bool(_SIGNED.search(before))
 
 
 def _amount(am: re.Match, after: str, unit: str | None, para: Paragraph, clause: Clause,
@@ -270,8 +298,10 @@ def _amount(am: re.Match, after: str, unit: str | None, para: Paragraph, clause:
         return _in_wan(parse_amount(number + written_unit))  # a small 元 figure among 元 figures is no slip
     if written_unit:
         return parse_amount(number + written_unit)
-    # no unit written: only a decimal figure ending its item, in a passage whose unit is clear
-    if unit is None or "." not in number or _NOT_MONEY_AFTER.match(after) or not _UNITLESS_END.match(after):
+    # no unit written: only a decimal figure right after its words, ending its item, in a passage whose unit is
+    # clear ("公务接待费 3.00 2.50" is a flattened table row, not a sentence)
+    if (unit is None or "." not in number or _NOT_MONEY_AFTER.match(after) or not _UNITLESS_END.match(after)
+            or _DIGIT.search(clean_label(clause.text[: am.start()]))):
         return None
     at_end = clause.start + am.end() >= len(para.text.rstrip())
     if at_end and last_block:
@@ -298,7 +328,7 @@ def _emit(ctx: Context, named: Named, phase: str, amount: Amount, year, prov, st
         return
     item = named.code
     if named.kind == "bare":
-        if named.code != "spending" and named.code != "":
+        if named.code != "spending" and named.code != "":  # income, other, unknown
             return  # an income total (or an unknown subject) is no contract item
         item = "total"
     scope = "all"

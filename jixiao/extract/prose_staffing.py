@@ -15,12 +15,16 @@ from jixiao.model import Paragraph
 
 _CLAUSE_SPLIT = re.compile(r"[，,、；;。：:]")
 _COUNT = re.compile(r"(?P<label>[^\d]*?)(?:为|共有|共|有|是|达)?\s*(?P<n>\d+)\s*(?P<unit>人|名|个)?")
+_SPACE = re.compile(r"\s+")
+_DATED_CLAUSE = re.compile(r"\s*(?:截至|截止|至|到|于|在)?\s*((?:19|20)\d{2})\s*年")
+_NUMBER_GOES_ON = re.compile(r"\s*[\d.%]")  # "12.5人", "12%": not a headcount
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
 _EXCLUDE = re.compile(STAFF_EXCLUDE)
 _METRICS = [(metric, re.compile(p)) for metric, p in STAFF_METRICS]
-_LEAD = re.compile(r"^(?:其中|现有|共有|全局|全镇|全乡|全单位|本单位|我单位|我部门|单位|部门|年末|年底|截至|截止|目前"
+_LEAD = re.compile(r"^(?:其中|现有|共有|另有|另外|此外|全局|全镇|全乡|全单位|本单位|我单位|我部门|单位|部门|年末|年底|截至|截止|目前"
                    r"|[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[:：\s])+")
 _YEAR_WORDS = re.compile(r"(?:截至|截止)?((?:19|20)\d{2})\s*年(?:度|末|底)?")
+_CATEGORY = re.compile(r"行政|事业")
 _CUE = re.compile(r"编制|编外|无编|在职|在编|实有|退休|人员|人数|派遣|外聘|职工")
 
 
@@ -49,11 +53,14 @@ def extract_staffing_sentence(ctx: Context, para: Paragraph, sentence: str, s0: 
     outside = {c.value for c in counts if c.metric == "unauthorized"}
     if len(outside) > 1:
         counts = [c for c in counts if c.metric != "unauthorized"]  # 编外 kinds stated apart: their sum is not stated
-    plain_retired = any(c.metric == "retired" and not re.search(r"行政|事业", c.label) for c in counts)
+    if any(c.metric == "retired" and "离退休" not in c.label for c in counts):
+        # "离退休人员30人，其中离休2人，退休28人": 退休 is the contract's figure where both are stated
+        counts = [c for c in counts if not (c.metric == "retired" and "离退休" in c.label)]
+    plain_retired = any(c.metric == "retired" and not _CATEGORY.search(c.label) for c in counts)
     for c in counts:
         if c.metric.startswith("actual") and best_actual.get((c.metric, c.year)) is not c:
             continue
-        if c.metric == "retired" and plain_retired and re.search(r"行政|事业", c.label):
+        if c.metric == "retired" and plain_retired and _CATEGORY.search(c.label):
             continue  # "退休12人，行政退休11人，事业退休1人": the split has no metric
         ctx.add("fct_staffing", c.year, {"metric": c.metric}, {"headcount": c.value, "metric_label_zh": c.label},
                 "prose", ctx.span(para, s0 + c.span[0], s0 + c.span[1], sentence.strip()))
@@ -67,27 +74,27 @@ def _counts(ctx: Context, text: str) -> list[_Count]:
     for part in [*_CLAUSE_SPLIT.split(text)]:
         start = text.find(part, pos)
         pos = start + len(part)
-        years = _YEAR_WORDS.findall(part)
-        if years:
-            year = int(years[-1])
+        dated = _DATED_CLAUSE.match(part)
+        if dated:
+            year = int(dated.group(1))  # "2021年末实有在职人员60人"; not "根据2019年文件核定…"
         blanked = _YEAR_WORDS.sub(lambda y: " " * len(y.group(0)), part)
         lead = len(blanked) - len(blanked.lstrip())
         m = _COUNT.match(blanked.lstrip())
         if m is None:
             continue
-        label = _LEAD.sub("", re.sub(r"\s+", "", m.group("label")))
+        label = _LEAD.sub("", _SPACE.sub("", m.group("label")))
         rest = blanked.lstrip()[m.end():]
-        if not label or re.match(r"\s*[\d.%]", rest) or re.match(r"\s*\.\d", rest):
+        if not label or _NUMBER_GOES_ON.match(rest):
             continue
-        if m.group("unit") is None and not label.endswith("人数"):
-            continue  # "编制人数42" is a count; any other unitless number is not
-        if m.group("unit") == "个" and not re.search(r"编", label):
-            continue
+        if m.group("unit") is None and (not label.endswith("人数") or start + len(part) >= len(text.rstrip())):
+            continue  # "编制人数42," is a count; any other unitless number, or one the text ends in, is not
+        if m.group("unit") == "个" and "编" not in label:
+            continue  # "内设机构4个" counts offices; "行政编制24个" counts posts
         metric = _metric(label, after_actual)
+        # "在职18人，其中行政12人，事业6人": bare 行政/事业 right after a serving count split it
+        after_actual = metric == "actual" or (after_actual and (metric or "").startswith("actual_"))
         if metric is None:
-            after_actual = False if not re.match(r"^(?:行政|事业)", label) else after_actual
             continue
-        after_actual = metric == "actual" or (after_actual and metric in ("actual_admin", "actual_institution"))
         rank = 0 if "在职" in label else 1 if "实有" in label else 2
         offset = start + lead
         out.append(_Count(metric, int(m.group("n")), label, year or ctx.fiscal_year,

@@ -227,6 +227,7 @@ PROSE_ITEMS: list[tuple[str, str]] = [
     ("debt_interest", r"债务利息及费用(?:支出)?"),
     ("personnel", r"人员经费(?:支出)?"),
     ("public_funds", r"(?:日常)?公用经费(?:支出)?"),
+    ("government_procurement", r"政府采购(?:预算)?(?:金额|总额|支出总额|支出)?"),
     ("basic", r"基本支出"),
     ("project", r"项目(?:经费)?支出"),
     # not "财政拨款支出" (appropriations only) nor "支出总计" (which holds the 年末结转)
@@ -237,7 +238,8 @@ PROSE_ITEMS: list[tuple[str, str]] = [
 PROSE_PHASE_SUFFIX = r"(?:年初预算数?|调整后预算数?|全年预算数?|预算数?|决算数?|执行数|实际支出数?)"
 # A label that is only a phase ("2026年年初预算数1101万元", "全年执行数为1200万元") names the income or
 # spending total of its passage; the subject is stated before it or by the passage heading.
-PROSE_BARE_PHASE = r"(?:年初(?:批复)?预算(?:批复)?数?|调整后预算数?|全年预算数?|全年执行数|全年决算数|预算数|决算数|执行数)"
+PROSE_BARE_PHASE = (r"(?:年初(?:批复)?预算(?:批复)?数?|调整后预算数?|全年预算数?|全年执行数|全年决算数"
+                    r"|(?:年度|本年度?)?(?:预算数|决算数|执行数))")
 PROSE_SUBJECTS: list[tuple[str, str]] = [
     ("income", r"(?:本年)?(?:预算)?(?:总)?收入(?:预算|决算|总计|合计)?(?:总额)?(?:情况)?(?:说明)?"),
     ("spending", r"(?:本年)?(?:预算)?支出(?:预算|决算|合计)?(?:情况)?(?:说明)?"),
@@ -251,7 +253,7 @@ PROSE_THREE_PUBLIC: list[tuple[str, str]] = [
     ("vehicle_operation", r"(?:公务用?车|公车)(?:运行|运维)(?:及|和)?(?:维护|维修)?(?:费用?|经费)?"),
     ("overseas_travel", r"因公出国[(（]?境?[)）]?(?:费用?|经费)?|出国(?:[(（]境[)）])?(?:费用?|经费)"),
     ("reception", r"公务接待(?:费用?|经费)?"),
-    ("total", r"[“\"]?三公[”\"]?经费"),
+    ("total", r"[“\"‘'「]?三公[”\"’'」]?经费"),
 ]
 
 # 功能分类 classes (类) as prose names them, current and pre-2019 names.  "其他支出" is a class too,
@@ -266,6 +268,8 @@ FUNCTION_CLASSES: list[str] = [
 ]
 # A sentence that says it lists function classes: any name in it is a class (down to 款/项).
 FUNCTION_LIST_CUE = r"功能分类|支出科目|按科目"
+# A sentence that introduces a list of projects on the lines below it.
+PROJECT_LIST_CUE = r"项目.{0,12}如下[:：]?\s*$"
 
 # Words that make a clause a comparison, a share or a derived figure, never a stated amount.
 PROSE_COMPARISON = (r"较|比上年|比20\d\d|同比|相比|增加|减少|节约|超支|下降|上升|增长|降低|持平|差异|差额|结余率|占|平均"
@@ -274,7 +278,7 @@ PROSE_COMPARISON = (r"较|比上年|比20\d\d|同比|相比|增加|减少|节约
 # Phase markers of prose (fund names are removed first: "一般公共预算" names a fund, not a phase;
 # "项目预算支出" is budgetary spending, which evaluation reports use for what was spent).
 PROSE_FUND_NAMES = (r"一般公共预算|一般预算|公共预算(?=财政|拨款|收入|支出)|预算支出|政府性基金预算|国有资本经营预算|社会保险基金预算|预算单位|预算管理|预算法"
-                    r"|预算绩效|预算执行率|预算拨款|预算信息|预决算|预算公开")
+                    r"|预算绩效|预算执行率|预算拨款|预算信息|预决算")
 PROSE_PHASE_MARKERS: list[tuple[str, str]] = [
     ("initial_budget", r"年初(?:批复)?预算(?:批复)?|年初批复"),
     ("adjusted_budget", r"调整后?预算|全年预算"),
