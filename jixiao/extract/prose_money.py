@@ -80,7 +80,7 @@ _LISTED_PROJECT = re.compile(r"[\u4e00-\u9fa5()（）“”\d]{2,40}")
 _PROJECT_LIST_CUE = re.compile(PROJECT_LIST_CUE)
 _OPENS_BREAKDOWN = re.compile(r"包括|其中")
 _SUB_ENUM = re.compile(r"^\s*(?:\d{1,2}[)）]|[(（]\d{1,2}[)）]|[①-⑳])")
-_NO_FUNCTION = re.compile(r"合计|小计|总计|收入|结转|结余|预算|决算|[0-9]")
+_NO_FUNCTION = re.compile(r"合计|小计|总计|收入|结转|结余|预算|决算|[0-9]|^(?:年初|年度|全年|本年度?|当年|上年|调整后?)$")
 
 
 @dataclass
@@ -182,7 +182,7 @@ def _name_label(label: str, function_list: bool) -> Named | None:
     m = _BARE_PHASE.fullmatch(label)
     if m:
         rest = clean_label(m.group("rest"))
-        subject = None
+        subject = "spending" if "支出" in m.group("bare") else None  # "年初预算支出": the subject is in the words
         if rest:
             subject = next((code for code, rx in _SUBJECT_RES if rx.fullmatch(rest)), "unknown")
         return Named("bare", subject or "", rest or m.group("bare"), last_phase(m.group("bare")))

@@ -238,7 +238,7 @@ PROSE_ITEMS: list[tuple[str, str]] = [
 PROSE_PHASE_SUFFIX = r"(?:年初预算数?|调整后预算数?|全年预算数?|预算数?|决算数?|执行数|实际支出数?)"
 # A label that is only a phase ("2026年年初预算数1101万元", "全年执行数为1200万元") names the income or
 # spending total of its passage; the subject is stated before it or by the passage heading.
-PROSE_BARE_PHASE = (r"(?:年初(?:批复)?预算(?:批复)?数?|调整后预算数?|全年预算数?|全年执行数|全年决算数"
+PROSE_BARE_PHASE = (r"(?:(?:年初|调整后|全年)预算支出(?:数|总额)?|年初(?:批复)?预算(?:批复)?数?|调整后预算数?|全年预算数?|全年执行数|全年决算数"
                     r"|(?:年度|本年度?)?(?:预算数|决算数|执行数))")
 PROSE_SUBJECTS: list[tuple[str, str]] = [
     ("income", r"(?:本年)?(?:预算)?(?:总)?收入(?:预算|决算|总计|合计)?(?:总额)?(?:情况)?(?:说明)?"),
@@ -277,7 +277,7 @@ PROSE_COMPARISON = (r"较|比上年|比20\d\d|同比|相比|增加|减少|节约
 
 # Phase markers of prose (fund names are removed first: "一般公共预算" names a fund, not a phase;
 # "项目预算支出" is budgetary spending, which evaluation reports use for what was spent).
-PROSE_FUND_NAMES = (r"一般公共预算|一般预算|公共预算(?=财政|拨款|收入|支出)|预算支出|政府性基金预算|国有资本经营预算|社会保险基金预算|预算单位|预算管理|预算法"
+PROSE_FUND_NAMES = (r"一般公共预算|一般预算|公共预算(?=财政|拨款|收入|支出)|(?<=[般共])预算支出|政府性基金预算|国有资本经营预算|社会保险基金预算|预算单位|预算管理|预算法"
                     r"|预算绩效|预算执行率|预算拨款|预算信息|预决算")
 PROSE_PHASE_MARKERS: list[tuple[str, str]] = [
     ("initial_budget", r"年初(?:批复)?预算(?:批复)?|年初批复"),

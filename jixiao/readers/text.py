@@ -470,10 +470,15 @@ def _is_cell_line(prev: str, nxt: str) -> bool:
     return len(nxt) <= _CELL_LINE_MAX and not re.search(r"[。；，,;]", nxt) or not re.search(r"[。；，,;]", prev)
 
 
+_TITLE_END = re.compile(r"(?:说明|报告|报表|公开|情况|通知|批复|决算|预算|自评表|汇总表|评价表|目录)$")
+
+
 def _continues(prev: str, nxt: str) -> bool:
     """Whether ``nxt`` continues the sentence ``prev`` was cut in."""
     if prev[-1] in _TERMINAL or len(prev) < 15:
         return False
+    if _TITLE_END.search(prev) and not re.search(r"[，。；,;]", prev):
+        return False  # a title line ("…2021年“三公”经费预算情况说明") stands alone
     if _HEADING.match(prev) and len(prev) < 40:
         return False
     if _HEADING.match(nxt) or _STANDALONE.fullmatch(nxt.strip()):
