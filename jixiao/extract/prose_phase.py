@@ -24,12 +24,15 @@ _PROJECT_LIST_CUE = re.compile(PROJECT_LIST_CUE)
 _NAMES_A_PART = re.compile(r"[(（][类款项][)）]|基本支出|项目支出|经费|" + "|".join(FUNCTION_CLASSES))
 _ONE_GRANT = re.compile(r"当年拨款|一般公共预算财政拨款")
 _SECTION_NUMBER = re.compile(r"\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．])")
+_SPACE_IN_WORD = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _PERCENT = re.compile(r"\d\s*%|百分之")
 BUDGETS = ("budget", "initial_budget", "adjusted_budget")
 
 
 def phase_marks(text: str) -> list[tuple[int, str]]:
-    """Phase words in ``text`` with their positions ("一般公共预算" is a fund's name and is skipped)."""
+    """Phase words in ``text`` with their positions ("一般公共预算" is a fund's name and is skipped); a stray
+    space inside a word ("年初预 算") does not hide it."""
+    text = _SPACE_IN_WORD.sub("", text)
     masked = _FUND_NAMES.sub(lambda m: "#" * len(m.group(0)), text)
     taken: list[tuple[int, int, str]] = []
     for phase, rx in _MARKERS:

@@ -12,6 +12,8 @@ _WORD_ARTIFACTS = re.compile(r"\[bookmark:[^\]\n]*\][ \u3000]*")
 # "年" lost on a mirror site: "2016-度部门预算", "本-决算数" (a date "2016-04-27" keeps its dash).
 _YEAR_DASH = re.compile(r"((?:19|20)\d{2})\s*-(?=[\u4e00-\u9fff])")
 _SPLIT_YEAR = re.compile(r"(?<![\d.])(19|20)\s(\d{2})\s*-(?=[\u4e00-\u9fff])")
+# A year a stray space split: "20 16 年" → "2016年".
+_SPLIT_YEAR_WORD = re.compile(r"(?<![\d.])(19|20) ?(\d) ?(\d) ?年".replace("(\\d) ?(\\d)", "(\\d ?\\d)"))
 # A pinyin gloss a mirror site injects after a character: "鄉(xiāng)", "執（zhí）".
 _PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
 
@@ -43,6 +45,7 @@ def normalize_text(text: str) -> str:
     if looks_traditional(text):
         text = to_simplified(text)
     text = restore_year_character(text)
+    text = _SPLIT_YEAR_WORD.sub(r"\1\2年", text)
     return text
 
 
