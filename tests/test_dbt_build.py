@@ -5,6 +5,7 @@ import json
 import math
 import re
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -168,7 +169,12 @@ def test_mart_execution_rate_and_year_on_year(warehouse):
     assert by_year[2021]["three_public_actual_yoy_pct"] is None  # no 2020 figure
     assert (by_year[2021]["self_score"], by_year[2021]["grade"]) == (83, "良")
     assert (by_year[2022]["headcount_authorized"], by_year[2022]["headcount_actual"]) == (95, 90)
-    assert by_year[2021]["execution_rate"] is None  # 2021 has no adjusted budget: no rate
+    assert by_year[2022]["execution_rate_basis"] == "adjusted_budget"
+    # 2021 states no adjusted budget: the rate divides by the initial one and says so
+    assert by_year[2021]["execution_rate_basis"] == "initial_budget"
+    assert math.isclose(by_year[2021]["execution_rate"], 2762.66 / 1170.51)
+    assert by_year[2021]["department_name"] == by_year[2022]["department_name"] == "绥宁县武阳镇人民政府"
+    assert by_year[2022]["three_public_actual_yoy_wan"] == Decimal("14.2") - Decimal("15.42")
 
 
 def _checks(db: Path, source_file: str) -> list[tuple[str, str]]:

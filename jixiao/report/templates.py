@@ -11,8 +11,9 @@ h1 { font-size: 1.5em; margin: 0.6em 0 0.2em; } h2 { font-size: 1.2em; margin-to
 .cards { display: flex; flex-wrap: wrap; gap: 12px; }
 .card { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 10px 16px; min-width: 140px; }
 .card b { display: block; font-size: 1.6em; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 16px; }
-.chart { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 4px; min-height: 360px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(520px, 100%), 1fr)); gap: 16px; }
+.chart { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 4px; min-height: 360px; min-width: 0;
+         overflow: hidden; }
 .empty { color: #777; font-style: italic; }
 table { border-collapse: collapse; background: #fff; font-size: 0.9em; margin: 8px 0; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
@@ -36,6 +37,9 @@ BASE = """<!DOCTYPE html>
 {% block content %}{% endblock %}
 <p class="meta">生成自 {{ db_name }} · {{ generated }}</p>
 </main>
+<script>window.addEventListener("load", function () {
+  document.querySelectorAll(".js-plotly-plot").forEach(function (p) { Plotly.Plots.resize(p); });
+});</script>
 </body>
 </html>
 """
