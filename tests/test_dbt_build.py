@@ -218,11 +218,15 @@ def test_readme_queries_return_the_expected_rows(warehouse):
     queries = _example_queries()
     assert {"three_public_trend", "execution_rate", "indicator_scores_of_one_report"} <= set(queries)
     trend = [r for r in rows(warehouse, queries["three_public_trend"]) if r["department_name"] == "绥宁县武阳镇人民政府"]
-    assert [(r["fiscal_year"], r["budget_wan"], r["actual_wan"]) for r in trend] == [(2021, 16, 15.42), (2022, 16, 14.2)]
+    assert [(r["fiscal_year"], Decimal(str(r["budget_wan"])), Decimal(str(r["actual_wan"]))) for r in trend] == [
+        (2021, 16, Decimal("15.42")), (2022, 16, Decimal("14.2"))]
 
     rates = rows(warehouse, queries["execution_rate"])
-    assert [(r["department_name"], r["fiscal_year"], r["execution_rate_pct"]) for r in rates] == [
-        ("岳阳市云溪区陆城镇人民政府", 2024, 100.0), ("绥宁县武阳镇人民政府", 2022, 95.0)]
+    assert [(r["department_name"], r["fiscal_year"], r["execution_rate_basis"], r["execution_rate_pct"])
+            for r in rates] == [
+        ("岳阳市云溪区陆城镇人民政府", 2024, "adjusted_budget", 100.0),
+        ("绥宁县武阳镇人民政府", 2021, "initial_budget", 236.0),
+        ("绥宁县武阳镇人民政府", 2022, "adjusted_budget", 95.0)]
 
     gold = json.loads((GOLD / "003_cbba9d689f5f66a1.json").read_text(encoding="utf-8"))
     expected = [(f["indicator_name"], f["weight"], f["score"]) for f in gold["facts"] if f["table"] == "fct_indicator_scores"]
