@@ -105,7 +105,7 @@ def test_export_csv_has_a_bom_and_round_trips(db: Path, tmp_path: Path) -> None:
         for column, expected in sums.items():
             values = [Decimal(r[column]) for r in records if r[column] != ""]
             got = sum(values) if values else None
-            exact = not types[table][column] in ("DOUBLE", "FLOAT")
+            exact = types[table][column] not in ("DOUBLE", "FLOAT")
             assert _close(got, expected, exact), (table, column, got, expected)
     names = {r["department_name"] for r in csv.DictReader(
         io.StringIO((tmp_path / "mart_department_year.csv").read_text(encoding="utf-8-sig")))}

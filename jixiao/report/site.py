@@ -8,14 +8,14 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from jixiao.report import charts
-from jixiao.report.data import ReportData, Row, county_key, load
+from jixiao.report.data import Row, county_key, load
 from jixiao.report.templates import BASE, CHARTS, COUNTY, DEPARTMENT, INDEX, STYLE
 
 DEPARTMENT_COLUMNS = {
@@ -107,7 +107,7 @@ def write_report(db_path: Path, out_dir: Path, docs_dir: Path | None = None) -> 
         docs_link = Path(os.path.relpath(docs_dir / "index.html", out_dir)).as_posix()
     env = _environment()
     common = {"db_name": db_path.name, "docs_link": docs_link,
-              "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+              "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
 
     def render(template: str, target: Path, root: str, **context: Any) -> None:
         html = env.get_template(template).render(root=root, **common, **context)
