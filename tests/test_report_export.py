@@ -148,7 +148,12 @@ def test_report_pages_hold_no_external_reference(site: Path, db: Path) -> None:
     pages = sorted(site.rglob("*.html"))
     with duckdb.connect(str(db), read_only=True) as con:
         n_units = con.execute("select count(*) from dim_department").fetchone()[0]
+        n_loaded = con.execute("select count(*) from dim_report where status = 'loaded'").fetchone()[0]
+        n_findings = con.execute("select count(*) from data_quality_issues").fetchone()[0]
     assert len(list((site / "dept").glob("*.html"))) == n_units
+    overview = (site / "index.html").read_text(encoding="utf-8")
+    assert f"已载入报告<b>{n_loaded}</b>" in overview and f"数据质量问题<b>{n_findings}</b>" in overview
+    assert overview.count('href="dept/') == n_units
     assert list((site / "county").glob("*.html"))
     assert (site / "assets" / "plotly.min.js").stat().st_size > 1_000_000  # the library itself, bundled
     for page in pages:

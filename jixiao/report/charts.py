@@ -17,7 +17,7 @@ THREE_PUBLIC_PARTS = ("reception", "vehicle_purchase", "vehicle_operation", "veh
 def _layout(fig: go.Figure, title: str, y_title: str, **extra: Any) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01}, font={"family": FONT, "size": 13}, height=360,
-        margin={"l": 60, "r": 20, "t": 50, "b": 40}, legend={"orientation": "h", "y": -0.15},
+        margin={"l": 60, "r": 20, "t": 50, "b": 60}, legend={"orientation": "h", "y": -0.28},
         xaxis={"type": "category", "title": "财政年度"}, yaxis={"title": y_title, "rangemode": "tozero"},
         template="plotly_white", **extra,
     )
