@@ -57,12 +57,14 @@ staffing as (
 ),
 
 own_report as (
-    -- the report evaluating this very year (the latest signed one if there are several)
+    -- the report evaluating this very year: of several, one that states a score or grade (a budget
+    -- statement of the same year states neither), the latest signed first
     select department_id, fiscal_year, report_id, cast(self_score as decimal(9, 4)) as self_score, grade
     from {{ ref('dim_report') }}
     where status = 'loaded' and department_id is not null and fiscal_year is not null
     qualify row_number() over (
-        partition by department_id, fiscal_year order by report_date desc nulls last, report_id
+        partition by department_id, fiscal_year
+        order by (self_score is null and grade is null), report_date desc nulls last, report_id
     ) = 1
 ),
 
