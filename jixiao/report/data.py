@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -63,6 +64,11 @@ def county_key(province: str | None, city: str | None, county: str | None, code:
     return "r" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
+def page_name(department_id: str) -> str:
+    """The file name of a unit's page: its id with anything but letters, digits, '-' and '_' replaced."""
+    return re.sub(r"[^0-9A-Za-z_-]", "_", department_id) + ".html"
+
+
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[Row]:
     cur = con.execute(sql)
     names = [d[0] for d in cur.description]
@@ -102,6 +108,8 @@ def load(db_path: Path) -> ReportData:
             from data_quality_issues q left join dim_report r using (report_id)
             order by q.severity, q."check", r.source_file""")
         region_years = _rows(con, "select * from mart_region_year order by region_level, region_name, fiscal_year")
+    for d in departments:
+        d["page"] = page_name(d["department_id"])
     counties: dict[str, County] = {}
     for d in departments:
         key = county_key(d["province"], d["city"], d["county"], d["county_code"])

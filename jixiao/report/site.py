@@ -123,7 +123,7 @@ def write_report(db_path: Path, out_dir: Path, docs_dir: Path | None = None) -> 
                                   "chart-three-public")),
                  ("人员", _div(charts.headcount(years), "chart-headcount")),
                  ("自评得分", _div(charts.score(years), "chart-score"))]
-        render("department.html", out_dir / "dept" / f"{d['department_id']}.html", "../",
+        render("department.html", out_dir / "dept" / d["page"], "../",
                title=d["department_name"], department=d, county_key=key,
                region=" / ".join(p for p in (d["province"], d["city"], d["county"]) if p),
                chart_items=items, columns=DEPARTMENT_COLUMNS, years=_table_rows(years, DEPARTMENT_COLUMNS),

@@ -76,7 +76,7 @@ INDEX = """{% extends "base.html" %}{% from "charts.html" import charts, finding
 {% for c in counties %}<tr><td><a href="county/{{ c.key }}.html">{{ c.name }}</a></td><td class="num">{{ c.department_ids | length }}</td></tr>{% endfor %}</table>
 <h2>预算单位</h2>
 <table><tr><th>单位</th><th>县区</th><th>年度</th><th>问题</th></tr>
-{% for d in departments %}<tr><td><a href="dept/{{ d.department_id }}.html">{{ d.department_name }}</a></td>
+{% for d in departments %}<tr><td><a href="dept/{{ d.page }}">{{ d.department_name }}</a></td>
 <td>{{ d.county or "" }}</td><td>{{ d.years }}</td><td class="num">{{ d.n_findings }}</td></tr>{% endfor %}</table>
 {% endblock %}
 """
@@ -98,7 +98,7 @@ DEPARTMENT = """{% extends "base.html" %}{% from "charts.html" import charts, fi
 COUNTY = """{% extends "base.html" %}{% from "charts.html" import charts, findings_table %}
 {% block content %}
 <h1>{{ county.name }}</h1>
-<p class="meta">本县区报告单位：{% for d in units %}<a href="../dept/{{ d.department_id }}.html">{{ d.department_name }}</a>{% if not loop.last %}、{% endif %}{% endfor %}</p>
+<p class="meta">本县区报告单位：{% for d in units %}<a href="../dept/{{ d.page }}">{{ d.department_name }}</a>{% if not loop.last %}、{% endif %}{% endfor %}</p>
 {{ charts(chart_items) }}
 <h2>县区合计</h2>
 <table><tr>{% for label in columns.values() %}<th>{{ label }}</th>{% endfor %}</tr>
