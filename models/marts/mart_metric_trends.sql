@@ -66,6 +66,8 @@ select
         case when m.measure_family <> 'score' then code_label.label_zh end,
         case when m.scope <> 'all' then scope_label.label_zh end
     ) as metric_label_zh,
+    case when m.measure_family = 'score' then family.label_zh else code_label.label_zh end as code_label_zh,
+    phase_label.label_zh as phase_label_zh,
     family_seed.unit_zh,
     m.value,
     m.prior_value,
