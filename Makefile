@@ -8,7 +8,11 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: run test bench lock docs clean
+# Debian packages the tests need: Chromium (the report is checked in a real headless browser) and
+# CJK fonts (so its screenshots show Chinese).  Installed only when missing (CI runs as root).
+SYSDEPS := chromium fonts-noto-cjk
+
+.PHONY: run test bench lock docs clean sysdeps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +25,18 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 
 venv: $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/jixiao refresh --reports data/reports --db warehouse/jixiao.duckdb
+sysdeps:
+	@missing=$$(for p in $(SYSDEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then echo "sysdeps: install $$missing with your package manager"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
 
-test: $(STAMP)
+run: $(STAMP) sysdeps
+	$(BIN)/jixiao refresh --reports data/reports --db warehouse/jixiao.duckdb
+	$(BIN)/jixiao report --db warehouse/jixiao.duckdb --out warehouse/report
+
+test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -3,6 +3,8 @@
     jixiao refresh --reports DIR --db FILE [--landing seed|native] [--workers N]
     jixiao extract FILE [--format table|json]
     jixiao serve --cron "0 3 * * *" --reports DIR --db FILE
+    jixiao export --db FILE --to DIR --format parquet|csv|xlsx
+    jixiao report --db FILE --out DIR
     jixiao bench ...
 """
 from __future__ import annotations
@@ -71,6 +73,31 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=None, metavar="N", help="see `jixiao refresh --help`")
     s.add_argument("--name", default="jixiao-refresh", help="deployment name (default jixiao-refresh)")
     s.set_defaults(func=cmd_serve)
+
+    x = sub.add_parser(
+        "export", help="write every contract table and mart to Parquet, CSV or Excel files",
+        description="Write the warehouse's public tables (dim_*, fct_*, mart_*, data_quality_issues, "
+                    "ref_code_labels) into a folder: one .parquet or .csv file per table (CSV in UTF-8 with a "
+                    "byte-order mark, so Excel shows the Chinese text), or one workbook jixiao.xlsx with a sheet "
+                    "per table. Amounts keep their 4 decimals of 万元.",
+    )
+    x.add_argument("--db", type=Path, default=Path("warehouse/jixiao.duckdb"), metavar="FILE",
+                   help="the warehouse file (default warehouse/jixiao.duckdb)")
+    x.add_argument("--to", required=True, type=Path, metavar="DIR", help="folder to write into (created)")
+    x.add_argument("--format", choices=["parquet", "csv", "xlsx"], default="parquet", help="file format (default parquet)")
+    x.set_defaults(func=cmd_export)
+
+    o = sub.add_parser(
+        "report", help="write a static HTML site of the warehouse's trends (works offline)",
+        description="Write an HTML site: an overview (reports loaded and quarantined, findings by check, coverage "
+                    "by year and region), one page per budget unit with its multi-year charts and findings, and one "
+                    "page per county comparing its units. Every script and style is a file of the site: open "
+                    "DIR/index.html in a browser, no network needed.",
+    )
+    o.add_argument("--db", type=Path, default=Path("warehouse/jixiao.duckdb"), metavar="FILE",
+                   help="the warehouse file (default warehouse/jixiao.duckdb)")
+    o.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write the site into (created)")
+    o.set_defaults(func=cmd_report)
 
     b = sub.add_parser("bench", help="benchmark extraction and refresh on generated reports (see `jixiao bench --help`)",
                        add_help=False)
@@ -227,6 +254,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     serve(name=args.name, cron=args.cron, reports_dir=str(args.reports.resolve()), db_path=str(args.db.resolve()),
           landing=args.landing, workers=args.workers, timezone=args.timezone)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- export, report
+def cmd_export(args: argparse.Namespace) -> int:
+    from jixiao.export import ExportError, export_warehouse
+
+    try:
+        written = export_warehouse(args.db, args.to, args.format)
+    except ExportError as exc:
+        print(f"jixiao export: {exc}", file=sys.stderr)
+        return EXIT_USAGE if not args.db.is_file() else EXIT_FAILED
+    for t in written:
+        print(f"{t.table:<28} {t.rows:>9} rows  {t.path}")
+    print(f"Exported {len(written)} tables from {args.db} to {args.to} ({args.format})")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if not args.db.is_file():
+        print(f"jixiao report: {args.db} does not exist (build it with `jixiao refresh`)", file=sys.stderr)
+        return EXIT_USAGE
+    from jixiao.report import write_report
+
+    site = write_report(args.db, args.out)
+    print(f"Report written: {site.index} ({site.department_pages} unit pages, {site.county_pages} county pages); "
+          "open it in a browser, no network needed")
     return EXIT_OK
 
 

@@ -60,7 +60,7 @@ STEPS = ("discover", "extract", "land", "dbt_build", "quality_gate", "publish")
 # Tables whose row counts a run reports.
 COUNTED_TABLES = ("dim_report", "dim_department", "fct_budget", "fct_spending", "fct_projects",
                   "fct_three_public_expenses", "fct_indicator_scores", "fct_staffing", "fct_budget_by_function",
-                  "mart_department_year", "data_quality_issues")
+                  "mart_department_year", "mart_metric_trends", "mart_region_year", "data_quality_issues")
 MAX_BATCH = 500  # reports per extraction task: few, large tasks keep Prefect's per-task cost small (bench: 100 → 500)
 PARALLEL_MIN_REPORTS = 200  # below this, starting worker processes costs more than it saves
 ARTIFACT_KEY = "jixiao-refresh-summary"

@@ -35,7 +35,7 @@ def run_cli(capsys):
 def test_help_explains_every_command(run_cli):
     code, out, _ = run_cli("--help")
     assert code == 0
-    for command in ("refresh", "extract", "serve", "bench"):
+    for command in ("refresh", "extract", "serve", "export", "report", "bench"):
         assert command in out
     code, out, _ = run_cli("refresh", "--help")
     assert code == 0 and "--reports" in out and "--db" in out and "--landing" in out and "--workers" in out
@@ -43,6 +43,12 @@ def test_help_explains_every_command(run_cli):
     assert code == 0 and "--format" in out and "provenance" in out
     code, out, _ = run_cli("serve", "--help")
     assert code == 0 and "--cron" in out and "prefect server start" in out
+    code, out, _ = run_cli("export", "--help")
+    out = " ".join(out.split())  # argparse wraps the description
+    assert code == 0 and "--to" in out and "parquet" in out and "xlsx" in out and "byte-order mark" in out
+    code, out, _ = run_cli("report", "--help")
+    out = " ".join(out.split())
+    assert code == 0 and "--out" in out and "no network" in out
 
 
 def test_extract_json_carries_provenance(run_cli):

@@ -174,7 +174,12 @@ def test_mart_execution_rate_and_year_on_year(warehouse):
     assert by_year[2021]["three_public_actual_yoy_pct"] is None  # no 2020 figure
     assert (by_year[2021]["self_score"], by_year[2021]["grade"]) == (83, "良")
     assert (by_year[2022]["headcount_authorized"], by_year[2022]["headcount_actual"]) == (95, 90)
-    assert by_year[2021]["execution_rate"] is None  # 2021 has no adjusted budget: no rate
+    assert by_year[2022]["execution_rate_basis"] == "adjusted_budget"
+    # 2021 states no adjusted budget: the rate divides by the initial one and says so
+    assert by_year[2021]["execution_rate_basis"] == "initial_budget"
+    assert math.isclose(by_year[2021]["execution_rate"], 2762.66 / 1170.51)
+    assert by_year[2021]["department_name"] == by_year[2022]["department_name"] == "绥宁县武阳镇人民政府"
+    assert by_year[2022]["three_public_actual_yoy_wan"] == Decimal("14.2") - Decimal("15.42")
 
 
 def _checks(db: Path, source_file: str) -> list[tuple[str, str]]:
@@ -218,11 +223,15 @@ def test_readme_queries_return_the_expected_rows(warehouse):
     queries = _example_queries()
     assert {"three_public_trend", "execution_rate", "indicator_scores_of_one_report"} <= set(queries)
     trend = [r for r in rows(warehouse, queries["three_public_trend"]) if r["department_name"] == "绥宁县武阳镇人民政府"]
-    assert [(r["fiscal_year"], r["budget_wan"], r["actual_wan"]) for r in trend] == [(2021, 16, 15.42), (2022, 16, 14.2)]
+    assert [(r["fiscal_year"], Decimal(str(r["budget_wan"])), Decimal(str(r["actual_wan"]))) for r in trend] == [
+        (2021, 16, Decimal("15.42")), (2022, 16, Decimal("14.2"))]
 
     rates = rows(warehouse, queries["execution_rate"])
-    assert [(r["department_name"], r["fiscal_year"], r["execution_rate_pct"]) for r in rates] == [
-        ("岳阳市云溪区陆城镇人民政府", 2024, 100.0), ("绥宁县武阳镇人民政府", 2022, 95.0)]
+    assert [(r["department_name"], r["fiscal_year"], r["execution_rate_basis"], r["execution_rate_pct"])
+            for r in rates] == [
+        ("岳阳市云溪区陆城镇人民政府", 2024, "adjusted_budget", 100.0),
+        ("绥宁县武阳镇人民政府", 2021, "initial_budget", 236.0),
+        ("绥宁县武阳镇人民政府", 2022, "adjusted_budget", 95.0)]
 
     gold = json.loads((GOLD / "003_cbba9d689f5f66a1.json").read_text(encoding="utf-8"))
     expected = [(f["indicator_name"], f["weight"], f["score"]) for f in gold["facts"] if f["table"] == "fct_indicator_scores"]

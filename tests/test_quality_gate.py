@@ -206,6 +206,8 @@ def build_clean_warehouse(db_path: Path) -> list[str]:
             SELECT y.department_id, y.fiscal_year, b.initial_budget_wan, b.adjusted_budget_wan,
                    s.spending_total_wan, s.spending_basic_wan, s.spending_project_wan,
                    s.spending_total_wan / nullif(b.adjusted_budget_wan, 0) AS execution_rate,
+                   CASE WHEN b.adjusted_budget_wan IS NOT NULL THEN 'adjusted_budget' END AS execution_rate_basis,
+                   d.department_name,
                    t.three_public_budget_wan, t.three_public_actual_wan,
                    100 * (t.three_public_actual_wan / nullif(lag(t.three_public_actual_wan) OVER
                          (PARTITION BY y.department_id ORDER BY y.fiscal_year), 0) - 1) AS three_public_actual_yoy_pct,
@@ -213,7 +215,17 @@ def build_clean_warehouse(db_path: Path) -> list[str]:
             FROM years y
             LEFT JOIN b USING (department_id, fiscal_year) LEFT JOIN s USING (department_id, fiscal_year)
             LEFT JOIN t USING (department_id, fiscal_year) LEFT JOIN h USING (department_id, fiscal_year)
-            LEFT JOIN main.dim_report r USING (department_id, fiscal_year)""")
+            LEFT JOIN main.dim_report r USING (department_id, fiscal_year)
+            LEFT JOIN main.dim_department d USING (department_id)""")
+        con.execute("""CREATE TABLE main.mart_metric_trends AS
+            SELECT department_id, 'three_public.' || phase || '.' || category AS metric, fiscal_year,
+                   amount_wan AS value, NULL::DOUBLE AS prior_value, NULL::DOUBLE AS change,
+                   NULL::DOUBLE AS change_pct, '三公经费·' || category AS metric_label_zh
+            FROM main.fct_three_public_expenses""")
+        con.execute("""CREATE TABLE main.mart_region_year AS
+            SELECT 'county' AS region_level, concat_ws(' / ', d.province, d.city, d.county) AS region_name,
+                   m.fiscal_year, count(*)::INTEGER AS n_reporting_units
+            FROM main.mart_department_year m JOIN main.dim_department d USING (department_id) GROUP BY ALL""")
     return [g["source_file"] for g in reports]
 
 
@@ -371,7 +383,8 @@ def test_missing_input_file_fails_naming_the_file(fresh_db, tmp_path):
 @slow
 def test_warning_failures_are_recorded_but_do_not_block(fresh_db, tmp_path):
     db, files = fresh_db
-    _damage(db, "UPDATE main.mart_department_year SET execution_rate = 2.5 WHERE rowid = "
+    _damage(db, "UPDATE main.mart_department_year SET execution_rate = 2.5, execution_rate_basis = 'adjusted_budget' "
+                "WHERE rowid = "
                 "(SELECT min(rowid) FROM main.mart_department_year)")
     result = run_quality_gate(db, "run-warn", files, tmp_path / "docs", stage="published")
     assert result.passed, result.failures_message()

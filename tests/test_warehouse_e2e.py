@@ -90,25 +90,49 @@ def test_expected_issues_are_in_data_quality_issues(sample_db: Path) -> None:
     assert [r["severity"] for r in grade] == ["warn"]  # the report states no rule of its own
 
 
-def _readme_queries() -> list[str]:
-    """The SQL blocks of the README's "Example queries" section."""
+def _readme_queries(heading: str = "## Example queries") -> list[str]:
+    """The SQL blocks of one section of the README ("Example queries" by default)."""
     text = README.read_text(encoding="utf-8")
-    section = text.split("## Example queries", 1)[1].split("\n## ", 1)[0]
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
     return re.findall(r"```sql\n(.*?)```", section, flags=re.S)
 
 
 def test_readme_queries_return_the_gold_values(sample_db: Path) -> None:
     trend, execution, indicators = _readme_queries()
     rows = {(r["department_name"], r["fiscal_year"]): r for r in _query(sample_db, trend)}
-    assert rows[("绥宁县长铺镇人民政府", 2023)]["actual_wan"] == 2.5
-    assert (rows[("绥宁县长铺镇人民政府", 2024)]["budget_wan"], rows[("绥宁县长铺镇人民政府", 2024)]["actual_wan"]) == (5, 2.5)
-    assert (rows[("绥宁县武阳镇人民政府", 2021)]["budget_wan"], rows[("绥宁县武阳镇人民政府", 2021)]["actual_wan"]) == (16, 15.42)
-    assert rows[("桃江县大栗港镇人民政府", 2019)]["actual_wan"] == 20.7
-    rates = {(r["department_name"], r["fiscal_year"]): r["execution_rate_pct"] for r in _query(sample_db, execution)}
-    assert rates[("岳阳市云溪区陆城镇人民政府", 2024)] == 100.0
+    assert rows[("绥宁县长铺镇人民政府", 2023)]["actual_wan"] == Decimal("2.5")
+    assert (rows[("绥宁县长铺镇人民政府", 2024)]["budget_wan"], rows[("绥宁县长铺镇人民政府", 2024)]["actual_wan"]) == (
+        Decimal("5"), Decimal("2.5"))
+    assert rows[("绥宁县长铺镇人民政府", 2024)]["actual_change_pct"] == 0
+    assert (rows[("绥宁县武阳镇人民政府", 2021)]["budget_wan"], rows[("绥宁县武阳镇人民政府", 2021)]["actual_wan"]) == (
+        Decimal("16"), Decimal("15.42"))
+    assert rows[("桃江县大栗港镇人民政府", 2019)]["actual_wan"] == Decimal("20.7")
+    rates = {(r["department_name"], r["fiscal_year"]): r for r in _query(sample_db, execution)}
+    assert rates[("岳阳市云溪区陆城镇人民政府", 2024)]["execution_rate_pct"] == 100.0
+    assert rates[("岳阳市云溪区陆城镇人民政府", 2024)]["execution_rate_basis"] == "adjusted_budget"
+    # 2021 states only the initial budget (1170.51) against spending of 2762.66
+    assert rates[("绥宁县武阳镇人民政府", 2021)]["execution_rate_basis"] == "initial_budget"
+    assert rates[("绥宁县武阳镇人民政府", 2021)]["execution_rate_pct"] == 236.0
     got = _query(sample_db, indicators)
     gold = [f for f in load_gold("003_cbba9d689f5f66a1.json")["facts"] if f["table"] == "fct_indicator_scores"]
     assert sorted(r["indicator_name"] for r in got) == sorted(f["indicator_name"] for f in gold)
     by_name = {r["indicator_name"]: r for r in got}
     for f in gold:
         assert (by_name[f["indicator_name"]]["weight"], by_name[f["indicator_name"]]["score"]) == (f["weight"], f["score"])
+
+
+def test_readme_trend_walkthrough_runs_as_written(sample_db: Path) -> None:
+    measures, one_unit, pivot, regions = _readme_queries("## Multi-year trends, step by step")
+    labels = {r["metric"]: r["metric_label_zh"] for r in _query(sample_db, measures)}
+    assert labels["three_public.actual.reception"] == "三公经费·决算数·公务接待费"
+    assert labels["staffing.authorized"] == "人员·编制数"
+    changes = {(r["metric_label_zh"], r["fiscal_year"]): r for r in _query(sample_db, one_unit)}
+    total = changes[("三公经费·决算数·三公经费合计", 2024)]
+    assert (total["prior_value"], total["value"], total["change"]) == (Decimal("2.5"), Decimal("2.5"), 0)
+    wide = {(r["department_name"], r["fiscal_year"]): r for r in _query(sample_db, pivot)}
+    assert wide[("绥宁县武阳镇人民政府", 2021)]["支出·年度资金总额"] == Decimal("2762.66")
+    assert wide[("绥宁县武阳镇人民政府", 2021)]["人员·在职人数"] == 91
+    counties = {(r["region_name"], r["fiscal_year"]): r for r in _query(sample_db, regions)}
+    suining = counties[("湖南省 / 邵阳市 / 绥宁县", 2021)]
+    assert suining["n_reporting_units"] == 1
+    assert suining["spending_per_actual_head_wan"] == (Decimal("2762.66") / 91).quantize(Decimal("0.0001"))

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .frames import ReportLookup, locate_table, read_frame
 from .history import write_quality_runs
+from .offline_docs import make_docs_offline
 from .results import MAX_LISTED, ExpectationOutcome, GateResult
 from .suites import SuiteFileError, SuiteSpec, TableSpec, default_suites_dir, load_suite, load_vocabularies, to_gx_expectation
 
@@ -86,6 +87,8 @@ def run_quality_gate(
             outcomes.extend(_validate_table(gx, context, source, suite, table, frame, parameters, lookup))
 
     docs_path = _build_docs(context, Path(docs_dir))
+    if docs_path is not None:
+        docs_path = make_docs_offline(Path(docs_dir), outcomes, run_id)
     write_quality_runs(db_path, run_id, run_at, outcomes)
     result = GateResult(run_id=run_id, stage=stage, results=outcomes, docs_path=docs_path)
     log.info(result.summary())

@@ -1,14 +1,18 @@
--- One row per department × fiscal_year: headline budget, spending, 三公 and staffing figures.
--- Totals use scope 'all' only; phases are never summed (each has its own column).
+-- One row per department × fiscal_year: headline budget, spending, 三公 and staffing figures with
+-- the unit's name and region, the budget execution rate with the budget it divides by, and the
+-- change against the unit's previous fiscal year.  Totals use scope 'all' only; phases are never
+-- summed (each has its own column).  Amounts are cast here so the mart keeps DECIMAL(18,4)
+-- whatever numeric type the fact tables hold.
+{%- set categories = three_public_categories() %}
 with budget as (
     select
         department_id,
         fiscal_year,
-        max(amount_wan) filter (where phase = 'initial_budget') as initial_budget_wan,
-        max(amount_wan) filter (where phase = 'adjusted_budget') as adjusted_budget_wan,
-        max(amount_wan) filter (where phase = 'budget') as budget_wan
+        max({{ wan('amount_wan') }}) filter (where phase = 'initial_budget') as initial_budget_wan,
+        max({{ wan('amount_wan') }}) filter (where phase = 'adjusted_budget') as adjusted_budget_wan,
+        max({{ wan('amount_wan') }}) filter (where phase = 'budget') as budget_wan
     from {{ ref('fct_budget') }}
-    where item = 'total' and scope = 'all'
+    where item = 'total' and scope = 'all' and department_id is not null and fiscal_year is not null
     group by department_id, fiscal_year
 ),
 
@@ -16,11 +20,11 @@ spending as (
     select
         department_id,
         fiscal_year,
-        max(amount_wan) filter (where item = 'total') as spending_total_wan,
-        max(amount_wan) filter (where item = 'basic') as spending_basic_wan,
-        max(amount_wan) filter (where item = 'project') as spending_project_wan
+        max({{ wan('amount_wan') }}) filter (where item = 'total') as spending_total_wan,
+        max({{ wan('amount_wan') }}) filter (where item = 'basic') as spending_basic_wan,
+        max({{ wan('amount_wan') }}) filter (where item = 'project') as spending_project_wan
     from {{ ref('fct_spending') }}
-    where scope = 'all'
+    where scope = 'all' and department_id is not null and fiscal_year is not null
     group by department_id, fiscal_year
 ),
 
@@ -28,10 +32,16 @@ three_public as (
     select
         department_id,
         fiscal_year,
-        max(amount_wan) filter (where phase = 'budget') as three_public_budget_wan,
-        max(amount_wan) filter (where phase = 'actual') as three_public_actual_wan
+        max({{ wan('amount_wan') }}) filter (where category = 'total' and phase = 'budget') as three_public_budget_wan,
+        max({{ wan('amount_wan') }}) filter (where category = 'total' and phase = 'actual') as three_public_actual_wan
+        {%- for c in categories %}
+        {%- for ph in ['budget', 'actual'] %},
+        max({{ wan('amount_wan') }}) filter (where category = '{{ c }}' and phase = '{{ ph }}')
+            as three_public_{{ c }}_{{ ph }}_wan
+        {%- endfor %}
+        {%- endfor %}
     from {{ ref('fct_three_public_expenses') }}
-    where category = 'total'
+    where department_id is not null and fiscal_year is not null
     group by department_id, fiscal_year
 ),
 
@@ -39,19 +49,24 @@ staffing as (
     select
         department_id,
         fiscal_year,
-        max(headcount) filter (where metric = 'authorized') as headcount_authorized,
-        max(headcount) filter (where metric = 'actual') as headcount_actual
+        cast(max(headcount) filter (where metric = 'authorized') as integer) as headcount_authorized,
+        cast(max(headcount) filter (where metric = 'actual') as integer) as headcount_actual
     from {{ ref('fct_staffing') }}
+    where department_id is not null and fiscal_year is not null
     group by department_id, fiscal_year
 ),
 
 own_report as (
-    -- the report evaluating this very year (the latest signed one if there are several)
-    select department_id, fiscal_year, report_id, self_score, grade
+    -- the report evaluating this very year: of several, one that states a score or grade (a budget
+    -- statement of the same year states neither), the unit-wide self-evaluation before a project's
+    -- 自评表, the latest signed first
+    select department_id, fiscal_year, report_id, cast(self_score as decimal(9, 4)) as self_score, grade
     from {{ ref('dim_report') }}
     where status = 'loaded' and department_id is not null and fiscal_year is not null
     qualify row_number() over (
-        partition by department_id, fiscal_year order by report_date desc nulls last, report_id
+        partition by department_id, fiscal_year
+        order by (self_score is null and grade is null), (document_kind is distinct from 'performance_evaluation'),
+            report_date desc nulls last, report_id
     ) = 1
 ),
 
@@ -84,11 +99,23 @@ joined as (
         spending.spending_project_wan,
         three_public.three_public_budget_wan,
         three_public.three_public_actual_wan,
+        {%- for c in categories %}
+        {%- for ph in ['budget', 'actual'] %}
+        three_public.three_public_{{ c }}_{{ ph }}_wan,
+        {%- endfor %}
+        {%- endfor %}
         staffing.headcount_authorized,
         staffing.headcount_actual,
         own_report.self_score,
         own_report.grade,
-        own_report.report_id
+        own_report.report_id,
+        -- the budget execution_rate divides by: the first one stated
+        case
+            when budget.adjusted_budget_wan is not null then 'adjusted_budget'
+            when budget.initial_budget_wan is not null then 'initial_budget'
+            when budget.budget_wan is not null then 'budget'
+        end as execution_rate_basis,
+        coalesce(budget.adjusted_budget_wan, budget.initial_budget_wan, budget.budget_wan) as execution_budget_wan
     from dated_spine as spine
     left join budget on budget.department_id = spine.department_id and budget.fiscal_year = spine.fiscal_year
     left join spending on spending.department_id = spine.department_id and spending.fiscal_year = spine.fiscal_year
@@ -102,25 +129,54 @@ joined as (
 select
     current_year.department_id,
     current_year.fiscal_year,
+    department.department_name,
+    department.province,
+    department.city,
+    department.county,
+    department.township,
     current_year.initial_budget_wan,
     current_year.adjusted_budget_wan,
     current_year.budget_wan,
     current_year.spending_total_wan,
     current_year.spending_basic_wan,
     current_year.spending_project_wan,
-    case when current_year.adjusted_budget_wan > 0
-         then current_year.spending_total_wan / current_year.adjusted_budget_wan end as execution_rate,
+    case when current_year.execution_budget_wan > 0 and current_year.spending_total_wan is not null
+         then cast(current_year.spending_total_wan as double) / cast(current_year.execution_budget_wan as double)
+    end as execution_rate,
+    current_year.execution_rate_basis,
+    basis_label.label_zh as execution_rate_basis_label_zh,
+    current_year.execution_budget_wan,
     current_year.three_public_budget_wan,
     current_year.three_public_actual_wan,
-    case when previous_year.three_public_actual_wan > 0
-         then 100.0 * (current_year.three_public_actual_wan - previous_year.three_public_actual_wan)
-              / previous_year.three_public_actual_wan end as three_public_actual_yoy_pct,
+    {%- for c in categories %}
+    {%- for ph in ['budget', 'actual'] %}
+    current_year.three_public_{{ c }}_{{ ph }}_wan,
+    {%- endfor %}
+    {%- endfor %}
     current_year.headcount_authorized,
     current_year.headcount_actual,
     current_year.self_score,
     current_year.grade,
-    current_year.report_id
+    current_year.report_id,
+    previous_year.fiscal_year is not null as has_previous_year,
+    {%- for col in ['initial_budget_wan', 'adjusted_budget_wan', 'budget_wan', 'spending_total_wan',
+                    'spending_basic_wan', 'spending_project_wan', 'three_public_budget_wan',
+                    'three_public_actual_wan'] %}
+    {{ yoy_columns(col) }},
+    {%- endfor %}
+    {%- for c in categories %}
+    {%- for ph in ['budget', 'actual'] %}
+    {{ yoy_columns('three_public_' ~ c ~ '_' ~ ph ~ '_wan') }},
+    {%- endfor %}
+    {%- endfor %}
+    {{ yoy_columns('headcount_authorized') }},
+    {{ yoy_columns('headcount_actual') }},
+    {{ yoy_columns('self_score') }}
 from joined as current_year
 left join joined as previous_year
     on previous_year.department_id = current_year.department_id
     and previous_year.fiscal_year = current_year.fiscal_year - 1
+left join {{ ref('dim_department') }} as department
+    on department.department_id = current_year.department_id
+left join {{ ref('ref_code_labels') }} as basis_label
+    on basis_label.vocabulary = 'phase' and basis_label.code = current_year.execution_rate_basis
