@@ -133,12 +133,14 @@ def read_budget_row(row: list[str], cols: BudgetColumns) -> BudgetRow | None:
 
 
 def _rate_consistent(row: BudgetRow) -> bool:
-    """执行率 = 执行数 / 预算数 where all three are stated: a check that the cells sit in their columns."""
+    """执行率 = 执行数 / 预算数 where all three are stated: a check that the cells sit in their columns.  A form
+    caps the rate at 100% (spending above the budget scores no more than full marks)."""
     rate, spent = row.values.get(RATE), row.values.get(SPENT)
     base = row.values.get(ADJUSTED, row.values.get(BUDGET, row.values.get(INITIAL)))
     if rate is None or spent is None or not base:
         return True
-    return abs(spent / base * 100 - rate) <= 1.0
+    computed = spent / base * 100
+    return abs(computed - rate) <= 1.0 or (computed > 100 and abs(rate - 100) <= 0.01)
 
 
 def rate_agrees(spent: float, base: float, rate_text: str) -> bool:
