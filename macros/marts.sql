@@ -1,6 +1,6 @@
 {#- Helpers of the marts: exact 万元 amounts and year-over-year change. -#}
 
-{#- An amount in 万元 as DECIMAL(18,4), whatever numeric type the fact table holds it in. -#}
+{#- Amounts: wan() in macros/numbers.sql casts to DECIMAL(18,4), whatever type the fact table holds. -#}
 
 {#- Change from `prev` to `cur` (NULL unless both are stated). -#}
 {% macro change(cur, prev) -%}

@@ -20,39 +20,24 @@ from jixiao.extract import extract_file
 N = 300
 SEED = 2024
 
-# Recall per family measured on this corpus (N=300, seed 2024, the default mix) with the
-# extractor of main at commit b249c0c (2026-11-25); each bar is the measured value rounded down to
-# 0.01.  Raise a bar when extraction improves; never lower one to make a test pass.
+# Recall per family measured on this corpus (N=300, seed 2024, the default mix) with the extractor at
+# the commit that set them (2026-11-25); each bar is the measured value rounded down to 0.01.  Raise
+# a bar when extraction improves; never lower one to make a test pass.
 RECALL_BARS = {
-    "pipe_rows": 0.60,
-    "pipe_cell_line": 0.76,
+    "pipe_rows": 0.90,
+    "pipe_cell_line": 0.90,
     "pipe_lone_bar": 0.81,
-    "cells_blank": 0.41,
-    "cells_vanishing": 0.0,  # measured 0: every one-column 三公 table whose blanks vanish is quarantined ("no figures")
+    "cells_blank": 0.45,
+    "cells_vanishing": 1.0,
     "space_aligned": 1.0,
-    "flattened": 0.53,
-    "prose": 0.60,
-    "trad_pinyin": 0.65,
+    "flattened": 0.80,
+    "prose": 0.94,
+    "trad_pinyin": 0.86,
 }
-# Families in which the extractor currently writes wrong rows (defects of extraction, listed in
-# the reason).  The test still demands 100% there; strict xfail turns into a failure as soon as the
-# family is read right, so remove the family from this dict then.
-_THREE_PUBLIC_TOTAL = ("the 一、支出合计 row of a 三公 table read as the unit's fct_spending total (prior-year column) "
-                       "and fct_budget total (this year's column)")
-_PROJECT_MONEY = "a 项目支出绩效自评表's 年度资金总额 money written to fct_budget/fct_spending (it belongs to fct_projects only)"
-_CLASS_PHASE = "function classes of a 年初预算 sentence given phase budget (the total beside them is initial_budget)"
-KNOWN_WRONG: dict[str, str] = {
-    "pipe_rows": f"{_PROJECT_MONEY}; on a page that starts inside the previous table: fct_projects rows with NULL "
-                 "amounts, indicator rows given level1 other; a 部门收支总表 titled '…2020年部门收支总表': income rows "
-                 "with a NULL fiscal_year",
-    "pipe_cell_line": "project tables one cell per line: fct_projects rows with NULL budget/actual when the 年度资金总额 "
-                      "row's second cell is a lone '|'",
-    "cells_blank": _THREE_PUBLIC_TOTAL,
-    "flattened": f"{_THREE_PUBLIC_TOTAL}; flattened project tables: indicator rows without project_name, a score "
-                 "broken over a blank line ('14.' / '5') read as 14",
-    "prose": f"{_CLASS_PHASE}; 三公 statements: a budget sentence given the year of the 上年决算 sentence after it",
-    "trad_pinyin": _CLASS_PHASE,
-}
+# Families in which the extractor writes wrong rows (defects of extraction, each named in its reason):
+# the test still demands 100% there, and strict xfail turns into a failure as soon as the family is
+# read right, so remove a family from this dict then.  None at this commit.
+KNOWN_WRONG: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

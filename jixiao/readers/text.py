@@ -477,7 +477,8 @@ def _is_cell_line(prev: str, nxt: str) -> bool:
     return len(nxt) <= _CELL_LINE_MAX and not re.search(r"[。；，,;]", nxt) or not re.search(r"[。；，,;]", prev)
 
 
-_TITLE_END = re.compile(r"(?:说明|报告|报表|公开|情况|通知|批复|决算|预算|自评表|汇总表|评价表|目录)$")
+_TITLE_END = re.compile(r"(?:说明|报告|表|公开|情况|通知|批复|决算|预算|目录)$")
+_STANDS_ALONE_NEXT = re.compile(r"^(?:[-+]?[\d,，.]+%?|(?:金额)?单位[:：].*)$")  # a number, a unit line
 
 
 def _continues(prev: str, nxt: str) -> bool:
@@ -486,6 +487,8 @@ def _continues(prev: str, nxt: str) -> bool:
         return False
     if _TITLE_END.search(prev) and not re.search(r"[，。；,;]", prev):
         return False  # a title line ("…2021年“三公”经费预算情况说明") stands alone
+    if _STANDS_ALONE_NEXT.match(nxt.strip()):
+        return False  # a cell of a table copied one cell per line
     if _HEADING.match(prev) and len(prev) < 40:
         return False
     if _HEADING.match(nxt) or _STANDALONE.fullmatch(nxt.strip()):
