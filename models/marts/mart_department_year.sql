@@ -130,6 +130,7 @@ select
     current_year.department_id,
     current_year.fiscal_year,
     department.department_name,
+    department.department_status,
     department.province,
     department.city,
     department.county,
