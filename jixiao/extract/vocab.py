@@ -220,7 +220,7 @@ PROSE_ITEMS: list[tuple[str, str]] = [
     ("carryover_out", r"年末结转(?:和?结余)?"),
     ("wages_welfare", r"工资福利(?:性)?(?:支出)?"),
     ("goods_services", r"(?:一般)?商品(?:和|与)?服务(?:支出)?"),
-    ("household_subsidies", r"对个人和家庭(?:的)?补助(?:支出)?"),
+    ("household_subsidies", r"对个人和家庭(?:的)?(?:补助(?:支出)?|支出)"),
     ("enterprise_subsidies", r"对企业(?:的)?补助(?:支出)?"),
     ("capital_construction", r"基本建设(?:支出)?"),
     ("capital", r"(?:其他)?资本性支出"),
@@ -228,8 +228,8 @@ PROSE_ITEMS: list[tuple[str, str]] = [
     ("personnel", r"人员经费(?:支出)?"),
     ("public_funds", r"(?:日常)?公用经费(?:支出)?"),
     ("government_procurement", r"政府采购(?:预算)?(?:金额|总额|支出总额|支出)?"),
-    ("basic", r"基本支出"),
-    ("project", r"项目(?:经费)?支出"),
+    ("basic", r"基本支出(?:资金)?"),
+    ("project", r"项目(?:经费)?支出(?:资金)?"),
     # not "财政拨款支出" (appropriations only) nor "支出总计" (which holds the 年末结转)
     ("total", r"(?:本单位|本部门|单位|部门)?(?:本年)?支出(?:预算)?(?:合计|总额)?|预算支出(?:总额)?"
               r"|(?:本年)?(?:财政拨款)?决算支出(?:合计)?|整体支出|年度资金总额|资金总额"),
