@@ -15,6 +15,8 @@ import socket
 from pathlib import Path
 
 import duckdb
+
+from jixiao.landing_schema import SEED_COLUMNS
 import pytest
 
 from jixiao.quality import (
@@ -84,14 +86,7 @@ PUBLISHED_PROVENANCE = [("source_file", "VARCHAR"), ("prov_block", "INTEGER"), (
                         ("prov_col", "INTEGER"), ("prov_span", "VARCHAR"), ("prov_text", "VARCHAR")]
 PROVENANCE = [("source_kind", "VARCHAR"), ("prov_block", "INTEGER"), ("prov_row", "INTEGER"),
               ("prov_col", "INTEGER"), ("prov_span", "VARCHAR"), ("prov_text", "VARCHAR")]
-LANDED_REPORTS = [("report_id", "VARCHAR"), ("source_file", "VARCHAR"), ("content_hash", "VARCHAR"),
-                  ("file_format", "VARCHAR"), ("status", "VARCHAR"), ("status_reason", "VARCHAR"),
-                  ("department_name", "VARCHAR"), ("province", "VARCHAR"), ("city", "VARCHAR"),
-                  ("county", "VARCHAR"), ("county_code", "VARCHAR"), ("township", "VARCHAR"),
-                  ("fiscal_year", "INTEGER"), ("report_date", "DATE"), ("self_score", "DOUBLE"),
-                  ("grade", "VARCHAR"), ("grade_label_zh", "VARCHAR"), ("grade_rule", "VARCHAR"),
-                  ("indicator_total_weight", "DOUBLE"), ("indicator_total_score", "DOUBLE"),
-                  ("document_kind", "VARCHAR"), ("source_url", "VARCHAR"), ("published_date", "DATE")]
+LANDED_REPORTS = [(name, sql_type.upper()) for name, sql_type in SEED_COLUMNS["landed_reports"]]  # the one schema
 FINDING_COLUMNS = [("report_id", "VARCHAR"), ("check", "VARCHAR"), ("severity", "VARCHAR"),
                    ("message", "VARCHAR"), ("observed", "VARCHAR"), ("expected", "VARCHAR")]
 
