@@ -189,23 +189,42 @@ def extract_to_cache(files: list[tuple[str, Path, str]], cache: ExtractionCache)
 
     ``extract_file`` quarantines bad input itself; an unexpected crash of the extractor on one file
     quarantines that file (not cached, so a fixed extractor retries it) instead of stopping the batch.
+    A file whose bytes are no longer those discovered (changed or deleted during the run) is
+    quarantined under its discovered hash, not cached, and read again by the next refresh.
     """
     from jixiao.extract import extract_file
 
     extractions: list[ReportExtraction] = []
     cacheable: dict[str, bool] = {}
     for name, path, content_hash in files:
+        fmt = Path(name).suffix.lstrip(".") or "unknown"
         try:
             ex = extract_file(path)
-            cacheable[ex.content_hash] = True
+            cacheable[content_hash] = True
         except Exception as exc:  # noqa: BLE001 - one bad file must not sink the batch
             log.exception("extractor crashed on %s", path)
-            ex = ReportExtraction(name, content_hash, Path(name).suffix.lstrip(".") or "unknown", ReportHeader(),
-                                  status="quarantined",
+            ex = ReportExtraction(name, content_hash, fmt, ReportHeader(), status="quarantined",
                                   status_reason=f"extractor crashed: {type(exc).__name__}: {exc}")
-            cacheable[ex.content_hash] = False
+            cacheable[content_hash] = False
+        if ex.content_hash != content_hash:
+            ex = ReportExtraction(name, content_hash, fmt, ReportHeader(), status="quarantined",
+                                  status_reason="the file changed or disappeared while the refresh read it; "
+                                                "it is read again by the next refresh")
+            cacheable[content_hash] = False
         ex.source_file = name
         extractions.append(ex)
+    return _cache_extractions(extractions, cacheable, cache)
+
+
+def quarantine_to_cache(name: str, content_hash: str, reason: str, cache: ExtractionCache) -> CachedReport:
+    """Cache a file that cannot be read at all as a quarantined report (it is never opened)."""
+    ex = ReportExtraction(name, content_hash, Path(name).suffix.lstrip(".") or "unknown", ReportHeader(),
+                          status="quarantined", status_reason=reason)
+    return _cache_extractions([ex], {content_hash: True}, cache)[0]
+
+
+def _cache_extractions(extractions: list[ReportExtraction], cacheable: dict[str, bool],
+                       cache: ExtractionCache) -> list[CachedReport]:
     by_report = render_landed_lines(extractions)
     results = []
     for ex in extractions:
