@@ -92,39 +92,83 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     configure_prefect(quiet_console=not args.verbose)
     if not args.verbose:
         os.environ.setdefault("DBT_QUIET", "true")  # dbt's own log stays in target/logs
-    from jixiao import progress
-    from jixiao.flow import RefreshFailed, RefreshSummary, refresh
+    from jixiao import interrupt, progress
+    from jixiao.flow import RefreshFailed, RefreshSummary, last_published, refresh
     from jixiao.settings import prefect_api
 
+    db = args.db.expanduser().resolve()
     progress.set_reporter(progress.ConsoleReporter())
-    try:
-        with prefect_api():
-            state = refresh(reports_dir=str(args.reports), db_path=str(args.db), landing=args.landing,
-                            workers=args.workers, full_rebuild=args.full, return_state=True)
-            result = state.result(raise_on_failure=False)
-    except KeyboardInterrupt:
-        print("jixiao refresh: interrupted; the published warehouse was left as it was", file=sys.stderr)
-        return EXIT_FAILED
-    finally:
-        progress.set_reporter(None)
-    if isinstance(result, dict) and state.is_completed():
-        summary = RefreshSummary(**result)
+    state = result = error = None
+    with interrupt.handling_signals():
+        try:
+            with prefect_api():
+                state = refresh(reports_dir=str(args.reports), db_path=str(db), landing=args.landing,
+                                workers=args.workers, full_rebuild=args.full, return_state=True)
+                result = state.result(raise_on_failure=False)
+        except (Exception, KeyboardInterrupt, interrupt.Interrupted) as exc:  # noqa: BLE001 - reported below
+            error = exc
+        finally:
+            progress.set_reporter(None)
+    published = result if isinstance(result, dict) and state is not None and state.is_completed() else last_published()
+    signum = interrupt.received()
+    if published is not None:
+        summary = RefreshSummary(**published)
+        if error is not None or not (state is not None and state.is_completed()):
+            summary.warnings.append("the Prefect API failed after the warehouse was published "
+                                    f"({_one_line(error or (state.message if state else None))}); the refresh itself succeeded")
         print(summary.to_text())
         if args.json:
             print(json.dumps(summary.to_dict(), ensure_ascii=False))
+        if signum:
+            print(f"jixiao refresh: interrupted by {_signal_name(signum)} after publishing; {db} is the new warehouse",
+                  file=sys.stderr)
+            return interrupt.EXIT_CODES[signum]
         return EXIT_OK
     if isinstance(result, RefreshFailed):
-        reason = f"{result.step}: {result.reason}"
-    elif isinstance(result, BaseException):
-        reason = f"{type(result).__name__}: {result}"
+        failure = result
+    elif isinstance(error, RefreshFailed):
+        failure = error
     else:
-        reason = state.message or "the flow run did not complete"
-    line = (reason or "unknown").splitlines()[0]
-    if len(line) > 300:
-        line = line[:300] + "…"
-    print(f"jixiao refresh failed ({line}); "
-          f"{args.db} was left as it was", file=sys.stderr)
+        failure = error if error is not None else result
+    if isinstance(failure, RefreshFailed):
+        reason = f"{failure.step}: {failure.reason}"
+    elif isinstance(failure, BaseException):
+        reason = f"{type(failure).__name__}: {failure}"
+    else:
+        reason = (state.message if state is not None else None) or "the flow run did not complete"
+    log = _write_error_log(db, reason, failure if isinstance(failure, BaseException) else None)
+    where = f" (details: {log})" if log and not args.verbose else ""
+    if signum:
+        print(f"jixiao refresh interrupted by {_signal_name(signum)} ({_one_line(reason)}); "
+              f"{args.db} was left as it was{where}", file=sys.stderr)
+        return interrupt.EXIT_CODES[signum]
+    print(f"jixiao refresh failed ({_one_line(reason)}); {args.db} was left as it was{where}", file=sys.stderr)
     return EXIT_FAILED
+
+
+def _signal_name(signum: int) -> str:
+    import signal
+
+    return signal.Signals(signum).name
+
+
+def _one_line(reason: object, limit: int = 300) -> str:
+    line = (str(reason) if reason else "unknown").strip().splitlines()[0] if str(reason or "").strip() else "unknown"
+    return line if len(line) <= limit else line[:limit] + "…"
+
+
+def _write_error_log(db: Path, reason: str, exc: BaseException | None) -> Path | None:
+    """The full detail of a failed refresh in ``<db dir>/.jixiao/<db name>.error.log``."""
+    import traceback
+
+    path = db.parent / ".jixiao" / f"{db.name}.error.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        detail = "".join(traceback.format_exception(exc)) if exc is not None else ""
+        path.write_text(f"{reason}\n\n{detail}", encoding="utf-8")
+        return path
+    except OSError:
+        return None
 
 
 # --------------------------------------------------------------------------- extract

@@ -12,7 +12,10 @@ file of the target such as a stale ``<db>.wal`` is moved aside, the old warehous
 """
 from __future__ import annotations
 
+import glob
+import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -35,9 +38,18 @@ class PublishError(RuntimeError):
 SIDE_SUFFIXES = (".wal",)
 
 
+def _safe_name(db_path: Path) -> str:
+    """The warehouse's file name, or a plain-character stand-in when it has characters (a quote…)
+    that dbt-duckdb cannot carry into its SQL."""
+    name = Path(db_path).name
+    if re.fullmatch(r"[A-Za-z0-9._-]+", name):
+        return name
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name) + "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
 def building_path(db_path: Path, run_id: str) -> Path:
     db_path = Path(db_path)
-    return db_path.with_name(f"{db_path.name}.building-{run_id}")
+    return db_path.with_name(f"{_safe_name(db_path)}.building-{run_id}")
 
 
 def previous_path(db_path: Path) -> Path:
@@ -180,4 +192,5 @@ def copy_published(db_path: Path, building: Path) -> None:
 def stale_building_files(db_path: Path) -> list[Path]:
     """Building files left by refreshes that crashed (the lock is held, so none is in use)."""
     db_path = Path(db_path)
-    return sorted(db_path.parent.glob(f"{db_path.name}.building-*"))
+    return sorted(p for p in db_path.parent.glob(f"{glob.escape(_safe_name(db_path))}.building-*")
+                  if not p.name.endswith(".wal"))

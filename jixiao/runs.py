@@ -16,7 +16,7 @@ import json
 import os
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -348,15 +348,17 @@ class Heartbeat:
     def _beat(self) -> None:
         while not self._stop.wait(self.every_s):
             try:
-                log_run(self.db_path, self.record)
+                log_run(self.db_path, replace(self.record, status="running"))
             except OSError:
                 pass  # a full disk must not stop the refresh; the run then shows as killed
 
     def __enter__(self) -> Heartbeat:
-        log_run(self.db_path, self.record)
+        log_run(self.db_path, replace(self.record, status="running"))
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Stop beating (safe to call more than once)."""
         self._stop.set()
-        self._thread.join(timeout=5)
+        if self._thread.ident is not None:
+            self._thread.join(timeout=5)
