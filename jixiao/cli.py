@@ -3,6 +3,7 @@
     jixiao refresh --reports DIR --db FILE [--landing seed|native] [--workers N]
     jixiao extract FILE [--format table|json]
     jixiao serve --cron "0 3 * * *" --reports DIR --db FILE
+    jixiao deploy --all                     (prefect deploy, exit status fixed for the pinned server)
     jixiao bench ...
 """
 from __future__ import annotations
@@ -72,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--name", default="jixiao-refresh", help="deployment name (default jixiao-refresh)")
     s.set_defaults(func=cmd_serve)
 
+    d = sub.add_parser("deploy", help="register the deployments of prefect.yaml (`prefect deploy`, exit 0 when created)",
+                       add_help=False,
+                       description="Runs `prefect deploy ARGS` (e.g. `jixiao deploy --all` in the project folder) with a "
+                                   "client fix for the pinned Prefect server, which answers prefect's worker listing "
+                                   "with HTTP 422 and made `prefect deploy` exit 1 after creating the deployment.")
+    d.add_argument("args", nargs=argparse.REMAINDER)
+    d.set_defaults(func=cmd_deploy)
+
     b = sub.add_parser("bench", help="benchmark extraction and refresh on generated reports (see `jixiao bench --help`)",
                        add_help=False)
     b.add_argument("args", nargs=argparse.REMAINDER)
@@ -109,7 +118,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             error = exc
         finally:
             progress.set_reporter(None)
-    published = result if isinstance(result, dict) and state is not None and state.is_completed() else last_published()
+    published = result if isinstance(result, dict) and state is not None and state.is_completed() else last_published(db)
     signum = interrupt.received()
     if published is not None:
         summary = RefreshSummary(**published)
@@ -152,8 +161,9 @@ def _signal_name(signum: int) -> str:
     return signal.Signals(signum).name
 
 
-def _one_line(reason: object, limit: int = 300) -> str:
-    line = (str(reason) if reason else "unknown").strip().splitlines()[0] if str(reason or "").strip() else "unknown"
+def _one_line(reason: object, limit: int = 600) -> str:
+    text = str(reason or "").strip()
+    line = text.splitlines()[0] if text else "unknown"
     return line if len(line) <= limit else line[:limit] + "…"
 
 
@@ -274,6 +284,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- deploy
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from jixiao.deploy import main as deploy_main
+
+    return deploy_main(args.args)
+
+
 # --------------------------------------------------------------------------- bench
 def cmd_bench(args: argparse.Namespace) -> int:
     from jixiao.bench import main as bench_main
@@ -287,6 +304,10 @@ def main(argv: list[str] | None = None) -> int:
         from jixiao.bench import main as bench_main
 
         return bench_main(argv[1:])
+    if argv and argv[0] == "deploy":  # everything after `deploy` belongs to `prefect deploy`
+        from jixiao.deploy import main as deploy_main
+
+        return deploy_main(argv[1:])
     args = _parser().parse_args(argv)
     try:
         return args.func(args)

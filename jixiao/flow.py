@@ -518,6 +518,7 @@ def refresh(
     """
     import os
 
+    _last_published.clear()
     if landing not in LANDING_MODES:
         raise RefreshFailed("parameters", f"landing must be one of {', '.join(LANDING_MODES)}, not {landing!r}")
     logger = get_run_logger()
@@ -675,8 +676,11 @@ def _published(summary: RefreshSummary) -> None:
     _last_published.update(summary.to_dict())
 
 
-def last_published() -> dict[str, Any] | None:
-    return dict(_last_published) or None
+def last_published(db_path: Path | str | None = None) -> dict[str, Any] | None:
+    """The summary of this process's last publish (of ``db_path``, when given)."""
+    if not _last_published or (db_path is not None and _last_published.get("db_path") != str(db_path)):
+        return None
+    return dict(_last_published)
 
 
 def _shorten(text: str, limit: int = 500) -> str:

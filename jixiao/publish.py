@@ -132,10 +132,23 @@ def move_aside_side_files(db_path: Path, run_id: str) -> list[Path]:
     return moved
 
 
+def is_duckdb_file(path: Path) -> bool:
+    """Whether ``path`` starts like a DuckDB database (the ``DUCK`` magic bytes at offset 8)."""
+    try:
+        with Path(path).open("rb") as fh:
+            return fh.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
+
+
 def keep_previous(db_path: Path) -> Path | None:
-    """Keep the published warehouse as ``<db>.previous`` (a hard link: no copy of the bytes)."""
+    """Keep the published warehouse as ``<db>.previous`` (a hard link: no copy of the bytes).
+
+    A published file that is not a DuckDB database is not kept: ``<db>.previous`` stays the
+    last good warehouse.
+    """
     db_path = Path(db_path)
-    if not db_path.is_file():
+    if not db_path.is_file() or not is_duckdb_file(db_path):
         return None
     previous = previous_path(db_path)
     tmp = previous.with_name(previous.name + ".tmp")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from jixiao.publish import previous_path
+from jixiao.publish import is_duckdb_file, previous_path
 
 
 class NotADuckDBFile(RuntimeError):
@@ -22,15 +22,6 @@ class NotADuckDBFile(RuntimeError):
 
     def __init__(self, db_path: Path):
         super().__init__(f"{db_path} is not a DuckDB file: restore from {previous_path(db_path)} or run with --full")
-
-
-def is_duckdb_file(path: Path) -> bool:
-    """Whether ``path`` starts like a DuckDB database (the ``DUCK`` magic bytes at offset 8)."""
-    try:
-        with Path(path).open("rb") as fh:
-            return fh.read(12)[8:12] == b"DUCK"
-    except OSError:
-        return False
 
 
 @contextmanager
