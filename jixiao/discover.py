@@ -126,10 +126,12 @@ def walk_reports(reports_dir: Path) -> Iterator[tuple[str, Path, str | None, str
                 if entry.is_symlink():
                     target = os.path.realpath(entry.path)
                     if not os.path.exists(target):
-                        yield name, path, f"dangling symbolic link (its target {os.readlink(entry.path)} is missing)", None
+                        missing = os.readlink(entry.path)
+                        yield name, path, f"dangling symbolic link (its target {missing} is missing)", None
                         continue
                     if not _within(target, real_root):
-                        yield name, path, None, f"symbolic link leading out of the reports folder (to {target}); not followed"
+                        why = f"symbolic link leading out of the reports folder (to {target}); not followed"
+                        yield name, path, None, why
                         continue
                 mode = os.stat(entry.path).st_mode  # follows a link that stays inside
             except OSError as exc:

@@ -43,7 +43,6 @@ from jixiao.cache import (  # noqa: E402
     write_seeds_from_cache,
 )
 from jixiao.discover import Changes, ReportFile, compare, discover, drop_duplicates  # noqa: E402
-from jixiao.published import NotADuckDBFile  # noqa: E402
 from jixiao.publish import (  # noqa: E402
     PublishError,
     WarehouseLock,
@@ -54,6 +53,7 @@ from jixiao.publish import (  # noqa: E402
     publish,
     stale_building_files,
 )
+from jixiao.published import NotADuckDBFile  # noqa: E402
 from jixiao.runs import (  # noqa: E402
     PIPELINE_RUNS_DDL,
     Heartbeat,
@@ -519,6 +519,7 @@ def refresh(
     import os
 
     _last_published.clear()
+    interrupt.reclaim()
     if landing not in LANDING_MODES:
         raise RefreshFailed("parameters", f"landing must be one of {', '.join(LANDING_MODES)}, not {landing!r}")
     logger = get_run_logger()
@@ -625,16 +626,17 @@ def refresh(
                            for m in metas]
         published_files += [PublishedFile(name, "", None, "skipped", why) for name, why in skipped.items()]
         heartbeat.__exit__(None, None, None)
-        with _timed(steps, "publish"):
-            summary.fact_rows = publish_step(building, db, record, published_files, summary, logger)
-        _published(summary)
-        try:
-            cache.prune_other_versions()
-        except OSError as exc:
-            summary.warnings.append(f"published, but could not prune the cache: {exc}")
-        summary.steps = steps
-        _announce(summary, logger)
-        return summary.to_dict()
+        with interrupt.publishing():  # from here on a signal waits for the end of the run
+            with _timed(steps, "publish"):
+                summary.fact_rows = publish_step(building, db, record, published_files, summary, logger)
+            _published(summary)
+            try:
+                cache.prune_other_versions()
+            except OSError as exc:
+                summary.warnings.append(f"published, but could not prune the cache: {exc}")
+            summary.steps = steps
+            _announce(summary, logger)
+            return summary.to_dict()
     except (Exception, interrupt.Interrupted) as exc:
         heartbeat.__exit__(None, None, None)
         discard(building)
@@ -712,10 +714,11 @@ def _carry_over(db: Path, building: Path, record: RunRecord, summary: RefreshSum
         copy_published(db, building)
         record.step_seconds = steps
         summary.fact_rows = publish_step(building, db, record, None, summary, logger)
-    _published(summary)
-    summary.steps = steps
-    _announce(summary, logger)
-    return summary.to_dict()
+    with interrupt.publishing():
+        _published(summary)
+        summary.steps = steps
+        _announce(summary, logger)
+        return summary.to_dict()
 
 
 def _announce(summary: RefreshSummary, logger) -> None:

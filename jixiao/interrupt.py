@@ -63,6 +63,14 @@ def publishing() -> Iterator[None]:
         _state.publishing -= 1
 
 
+def reclaim() -> None:
+    """Put this module's handlers back (Prefect's flow engine installs its own SIGTERM handler,
+    which would raise in the middle of a publish); only where :func:`handling_signals` is active."""
+    if _state.installed and threading.current_thread() is threading.main_thread():
+        for s in EXIT_CODES:
+            signal.signal(s, _handler)
+
+
 @contextmanager
 def handling_signals() -> Iterator[None]:
     """Install the handlers for SIGINT and SIGTERM (main thread only) for the length of a refresh."""

@@ -120,7 +120,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 def move_aside_side_files(db_path: Path, run_id: str) -> list[Path]:
-    """Move files DuckDB would read with ``db_path`` (a stale ``.wal``) to ``<name>.stale-<run_id>``; kept, not deleted."""
+    """Move files DuckDB would read with ``db_path`` (a stale ``.wal``) to ``<name>.stale-<run_id>`` (kept)."""
     db_path = Path(db_path)
     moved = []
     for suffix in SIDE_SUFFIXES:
@@ -180,7 +180,8 @@ def publish(building: Path, db_path: Path, run_id: str = "") -> list[Path]:
         moved = move_aside_side_files(db_path, run_id or "unknown")
         keep_previous(db_path)
     except OSError as exc:
-        raise PublishError(f"could not prepare the rename ({exc.strerror or exc}); {db_path.name} is unchanged") from exc
+        raise PublishError(f"could not prepare the rename ({exc.strerror or exc}); "
+                           f"{db_path.name} is unchanged") from exc
     try:
         os.replace(building, db_path)
     except OSError as exc:

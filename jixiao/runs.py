@@ -309,7 +309,8 @@ def pending_failed_runs(db_path: Path, current_run: str | None = None) -> list[R
         if record.status == "running":
             seen = datetime.fromtimestamp(beat, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
             record.status = "killed"
-            record.status_reason = f"the refresh stopped without finishing: killed or crashed; last sign of life at {seen}"
+            record.status_reason = ("the refresh stopped without finishing: killed or crashed; "
+                                    f"last sign of life at {seen}")
         out.append(record)
     return sorted(out, key=lambda r: r.started_at)
 

@@ -24,7 +24,6 @@ from pathlib import Path
 import duckdb
 import psutil
 import pytest
-
 from conftest import ROOT, Warehouse, sample_files
 
 pytestmark = pytest.mark.slow
@@ -344,8 +343,13 @@ def test_odd_names_damaged_warehouse_and_every_file_accounted_for(tmp_path: Path
     outside.write_bytes(good[0].read_bytes() + b"y")
     (reports / "outside.txt").symlink_to(outside)
     real = discover_mod.sha256_of
-    monkeypatch.setattr(discover_mod, "sha256_of", lambda p: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
-                        if p.name == "locked.txt" else real(p))
+
+    def denied(path: Path) -> str:  # tests run as root: chmod 000 would not stop the read
+        if path.name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(discover_mod, "sha256_of", denied)
 
     db = tmp_path / "wh" / "o'brien's ware house.duckdb"
     db.parent.mkdir()

@@ -13,7 +13,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-
 from conftest import sample_files
 
 SAMPLE = sample_files()[0]
