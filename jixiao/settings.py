@@ -74,13 +74,16 @@ def prefect_api() -> Iterator[str]:
         yield url
         return
     from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES, temporary_settings
 
     server = SubprocessASGIServer()  # the instance Prefect itself would use in ephemeral mode
     tie_to_parent(server)
     server.start(timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
                                             SERVER_STARTUP_TIMEOUT_S)))
-    with temporary_settings({PREFECT_API_URL: server.api_url}):
+    # A local server that stops answering is gone, not busy: minutes of retries would only delay
+    # the command's verdict (the refresh's own outcome does not depend on the API).
+    retries = {} if "PREFECT_CLIENT_MAX_RETRIES" in os.environ else {PREFECT_CLIENT_MAX_RETRIES: 1}
+    with temporary_settings({PREFECT_API_URL: server.api_url, **retries}):
         yield server.api_url
 
 

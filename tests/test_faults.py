@@ -70,6 +70,8 @@ class CliProcess:
     def __init__(self, *args: str, env: dict[str, str] | None = None):
         full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
         full_env.pop("PREFECT_API_URL", None)  # its own temporary server, as a user's command has
+        for key in [k for k in full_env if k.startswith("PREFECT_LOGGING_HANDLERS_CONSOLE")]:
+            del full_env[key]  # the command's own console settings, as a user has them
         self.proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", *args], cwd=ROOT, env=full_env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.stderr: list[str] = []
@@ -357,7 +359,8 @@ def test_odd_names_damaged_warehouse_and_every_file_accounted_for(tmp_path: Path
     code, out, err = _cli_in_process("refresh", "--reports", str(reports), "--db", str(db))
     assert code == 1
     lines = [line for line in err.splitlines() if "refresh failed" in line]
-    assert len(lines) == 1 and "not a DuckDB file: restore from" in lines[0] and ".previous or run with --full" in lines[0]
+    assert len(lines) == 1
+    assert "not a DuckDB file: restore from" in lines[0] and ".previous or run with --full" in lines[0]
 
     code, out, err = _cli_in_process("refresh", "--reports", str(reports), "--db", str(db), "--full", "--json")
     assert code == 0, err

@@ -112,7 +112,8 @@ def test_deeply_nested_html_is_read_without_recursion(tmp_path: Path):
     deep = "<html><body>" + "<div>" * 10000 + "2024年度 深处的文字" + "</div>" * 10000 + "</body></html>"
     doc = read_html(deep.encode("utf-8"), "deep.html")
     assert any("深处的文字" in b.text for b in doc.blocks)
-    tables = "<html><body>" + "<table><tr><td>外</td><td>" * 200 + "核心" + "</td></tr></table>" * 200 + "</body></html>"
+    nested = "<table><tr><td>外</td><td>" * 200 + "核心" + "</td></tr></table>" * 200
+    tables = "<html><body>" + nested + "</body></html>"
     doc = read_html(tables.encode("utf-8"), "tables.html")
     assert doc.blocks
 
