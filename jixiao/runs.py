@@ -241,18 +241,37 @@ def _published_state(db_path: Path) -> tuple[dict[str, PublishedFile], str | Non
 
 
 def read_runs(db_path: Path) -> list[dict[str, Any]]:
-    """All rows of ``pipeline_runs``, oldest first (JSON columns decoded)."""
+    """All rows of ``pipeline_runs``, oldest first (JSON columns decoded).
+
+    Computed here as the view computes it (published history plus the run log beside
+    ``db_path``), so the answer is right for a warehouse copied elsewhere too, whose view still
+    reads the log of the place it was published at.
+    """
     with duckdb.connect(str(db_path), read_only=True) as con:
-        if not _has_table(con, "pipeline_runs", views=True):
-            return []
-        cur = con.execute("SELECT * FROM main.pipeline_runs ORDER BY started_at")
-        names = [d[0] for d in cur.description]
-        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        table = next((t for t in (HISTORY_TABLE, "pipeline_runs") if _has_table(con, t)), None)
+        rows: list[dict[str, Any]] = []
+        if table is not None:
+            cur = con.execute(f"SELECT * FROM main.{table} ORDER BY started_at")
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, r)) for r in cur.fetchall()]
     for row in rows:
         for key in _JSON_COLUMNS:
             if isinstance(row.get(key), str):
                 row[key] = json.loads(row[key])
-    return rows
+    present = {row["run_id"] for row in rows}
+    now = time.time()
+    for record, beat in _logged(db_path).values():
+        if record.run_id in present:
+            continue
+        if record.status == "running" and beat < now - STALE_AFTER_S:
+            record = replace(record, status="killed", status_reason=_killed_reason(beat))
+        rows.append(asdict(record))
+    return sorted(rows, key=lambda r: r["started_at"])
+
+
+def _killed_reason(beat: float) -> str:
+    seen = datetime.fromtimestamp(beat, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"the refresh stopped without finishing: killed or crashed; last sign of life at {seen}"
 
 
 # --------------------------------------------------------------------------- the run log
@@ -307,10 +326,7 @@ def pending_failed_runs(db_path: Path, current_run: str | None = None) -> list[R
         if record.run_id == current_run or record.status in ("published", "unchanged"):
             continue
         if record.status == "running":
-            seen = datetime.fromtimestamp(beat, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-            record.status = "killed"
-            record.status_reason = ("the refresh stopped without finishing: killed or crashed; "
-                                    f"last sign of life at {seen}")
+            record.status, record.status_reason = "killed", _killed_reason(beat)
         out.append(record)
     return sorted(out, key=lambda r: r.started_at)
 

@@ -149,14 +149,20 @@ def test_pipeline_runs_shows_failed_interrupted_and_killed_runs_before_any_publi
     log_run(db, RunRecord("r3", datetime(2024, 1, 3), status="interrupted",
                           status_reason="land: interrupted by SIGINT"))
     log_run(db, RunRecord("r4", datetime(2024, 1, 4)))  # running, then killed: no further heartbeat
-    assert [(r["run_id"], r["status"]) for r in read_runs(db)] == [
-        ("r1", "published"), ("r2", "failed"), ("r3", "interrupted"), ("r4", "running")]
+    def in_sql() -> list[tuple[str, str, str | None]]:
+        with duckdb.connect(str(db), read_only=True) as con:  # what an analyst sees
+            return con.execute("SELECT run_id, status, status_reason FROM pipeline_runs ORDER BY started_at").fetchall()
+
+    assert [r[:2] for r in in_sql()] == [("r1", "published"), ("r2", "failed"), ("r3", "interrupted"),
+                                         ("r4", "running")]
+    assert [(r["run_id"], r["status"]) for r in read_runs(db)] == [r[:2] for r in in_sql()]
     log = run_log_path(db)
     aged = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    aged[-1]["heartbeat_epoch"] -= 61
+    aged[-1]["heartbeat_epoch"] -= 61  # a minute without a heartbeat
     log.write_text("".join(json.dumps(d) + "\n" for d in aged), encoding="utf-8")
-    last = read_runs(db)[-1]
-    assert last["status"] == "killed" and "killed or crashed" in last["status_reason"]
+    run_id, status, reason = in_sql()[-1]
+    assert status == "killed" and "killed or crashed" in reason and f"pid {os.getpid()}" in reason
+    assert read_runs(db)[-1]["status"] == "killed"
     assert [r.status for r in pending_failed_runs(db)] == ["failed", "interrupted", "killed"]
 
 
