@@ -102,11 +102,7 @@ def _copy_table(con: duckdb.DuckDBPyConnection, table: str) -> int:
     if not exists(con.execute("SELECT current_database()").fetchone()[0]):
         if table == "quality_runs":
             con.execute(QUALITY_RUNS_DDL)
-        elif table == "pipeline_run_history":
-            from jixiao.runs import PIPELINE_RUNS_DDL
-
-            con.execute(PIPELINE_RUNS_DDL)
-        else:
+        else:  # a refresh creates pipeline_run_history before copying; else take the old table's form
             con.execute(f"CREATE TABLE main.{table} AS SELECT * FROM {source} LIMIT 0")
     target_columns = {r[0] for r in con.execute(f"DESCRIBE main.{table}").fetchall()}
     shared = [r[0] for r in con.execute(f"DESCRIBE {source}").fetchall() if r[0] in target_columns]
