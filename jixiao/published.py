@@ -6,6 +6,7 @@ it reads a snapshot copy instead, so an analyst never breaks the refresh.
 """
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from collections.abc import Iterator
@@ -48,9 +49,20 @@ def readable_published(db_path: Path) -> Iterator[Path | None]:
             raise
     snapshot = db_path.parent / ".jixiao" / f"{db_path.name}.snapshot-{os.getpid()}"
     snapshot.parent.mkdir(parents=True, exist_ok=True)
+    _remove_orphaned_snapshots(snapshot.parent, db_path.name)
     shutil.copyfile(db_path, snapshot)
     try:
         yield snapshot
     finally:
         for path in (snapshot, snapshot.with_name(snapshot.name + ".wal")):
             path.unlink(missing_ok=True)
+
+
+def _remove_orphaned_snapshots(folder: Path, db_name: str) -> None:
+    """Snapshots left by a killed refresh (their process is gone)."""
+    import psutil
+
+    for old in folder.glob(f"{glob.escape(db_name)}.snapshot-*"):
+        pid = old.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        if pid.isdigit() and not psutil.pid_exists(int(pid)):
+            old.unlink(missing_ok=True)

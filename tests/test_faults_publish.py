@@ -114,6 +114,11 @@ def test_a_read_write_connection_elsewhere_does_not_block_reading_the_published_
     analyst = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time\n"
                                 "con = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(300)",
                                 str(db)], stdout=subprocess.PIPE, text=True)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    orphan = tmp_path / ".jixiao" / f"w.duckdb.snapshot-{gone.pid}"  # left by a killed refresh
+    orphan.parent.mkdir()
+    orphan.write_bytes(b"old snapshot")
     try:
         assert analyst.stdout.readline().strip() == "open"
         with pytest.raises(duckdb.IOException, match="lock"):
