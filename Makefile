@@ -14,13 +14,20 @@ SYSDEPS := chromium fonts-noto-cjk
 
 .PHONY: run test bench lock docs clean sysdeps
 
+# uv does not read pip's settings: hand it the package index a user configured for pip
+# (UV_INDEX_URL wins, then PIP_INDEX_URL, then pip.conf's global.index-url; the same for the
+# extra index), so `make` installs behind an intranet mirror.
+UV_INDEXES = index="$${UV_INDEX_URL:-$${PIP_INDEX_URL:-$$($(BIN)/pip config get global.index-url 2>/dev/null)}}"; \
+	extra="$${UV_EXTRA_INDEX_URL:-$${PIP_EXTRA_INDEX_URL:-$$($(BIN)/pip config get global.extra-index-url 2>/dev/null)}}"; \
+	set -- $${index:+--index-url "$$index"} $${extra:+--extra-index-url "$$extra"}
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "uv>=0.4"
 
 $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
-	$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --quiet -r requirements.lock
-	$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --quiet --no-deps -e .
+	$(UV_INDEXES); $(BIN)/uv pip install "$$@" --python $(BIN)/python --compile-bytecode --quiet -r requirements.lock
+	$(UV_INDEXES); $(BIN)/uv pip install "$$@" --python $(BIN)/python --compile-bytecode --quiet --no-deps -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -46,7 +53,7 @@ docs: $(STAMP)
 	$(BIN)/python -m jixiao.dbt_runner docs generate
 
 lock: | $(BIN)/python
-	$(BIN)/uv pip compile --quiet requirements.in -o requirements.lock --python-version 3.11
+	$(UV_INDEXES); $(BIN)/uv pip compile "$$@" --quiet requirements.in -o requirements.lock --python-version 3.11
 
 clean:
 	rm -rf $(VENV) warehouse target logs dbt_packages .jixiao_cache

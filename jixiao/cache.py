@@ -16,8 +16,11 @@ import json
 import logging
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -64,6 +67,62 @@ def extractor_version() -> str:
             libs.append(f"{name}=-")
     salt = f"{CACHE_FORMAT}|{EXTRACTOR_VERSION}|{'|'.join(libs)}"
     return fingerprint_paths([PACKAGE_DIR / p for p in EXTRACTION_CODE], salt)
+
+
+# Per-file limits of extraction (environment variables override them).
+FILE_TIME_LIMIT_S = float(os.environ.get("JIXIAO_FILE_TIME_LIMIT_S", "120"))
+WORKER_MEMORY_LIMIT_MB = int(os.environ.get("JIXIAO_WORKER_MEMORY_LIMIT_MB", "4096"))
+
+
+class FileTimeLimit(BaseException):
+    """Reading one file took longer than :data:`FILE_TIME_LIMIT_S` (a BaseException: no reader swallows it)."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`FileTimeLimit` in the block after ``seconds`` (main thread only; else no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise FileTimeLimit()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def limit_worker_memory(limit_mb: int = WORKER_MEMORY_LIMIT_MB) -> None:
+    """Cap the address space of an extraction worker process (not of the main process)."""
+    import multiprocessing
+
+    if limit_mb <= 0 or multiprocessing.parent_process() is None:
+        return
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = limit_mb * 1024 * 1024
+        if soft == resource.RLIM_INFINITY or soft > want:
+            resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - not every platform
+        pass
+
+
+def _limit_reason(exc: BaseException) -> str | None:
+    if isinstance(exc, FileTimeLimit):
+        return f"took longer than the time limit of {FILE_TIME_LIMIT_S:g} s per file (limit: time)"
+    if isinstance(exc, MemoryError):
+        return (f"needed more memory than the limit of {WORKER_MEMORY_LIMIT_MB} MiB per extraction process "
+                "(limit: memory)")
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read (limit: nesting depth)"
+    return None
 
 
 @dataclass
@@ -190,23 +249,61 @@ def extract_to_cache(files: list[tuple[str, Path, str]], cache: ExtractionCache)
 
     ``extract_file`` quarantines bad input itself; an unexpected crash of the extractor on one file
     quarantines that file (not cached, so a fixed extractor retries it) instead of stopping the batch.
+    A file whose bytes are no longer those discovered (changed or deleted during the run) is
+    quarantined under its discovered hash, not cached, and read again by the next refresh.
     """
     from jixiao.extract import extract_file
 
     extractions: list[ReportExtraction] = []
     cacheable: dict[str, bool] = {}
+    limit_worker_memory()
     for name, path, content_hash in files:
+        fmt = Path(name).suffix.lstrip(".") or "unknown"
         try:
-            ex = extract_file(path)
-            cacheable[ex.content_hash] = True
-        except Exception as exc:  # noqa: BLE001 - one bad file must not sink the batch
-            log.exception("extractor crashed on %s", path)
-            ex = ReportExtraction(name, content_hash, Path(name).suffix.lstrip(".") or "unknown", ReportHeader(),
-                                  status="quarantined",
-                                  status_reason=f"extractor crashed: {type(exc).__name__}: {exc}")
-            cacheable[ex.content_hash] = False
+            with time_limit(FILE_TIME_LIMIT_S):
+                ex = extract_file(path)
+            cacheable[content_hash] = True
+            limit = _limit_reason_of_quarantine(ex)
+            if limit:
+                ex.status_reason = limit
+        except (Exception, FileTimeLimit) as exc:  # noqa: BLE001 - one bad file must not sink the batch
+            limit = _limit_reason(exc)
+            if limit is None:
+                log.exception("extractor crashed on %s", path)
+            ex = ReportExtraction(name, content_hash, fmt, ReportHeader(), status="quarantined",
+                                  status_reason=f"{name}: {limit}" if limit else
+                                  f"extractor crashed: {type(exc).__name__}: {exc}")
+            cacheable[content_hash] = limit is not None  # a limit hit is a property of the file
+        if ex.content_hash != content_hash:
+            ex = ReportExtraction(name, content_hash, fmt, ReportHeader(), status="quarantined",
+                                  status_reason="the file changed or disappeared while the refresh read it; "
+                                                "it is read again by the next refresh")
+            cacheable[content_hash] = False
         ex.source_file = name
         extractions.append(ex)
+    return _cache_extractions(extractions, cacheable, cache)
+
+
+def _limit_reason_of_quarantine(ex: ReportExtraction) -> str | None:
+    """``extract_file`` turns every exception into a quarantine; name the limit when one was hit."""
+    reason = ex.status_reason or ""
+    if ex.status != "quarantined":
+        return None
+    for exc_type in (MemoryError, RecursionError):
+        if exc_type.__name__ in reason:
+            return f"{ex.source_file}: {_limit_reason(exc_type())}"
+    return None
+
+
+def quarantine_to_cache(name: str, content_hash: str, reason: str, cache: ExtractionCache) -> CachedReport:
+    """Cache a file that cannot be read at all as a quarantined report (it is never opened)."""
+    ex = ReportExtraction(name, content_hash, Path(name).suffix.lstrip(".") or "unknown", ReportHeader(),
+                          status="quarantined", status_reason=reason)
+    return _cache_extractions([ex], {content_hash: True}, cache)[0]
+
+
+def _cache_extractions(extractions: list[ReportExtraction], cacheable: dict[str, bool],
+                       cache: ExtractionCache) -> list[CachedReport]:
     by_report = render_landed_lines(extractions)
     results = []
     for ex in extractions:

@@ -5,6 +5,7 @@
     jixiao serve --cron "0 3 * * *" --reports DIR --db FILE
     jixiao export --db FILE --to DIR --format parquet|csv|xlsx
     jixiao report --db FILE --out DIR
+    jixiao deploy --all                     (prefect deploy, exit status fixed for the pinned server)
     jixiao bench ...
 """
 from __future__ import annotations
@@ -99,6 +100,14 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write the site into (created)")
     o.set_defaults(func=cmd_report)
 
+    d = sub.add_parser("deploy", help="register the deployments of prefect.yaml (`prefect deploy`, exit 0 when created)",
+                       add_help=False,
+                       description="Runs `prefect deploy ARGS` (e.g. `jixiao deploy --all` in the project folder) with a "
+                                   "client fix for the pinned Prefect server, which answers prefect's worker listing "
+                                   "with HTTP 422 and made `prefect deploy` exit 1 after creating the deployment.")
+    d.add_argument("args", nargs=argparse.REMAINDER)
+    d.set_defaults(func=cmd_deploy)
+
     b = sub.add_parser("bench", help="benchmark extraction and refresh on generated reports (see `jixiao bench --help`)",
                        add_help=False)
     b.add_argument("args", nargs=argparse.REMAINDER)
@@ -119,39 +128,84 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     configure_prefect(quiet_console=not args.verbose)
     if not args.verbose:
         os.environ.setdefault("DBT_QUIET", "true")  # dbt's own log stays in target/logs
-    from jixiao import progress
-    from jixiao.flow import RefreshFailed, RefreshSummary, refresh
+    from jixiao import interrupt, progress
+    from jixiao.flow import RefreshFailed, RefreshSummary, last_published, refresh
     from jixiao.settings import prefect_api
 
+    db = args.db.expanduser().resolve()
     progress.set_reporter(progress.ConsoleReporter())
-    try:
-        with prefect_api():
-            state = refresh(reports_dir=str(args.reports), db_path=str(args.db), landing=args.landing,
-                            workers=args.workers, full_rebuild=args.full, return_state=True)
-            result = state.result(raise_on_failure=False)
-    except KeyboardInterrupt:
-        print("jixiao refresh: interrupted; the published warehouse was left as it was", file=sys.stderr)
-        return EXIT_FAILED
-    finally:
-        progress.set_reporter(None)
-    if isinstance(result, dict) and state.is_completed():
-        summary = RefreshSummary(**result)
+    state = result = error = None
+    with interrupt.handling_signals():
+        try:
+            with prefect_api():
+                state = refresh(reports_dir=str(args.reports), db_path=str(db), landing=args.landing,
+                                workers=args.workers, full_rebuild=args.full, return_state=True)
+                result = state.result(raise_on_failure=False)
+        except (Exception, KeyboardInterrupt, interrupt.Interrupted) as exc:  # noqa: BLE001 - reported below
+            error = exc
+        finally:
+            progress.set_reporter(None)
+    published = result if isinstance(result, dict) and state is not None and state.is_completed() else last_published(db)
+    signum = interrupt.received()
+    if published is not None:
+        summary = RefreshSummary(**published)
+        if error is not None or not (state is not None and state.is_completed()):
+            summary.warnings.append("the Prefect API failed after the warehouse was published "
+                                    f"({_one_line(error or (state.message if state else None))}); the refresh itself succeeded")
         print(summary.to_text())
         if args.json:
             print(json.dumps(summary.to_dict(), ensure_ascii=False))
+        if signum:
+            print(f"jixiao refresh: interrupted by {_signal_name(signum)} after publishing; {db} is the new warehouse",
+                  file=sys.stderr)
+            return interrupt.EXIT_CODES[signum]
         return EXIT_OK
     if isinstance(result, RefreshFailed):
-        reason = f"{result.step}: {result.reason}"
-    elif isinstance(result, BaseException):
-        reason = f"{type(result).__name__}: {result}"
+        failure = result
+    elif isinstance(error, RefreshFailed):
+        failure = error
     else:
-        reason = state.message or "the flow run did not complete"
-    line = (reason or "unknown").splitlines()[0]
-    if len(line) > 300:
-        line = line[:300] + "…"
-    print(f"jixiao refresh failed ({line}); "
-          f"{args.db} was left as it was", file=sys.stderr)
+        failure = error if error is not None else result
+    if isinstance(failure, RefreshFailed):
+        reason = f"{failure.step}: {failure.reason}"
+    elif isinstance(failure, BaseException):
+        reason = f"{type(failure).__name__}: {failure}"
+    else:
+        reason = (state.message if state is not None else None) or "the flow run did not complete"
+    log = _write_error_log(db, reason, failure if isinstance(failure, BaseException) else None)
+    where = f" (details: {log})" if log and not args.verbose else ""
+    if signum:
+        print(f"jixiao refresh interrupted by {_signal_name(signum)} ({_one_line(reason)}); "
+              f"{args.db} was left as it was{where}", file=sys.stderr)
+        return interrupt.EXIT_CODES[signum]
+    print(f"jixiao refresh failed ({_one_line(reason)}); {args.db} was left as it was{where}", file=sys.stderr)
     return EXIT_FAILED
+
+
+def _signal_name(signum: int) -> str:
+    import signal
+
+    return signal.Signals(signum).name
+
+
+def _one_line(reason: object, limit: int = 600) -> str:
+    text = str(reason or "").strip()
+    line = text.splitlines()[0] if text else "unknown"
+    return line if len(line) <= limit else line[:limit] + "…"
+
+
+def _write_error_log(db: Path, reason: str, exc: BaseException | None) -> Path | None:
+    """The full detail of a failed refresh in ``<db dir>/.jixiao/<db name>.error.log``."""
+    import traceback
+
+    path = db.parent / ".jixiao" / f"{db.name}.error.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        detail = "".join(traceback.format_exception(exc)) if exc is not None else ""
+        path.write_text(f"{reason}\n\n{detail}", encoding="utf-8")
+        return path
+    except OSError:
+        return None
 
 
 # --------------------------------------------------------------------------- extract
@@ -284,6 +338,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- deploy
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from jixiao.deploy import main as deploy_main
+
+    return deploy_main(args.args)
+
+
 # --------------------------------------------------------------------------- bench
 def cmd_bench(args: argparse.Namespace) -> int:
     from jixiao.bench import main as bench_main
@@ -297,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
         from jixiao.bench import main as bench_main
 
         return bench_main(argv[1:])
+    if argv and argv[0] == "deploy":  # everything after `deploy` belongs to `prefect deploy`
+        from jixiao.deploy import main as deploy_main
+
+        return deploy_main(argv[1:])
     args = _parser().parse_args(argv)
     try:
         return args.func(args)

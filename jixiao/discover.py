@@ -1,8 +1,18 @@
 """Find the report files of an input folder, identify each by the sha256 of its bytes, and say
-what changed since the published warehouse was built."""
+what changed since the published warehouse was built.
+
+The folder is walked recursively: a file in a subfolder belongs to the folder and is named by
+its path relative to it (``2024/town.docx``).  Every entry is accounted for: a file that can be
+hashed is a report; one that cannot (unreadable, a dangling link, a FIFO or device) is a report
+quarantined with the reason, without being opened for extraction; a symbolic link that leads out
+of the folder is not followed and is listed as skipped with the reason.
+"""
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,16 +22,29 @@ from jixiao.manifest import MANIFEST_NAME
 
 @dataclass(frozen=True)
 class ReportFile:
-    """One input file: its name as ingested (``source_file``), where it is, and its content hash."""
+    """One input file: its name as ingested (``source_file``), where it is, and its content hash.
+
+    ``unreadable`` is the reason a file cannot be read at all; its ``content_hash`` is then made
+    from its name and that reason, and it is quarantined without extraction.
+    """
 
     name: str
     path: Path
     content_hash: str
     size: int
+    unreadable: str | None = None
 
     @property
     def report_id(self) -> str:
         return self.content_hash[:16]
+
+
+@dataclass
+class Discovery:
+    """What a walk of the reports folder found: report files, and entries skipped with a reason."""
+
+    files: list[ReportFile] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # relative name -> reason
 
 
 @dataclass
@@ -48,7 +71,11 @@ class Changes:
 
 def is_candidate(path: Path) -> bool:
     """A regular file that is not hidden and not an office lock file (``~$x.docx``)."""
-    return path.is_file() and not path.name.startswith((".", "~$"))
+    return path.is_file() and not _ignored(path.name)
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith((".", "~$"))
 
 
 def sha256_of(path: Path) -> str:
@@ -56,23 +83,111 @@ def sha256_of(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def discover_reports(reports_dir: Path, threads: int = 4) -> list[ReportFile]:
-    """Every candidate file directly inside ``reports_dir``, sorted by name, with its hash.
+def unreadable_hash(name: str, reason: str) -> str:
+    """The stand-in content hash of a file that cannot be read: stable while name and reason stay."""
+    return hashlib.sha256(f"jixiao-unreadable\0{name}\0{reason}".encode()).hexdigest()
 
-    Files of any extension are returned: one that cannot be read becomes a quarantined report
-    with a reason, never a silently skipped file.  The folder's own ``manifest.csv`` is not a
-    report (:mod:`jixiao.manifest`).
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def walk_reports(reports_dir: Path) -> Iterator[tuple[str, Path, str | None, str | None]]:
+    """Every entry below ``reports_dir`` as ``(relative name, path, problem, skip reason)``.
+
+    ``problem`` set: the entry is a report that cannot be read (quarantined); ``skip reason`` set:
+    the entry is not part of the folder (a link leading out of it).  Hidden entries and office
+    lock files are left out, and so is the folder's own ``manifest.csv`` (:mod:`jixiao.manifest`).
+    Links inside the folder are followed once (no loops).
     """
+    root = Path(reports_dir)
+    real_root = os.path.realpath(root)
+    seen_dirs = {real_root}
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield prefix.rstrip("/") or ".", folder, f"cannot list the folder: {exc.strerror or exc}", None
+            continue
+        for entry in entries:
+            if _ignored(entry.name) or (not prefix and entry.name == MANIFEST_NAME):
+                continue
+            name, path = prefix + entry.name, Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if not os.path.exists(target):
+                        missing = os.readlink(entry.path)
+                        yield name, path, f"dangling symbolic link (its target {missing} is missing)", None
+                        continue
+                    if not _within(target, real_root):
+                        why = f"symbolic link leading out of the reports folder (to {target}); not followed"
+                        yield name, path, None, why
+                        continue
+                mode = os.stat(entry.path).st_mode  # follows a link that stays inside
+            except OSError as exc:
+                yield name, path, f"cannot inspect the file: {exc.strerror or exc}", None
+                continue
+            if stat.S_ISDIR(mode):
+                real = os.path.realpath(entry.path)
+                if real not in seen_dirs:
+                    seen_dirs.add(real)
+                    stack.append((path, name + "/"))
+            elif stat.S_ISREG(mode):
+                yield name, path, None, None
+            else:
+                yield name, path, f"{_kind_of(mode)}, not a report file", None
+
+
+def _hashed(item: tuple[str, Path, str | None]) -> ReportFile:
+    name, path, problem = item
+    if problem is None:
+        try:
+            return ReportFile(name, path, sha256_of(path), path.stat().st_size)
+        except OSError as exc:
+            problem = f"cannot read the file: {exc.strerror or exc}"
+    return ReportFile(name, path, unreadable_hash(name, problem), 0, unreadable=problem)
+
+
+def discover(reports_dir: Path, threads: int = 4) -> Discovery:
+    """Walk ``reports_dir`` (recursively) and hash every report file; see :func:`walk_reports`."""
     reports_dir = Path(reports_dir)
     if not reports_dir.exists():
         raise FileNotFoundError(f"reports folder {reports_dir} does not exist")
     if not reports_dir.is_dir():
         raise NotADirectoryError(f"reports folder {reports_dir} is not a folder")
-    paths = sorted((p for p in reports_dir.iterdir() if is_candidate(p) and p.name != MANIFEST_NAME),
-                   key=lambda p: p.name)
+    found = Discovery()
+    items: list[tuple[str, Path, str | None]] = []
+    for name, path, problem, skip in walk_reports(reports_dir):
+        if skip:
+            found.skipped[name] = skip
+        else:
+            items.append((name, path, problem))
+    items.sort(key=lambda item: item[0])
     with ThreadPoolExecutor(max_workers=threads) as pool:  # hashlib releases the GIL on big buffers
-        hashes = list(pool.map(sha256_of, paths))
-    return [ReportFile(p.name, p, h, p.stat().st_size) for p, h in zip(paths, hashes)]
+        found.files = list(pool.map(_hashed, items))
+    return found
+
+
+def discover_reports(reports_dir: Path, threads: int = 4) -> list[ReportFile]:
+    """Every report file below ``reports_dir``, sorted by relative name, with its hash.
+
+    Files of any extension are returned: one that cannot be read becomes a quarantined report
+    with a reason, never a silently skipped file.
+    """
+    return discover(reports_dir, threads).files
 
 
 def drop_duplicates(files: list[ReportFile]) -> tuple[list[ReportFile], dict[str, str]]:

@@ -3,9 +3,11 @@
 discover (hash every file, compare with the published build) → extract (only files not in
 the cache; batches in a process pool when there are many) → land seeds (cached lines
 concatenated) → dbt build into ``<db>.building-<run_id>`` → Great Expectations gate → publish
-(``os.replace``).  Any failure leaves the published warehouse untouched, and its record waits
-for the next publish to enter ``pipeline_runs``.  When neither the files nor the code changed,
-the build is skipped: the published warehouse is carried over with one more ``pipeline_runs`` row.
+(``os.replace``).  Any failure leaves the published warehouse untouched; every run is in the run
+log beside the warehouse from its start (``pipeline_runs`` shows it at once, see
+:mod:`jixiao.runs`).  When neither the files nor the code changed, the build is skipped: the
+published warehouse is carried over with one more ``pipeline_runs`` row.  SIGINT/SIGTERM stop a
+run before the publish, never during it (:mod:`jixiao.interrupt`).
 """
 from __future__ import annotations
 
@@ -31,11 +33,19 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.runtime import flow_run as current_flow_run  # noqa: E402
 from prefect.task_runners import ProcessPoolTaskRunner  # noqa: E402
 
-from jixiao import progress  # noqa: E402
-from jixiao.cache import CachedReport, ExtractionCache, extract_to_cache, fingerprint_paths, write_seeds_from_cache  # noqa: E402
-from jixiao.discover import Changes, ReportFile, compare, discover_reports, drop_duplicates  # noqa: E402
+from jixiao import interrupt, progress  # noqa: E402
+from jixiao.cache import (  # noqa: E402
+    CachedReport,
+    ExtractionCache,
+    extract_to_cache,
+    fingerprint_paths,
+    quarantine_to_cache,
+    write_seeds_from_cache,
+)
+from jixiao.discover import Changes, ReportFile, compare, discover, drop_duplicates  # noqa: E402
 from jixiao.manifest import Manifest, ManifestError, read_manifest  # noqa: E402
 from jixiao.publish import (  # noqa: E402
+    PublishError,
     WarehouseLock,
     building_path,
     copy_published,
@@ -44,12 +54,17 @@ from jixiao.publish import (  # noqa: E402
     publish,
     stale_building_files,
 )
+from jixiao.published import NotADuckDBFile  # noqa: E402
 from jixiao.runs import (  # noqa: E402
     PIPELINE_RUNS_DDL,
+    Heartbeat,
     PublishedFile,
     RunRecord,
+    create_runs_view,
+    ensure_run_log,
     forget_failed_runs,
     insert_runs,
+    log_run,
     pending_failed_runs,
     read_published_state,
     remember_failed_run,
@@ -84,7 +99,7 @@ class RefreshSummary:
     """What one refresh did, for the command line, the Prefect artifact and the logs."""
 
     run_id: str
-    status: str  # published | unchanged | failed
+    status: str  # published | unchanged | failed | interrupted
     db_path: str
     reports_dir: str
     changes: dict[str, int] = field(default_factory=dict)  # new/changed/unchanged/removed/duplicate
@@ -92,6 +107,9 @@ class RefreshSummary:
     reports_extracted: int = 0
     quarantined: dict[str, str] = field(default_factory=dict)  # file -> reason
     duplicates: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # entry of the folder not read -> why
+    moved_aside: list[str] = field(default_factory=list)  # side files of the warehouse kept under a new name
+    warnings: list[str] = field(default_factory=list)  # after publishing: what did not go as planned
     fact_rows: dict[str, int] = field(default_factory=dict)
     steps: dict[str, float] = field(default_factory=dict)
     quality_passed: int | None = None
@@ -112,7 +130,8 @@ class RefreshSummary:
     def lines(self) -> list[str]:
         head = {"published": f"Published {self.db_path}",
                 "unchanged": f"Nothing changed: {self.db_path} carried over as it was",
-                "failed": f"Refresh FAILED, {self.db_path} left untouched"}[self.status]
+                "failed": f"Refresh FAILED, {self.db_path} left untouched",
+                "interrupted": f"Refresh INTERRUPTED, {self.db_path} left untouched"}[self.status]
         out = [f"{head} (run {self.run_id})"]
         if self.reason:
             out.append(f"Reason: {self.reason}")
@@ -120,6 +139,10 @@ class RefreshSummary:
                    f"extracted {self.reports_extracted}; quarantined {len(self.quarantined)}")
         out += [f"  - {name}: {why.removeprefix(name + ': ')}" for name, why in sorted(self.quarantined.items())]
         out += [f"  - {name}: skipped, same bytes as {first}" for name, first in sorted(self.duplicates.items())]
+        out += [f"  - {name}: skipped, {why}" for name, why in sorted(self.skipped.items())]
+        out += [f"Moved aside (kept): {name}: a file DuckDB would have replayed onto the new warehouse"
+                for name in self.moved_aside]
+        out += [f"Warning: {w}" for w in self.warnings]
         if self.fact_rows:
             out.append("Rows: " + ", ".join(f"{t} {n}" for t, n in self.fact_rows.items()))
         if self.quality_passed is not None:
@@ -148,6 +171,12 @@ class RefreshSummary:
             md += ["", "## Quarantined and skipped reports", "", "| file | reason |", "|---|---|"]
             md += [f"| {n} | {r.removeprefix(n + ': ')} |" for n, r in sorted(self.quarantined.items())]
             md += [f"| {n} | duplicate of {f} |" for n, f in sorted(self.duplicates.items())]
+        if self.skipped:
+            md += ["", "## Skipped entries of the folder", "", "| entry | reason |", "|---|---|"]
+            md += [f"| {n} | {r} |" for n, r in sorted(self.skipped.items())]
+        if self.moved_aside or self.warnings:
+            md += ["", "## Notes", ""] + [f"- moved aside (kept): `{n}`" for n in self.moved_aside]
+            md += [f"- {w}" for w in self.warnings]
         if self.fact_rows:
             md += ["", "## Rows per table", "", "| table | rows |", "|---|---:|"]
             md += [f"| {t} | {n} |" for t, n in self.fact_rows.items()]
@@ -248,13 +277,22 @@ def _timed(steps: dict[str, float], name: str):
 
 # --------------------------------------------------------------------------- tasks
 @task(name="discover", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
-def discover_task(reports_dir: Path, db_path: Path) -> tuple[list[ReportFile], Changes, dict[str, PublishedFile], str | None]:
-    """Hash the input files and compare them with the files of the published warehouse."""
-    files, duplicates = drop_duplicates(discover_reports(reports_dir))
-    previous, fingerprint = read_published_state(db_path)
+def discover_task(reports_dir: Path, db_path: Path, full_rebuild: bool = False
+                  ) -> tuple[list[ReportFile], Changes, dict[str, PublishedFile], str | None, dict[str, str]]:
+    """Hash the input files (recursively) and compare them with the files of the published warehouse."""
+    found = discover(reports_dir)
+    files, duplicates = drop_duplicates(found.files)
+    logger = get_run_logger()
+    try:
+        previous, fingerprint = read_published_state(db_path)
+    except NotADuckDBFile as exc:
+        if not full_rebuild:
+            raise RefreshFailed("discover", str(exc)) from exc
+        logger.warning("%s; --full: building a new warehouse", exc)
+        previous, fingerprint = {}, None
     changes = compare(files, {name: f.content_hash for name, f in previous.items()}, duplicates)
-    get_run_logger().info("%d report file(s) in %s: %s", len(files), reports_dir, changes.describe())
-    return files, changes, previous, fingerprint
+    logger.info("%d report file(s) in %s: %s", len(files), reports_dir, changes.describe())
+    return files, changes, previous, fingerprint, found.skipped
 
 
 @task(name="extract-batch", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
@@ -324,7 +362,10 @@ def quality_gate_task(building: Path, db_path: Path, run_id: str, input_files: l
 
     with duckdb.connect(str(building)) as con:
         con.execute(PIPELINE_RUNS_DDL)
-    copy_quality_history(db_path, building)
+    try:
+        copy_quality_history(db_path, building)
+    except NotADuckDBFile as exc:  # only reached with --full (discover refuses it otherwise)
+        get_run_logger().warning("no history carried over: %s", exc)
     gate = run_quality_gate(building, run_id, input_files, docs_dir, stage="all")
     logger = get_run_logger()
     logger.info(gate.summary())
@@ -333,21 +374,65 @@ def quality_gate_task(building: Path, db_path: Path, run_id: str, input_files: l
     return gate
 
 
-@task(name="publish", retries=2, retry_delay_seconds=1, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
-def publish_task(building: Path, db_path: Path, record: RunRecord, files: list[PublishedFile] | None) -> dict[str, int]:
-    """Record the run (and waiting failed runs) in the build, then rename it over the published file."""
-    waiting = pending_failed_runs(db_path)
+@task(name="record-run", retries=2, retry_delay_seconds=1, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
+def record_run_task(building: Path, db_path: Path, record: RunRecord, files: list[PublishedFile] | None,
+                    waiting: list[RunRecord]) -> dict[str, int]:
+    """Write this run (and the runs waiting in the log) into the build; safe to repeat."""
+    if not building.is_file():  # never let DuckDB create an empty file in its place
+        raise RefreshFailed("publish", f"the new build {building.name} is missing; nothing was published")
     with duckdb.connect(str(building)) as con:
         if files is not None:
             write_published_files(con, record.run_id, files)
         record.fact_rows = count_rows(con)
         record.finished_at = _utcnow()
         insert_runs(con, [*waiting, record])
+        ensure_run_log(db_path)
+        create_runs_view(con, db_path)
         con.execute("CHECKPOINT")
-    publish(building, db_path)
-    forget_failed_runs(db_path, {r.run_id for r in waiting})
-    get_run_logger().info("published %s", db_path)
     return record.fact_rows
+
+
+def publish_step(building: Path, db_path: Path, record: RunRecord, files: list[PublishedFile] | None,
+                 summary: RefreshSummary, logger) -> dict[str, int]:
+    """Record the run in the build, rename it over the published file, then tidy up.
+
+    Only the recording (idempotent) is retried.  The rename runs once and is not interrupted by
+    a signal; nothing after it can replace or fail the published warehouse: a problem there is
+    a warning of the summary.
+    """
+    interrupt.check()
+    waiting = pending_failed_runs(db_path, current_run=record.run_id)
+    fact_rows = record_run_task(building, db_path, record, files, waiting)
+    with interrupt.publishing():
+        interrupt.check()
+        for attempt in (1, 2):
+            try:
+                moved = publish(building, db_path, record.run_id)
+                break
+            except PublishError as exc:
+                if attempt == 2 or not building.is_file():
+                    raise RefreshFailed("publish", str(exc)) from exc
+                logger.warning("publish: %s; trying once more", exc)
+                time.sleep(1)
+        summary.moved_aside = [m.name for m in moved]
+        for m in moved:
+            logger.warning("moved %s aside: DuckDB would have replayed it onto the new warehouse", m.name)
+        _after_publish(db_path, record, waiting, summary, logger)
+    return fact_rows
+
+
+def _after_publish(db_path: Path, record: RunRecord, waiting: list[RunRecord], summary: RefreshSummary,
+                   logger) -> None:
+    """Tidy up after the rename: every failure here is a warning, never a failed refresh."""
+    steps = [("log the run", lambda: log_run(db_path, record)),
+             ("trim the run log", lambda: forget_failed_runs(db_path, {r.run_id for r in [*waiting, record]}))]
+    for what, action in steps:
+        try:
+            action()
+        except Exception as exc:  # noqa: BLE001 - the warehouse is published; say what was left
+            summary.warnings.append(f"published, but could not {what}: {type(exc).__name__}: {exc}")
+            logger.warning(summary.warnings[-1])
+    logger.info("published %s", db_path)
 
 
 # --------------------------------------------------------------------------- the flow
@@ -435,6 +520,8 @@ def refresh(
     """
     import os
 
+    _last_published.clear()
+    interrupt.reclaim()
     if landing not in LANDING_MODES:
         raise RefreshFailed("parameters", f"landing must be one of {', '.join(LANDING_MODES)}, not {landing!r}")
     logger = get_run_logger()
@@ -455,15 +542,24 @@ def refresh(
         lock.acquire()
     except Exception as exc:
         raise RefreshFailed("lock", str(exc)) from exc
+    heartbeat = Heartbeat(db, record)
     try:
+        try:
+            heartbeat.__enter__()
+        except OSError as exc:
+            logger.warning("could not write the run log: %s", exc)
         for stale in stale_building_files(db):
             logger.warning("removing %s left by an interrupted refresh", stale.name)
             discard(stale)
 
         step = "discover"
+        interrupt.check()
         rep.step(1, len(STEPS), "discover", f"hashing the files in {reports}")
         with _timed(steps, "discover"):
-            files, changes, previous, previous_fingerprint = discover_task(reports, db)
+            files, changes, previous, previous_fingerprint, skipped = discover_task(reports, db, full_rebuild)
+        summary.skipped = skipped
+        for name, why in skipped.items():
+            logger.warning("skipped %s: %s", name, why)
         if not files:
             raise RefreshFailed("discover", f"no report files in {reports}; nothing to build")
         try:
@@ -475,15 +571,20 @@ def refresh(
             if unknown:
                 logger.warning("%s lists file(s) not in the folder: %s", manifest.path, ", ".join(unknown[:10]))
         cache = ExtractionCache(cache_root(db))
+        for f in files:
+            if f.unreadable and not cache.has(f.content_hash):
+                quarantine_to_cache(f.name, f.content_hash, f"{f.name}: {f.unreadable}", cache)
         fingerprint = build_fingerprint(cache.version, landing, manifest)
         record.build_fingerprint = fingerprint
         _fill_changes(record, summary, files, changes)
         rep.step(1, len(STEPS), "discover", changes.describe())
 
         if (not changes.any and db.exists() and previous_fingerprint == fingerprint and not full_rebuild):
+            heartbeat.__exit__(None, None, None)
             return _carry_over(db, building, record, summary, previous, steps, logger)
 
         step = "extract"
+        interrupt.check()
         todo = [f for f in files if not cache.has(f.content_hash)]
         rep.step(2, len(STEPS), "extract", f"{len(todo)} report(s) to extract, {len(files) - len(todo)} cached")
         with _timed(steps, "extract"):
@@ -494,6 +595,7 @@ def refresh(
 
         project_lock = _project_build_lock()
         step = "land"
+        interrupt.check()
         rep.step(3, len(STEPS), "land", "writing the landed seeds")
         _acquire_waiting(project_lock)
         try:
@@ -504,6 +606,7 @@ def refresh(
             record.reports_quarantined = len(summary.quarantined)
 
             step = "dbt_build"
+            interrupt.check()
             rep.step(4, len(STEPS), "dbt build", f"{landing} landing into {building.name}")
             with _timed(steps, "dbt_build"):
                 dbt_build_task(building, landing)
@@ -511,6 +614,7 @@ def refresh(
             project_lock.release()
 
         step = "quality_gate"
+        interrupt.check()
         rep.step(5, len(STEPS), "quality gate", "Great Expectations suites")
         with _timed(steps, "quality_gate"):
             gate = quality_gate_task(building, db, run_id, [f.name for f in files], data_docs_dir(db))
@@ -524,21 +628,37 @@ def refresh(
             raise RefreshFailed("quality_gate", gate.failures_message().replace("\n", " "))
 
         step = "publish"
+        interrupt.check()
         rep.step(6, len(STEPS), "publish", f"{building.name} → {db.name}")
         record.status = summary.status = "published"
         record.step_seconds = steps
         published_files = [PublishedFile(m.source_file, m.content_hash, m.file_format, m.status, m.status_reason)
                            for m in metas]
-        with _timed(steps, "publish"):
-            summary.fact_rows = publish_task(building, db, record, published_files)
-        cache.prune_other_versions()
-        summary.steps = steps
-        _announce(summary, logger)
-        return summary.to_dict()
-    except Exception as exc:
+        published_files += [PublishedFile(name, "", None, "skipped", why) for name, why in skipped.items()]
+        heartbeat.__exit__(None, None, None)
+        with interrupt.publishing():  # from here on a signal waits for the end of the run
+            with _timed(steps, "publish"):
+                summary.fact_rows = publish_step(building, db, record, published_files, summary, logger)
+            _published(summary)
+            try:
+                cache.prune_other_versions()
+            except OSError as exc:
+                summary.warnings.append(f"published, but could not prune the cache: {exc}")
+            summary.steps = steps
+            _announce(summary, logger)
+            return summary.to_dict()
+    except (Exception, interrupt.Interrupted) as exc:
+        heartbeat.__exit__(None, None, None)
         discard(building)
-        reason = exc.reason if isinstance(exc, RefreshFailed) else f"{type(exc).__name__}: {_shorten(str(exc))}"
-        record.status = summary.status = "failed"
+        signum = exc.signum if isinstance(exc, interrupt.Interrupted) else interrupt.received()
+        if signum:
+            import signal as _signal
+
+            reason = f"interrupted by {_signal.Signals(signum).name}"
+            record.status = summary.status = "interrupted"
+        else:
+            reason = exc.reason if isinstance(exc, RefreshFailed) else f"{type(exc).__name__}: {_shorten(str(exc))}"
+            record.status = summary.status = "failed"
         record.status_reason = summary.reason = f"{step}: {reason}"
         record.finished_at = _utcnow()
         record.step_seconds = summary.steps = steps
@@ -546,12 +666,33 @@ def refresh(
             remember_failed_run(db, record)
         except OSError as err:  # the failure itself must still be reported
             logger.warning("could not keep the failed run's record: %s", err)
-        _announce(summary, logger)
-        if isinstance(exc, RefreshFailed):
+        try:
+            _announce(summary, logger)
+        except Exception:  # noqa: BLE001 - e.g. the Prefect API is gone after a Ctrl-C
+            pass
+        if isinstance(exc, RefreshFailed) and not signum:
             raise
         raise RefreshFailed(step, reason) from exc
     finally:
+        heartbeat.__exit__(None, None, None)
         lock.release()
+
+
+_last_published: dict[str, Any] = {}
+
+
+def _published(summary: RefreshSummary) -> None:
+    """Keep the summary of a publish in this process: the command line reports it even when the
+    Prefect API fails after the warehouse was published."""
+    _last_published.clear()
+    _last_published.update(summary.to_dict())
+
+
+def last_published(db_path: Path | str | None = None) -> dict[str, Any] | None:
+    """The summary of this process's last publish (of ``db_path``, when given)."""
+    if not _last_published or (db_path is not None and _last_published.get("db_path") != str(db_path)):
+        return None
+    return dict(_last_published)
 
 
 def _shorten(text: str, limit: int = 500) -> str:
@@ -582,10 +723,12 @@ def _carry_over(db: Path, building: Path, record: RunRecord, summary: RefreshSum
     with _timed(steps, "publish"):
         copy_published(db, building)
         record.step_seconds = steps
-        summary.fact_rows = publish_task(building, db, record, None)
-    summary.steps = steps
-    _announce(summary, logger)
-    return summary.to_dict()
+        summary.fact_rows = publish_step(building, db, record, None, summary, logger)
+    with interrupt.publishing():
+        _published(summary)
+        summary.steps = steps
+        _announce(summary, logger)
+        return summary.to_dict()
 
 
 def _announce(summary: RefreshSummary, logger) -> None:

@@ -171,10 +171,12 @@ def test_prefect_yaml_deployment_registers(server: dict):
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert created.returncode == 0, created.stdout + created.stderr
     # `prefect deploy` registers the deployment, then lists the pool's online workers for a hint; with
-    # fastapi 0.154 the server rejects that listing's `"offset": null` (HTTP 422), so the command's exit
-    # status is not a verdict: what the server now holds is.
-    deploy = subprocess.run([sys.executable, "-m", "prefect", "--no-prompt", "deploy", "--all"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    # fastapi 0.154 the server rejects that listing's `"offset": null` (HTTP 422) and the command exits 1.
+    # `jixiao deploy` is `prefect deploy` with the client sending `"offset": 0`: its exit status is a verdict.
+    deploy = subprocess.run([sys.executable, "-m", "jixiao.cli", "deploy", "--all"],
+                            cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                            timeout=180)
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     deployment = read_deployment(server, "jixiao-refresh", spec["name"])
     assert deployment is not None, deploy.stdout + deploy.stderr
     assert deployment["entrypoint"] == spec["entrypoint"]

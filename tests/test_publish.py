@@ -151,4 +151,6 @@ def test_publish_replaces_atomically_and_discard_cleans_up(tmp_path: Path):
     other.write_bytes(b"x")
     other.with_name(other.name + ".wal").write_bytes(b"y")
     discard(other)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.previous"]
+    with duckdb.connect(str(tmp_path / "w.duckdb.previous"), read_only=True) as con:
+        assert con.execute("SELECT v FROM t").fetchone()[0] == 1  # the last good warehouse is kept

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from jixiao.extract.columns import MONEY_MEASURES, ColumnMeaning, column_meaning, expand_two_level_header
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import Amount, is_blank, parse_amount, parse_int, squash
+from jixiao.extract.numbers import Amount, is_blank, malformed_number, parse_amount, parse_int, squash
 from jixiao.extract.project_tables import budget_block_row_indices
 from jixiao.extract.row_alignment import place_row
 from jixiao.extract.vocab import (
@@ -178,6 +178,10 @@ def _money_row(ctx: Context, table: Table, r: int, section: _Section, subsection
         if measure not in MONEY_MEASURES:
             continue
         amount = parse_amount(row[c])
+        if amount is None and malformed_number(row[c]):
+            shown = row[c].strip() if len(row[c].strip()) <= 40 else row[c].strip()[:40] + "…"
+            ctx.finding("ambiguous_cell", "warn", f"'{shown}' is not one well-formed number; left out",
+                        observed=shown, expected="one number, e.g. 1,234.56", prov=ctx.cell(table, r, c))
         if amount is None or amount.unit in ("%", "人"):
             continue
         found = _label_for(row, c, section.meanings)

@@ -1,13 +1,17 @@
 """Reading numbers as written in reports: full-width digits, separators, units, blanks."""
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 BLANKS = {"", "——", "—", "--", "-", "/", "／", "无", "無", "空", "—— ——", "/ /", "单位不需填列", "不需填列"}
-_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_NUMBER = re.compile(r"^[-+]?[0-9]+(?:\.[0-9]+)?$")
+_GROUPED = re.compile(r"^[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$")  # 1,234,567.89
+_NUMBER_LIKE = re.compile(r"^[-+]?[0-9][0-9,.]*(?:万元|万|元|%)?$")
+MAX_SIGNIFICANT_DIGITS = 15  # beyond a float's precision: an overflow, or two numbers run together
 _WAN_UNIT = re.compile(r"(万元|万)$")
 _YUAN_UNIT = re.compile(r"元$")
 _PEOPLE = re.compile(r"(人|名)$")
@@ -60,12 +64,14 @@ def is_blank(text: str | None) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def parse_amount(text: str | None) -> Amount | None:
-    """Parse a cell that should hold one number (with an optional unit); None when blank or not a number."""
+    """Parse a cell that should hold one number (with an optional unit); None when blank or not one number.
+
+    Never raises.  Thousands separators count only where they group by three (``1,234,567.8``):
+    ``1,2,3`` or ``7,00.0,77`` is not a number, nor is one with more than 15 significant digits.
+    """
     if text is None or is_blank(text):
         return None
-    raw = text
-    s = clean_number_text(text).replace(" ", "")
-    s = s.rstrip("。；;，,")
+    s = _core(text)
     unit = ""
     if s.endswith("%"):
         unit, s = "%", s[:-1]
@@ -77,11 +83,35 @@ def parse_amount(text: str | None) -> Amount | None:
             unit, s = "元", s[:-1]
         elif _PEOPLE.search(s):
             unit, s = "人", s[:-1]
-    s = s.replace(",", "")
-    if not _NUMBER.match(s):
+    if "," in s:
+        if not _GROUPED.match(s):
+            return None
+        s = s.replace(",", "")
+    if not _NUMBER.match(s) or _significant_digits(s) > MAX_SIGNIFICANT_DIGITS:
+        return None
+    value = float(s)
+    if not math.isfinite(value):
         return None
     decimals = len(s.split(".")[1]) if "." in s else 0
-    return Amount(value=float(s), decimals=decimals, unit=unit, text=raw.strip())
+    return Amount(value=value, decimals=decimals, unit=unit, text=text.strip())
+
+
+def _core(text: str) -> str:
+    """The cell as half-width text without spaces, trailing punctuation, or full-width commas."""
+    s = to_halfwidth(text).strip()
+    s = re.sub(r"(?<=[0-9])\s+(?=[0-9.])|(?<=\.)\s+(?=[0-9])", "", s).replace(" ", "")
+    return s.rstrip("。；;，,").replace("，", ",")
+
+
+def _significant_digits(number: str) -> int:
+    return len(number.lstrip("+-").replace(".", "").lstrip("0"))
+
+
+def malformed_number(text: str | None) -> bool:
+    """A cell written like a number (digits, separators, a unit) that is not one well-formed number."""
+    if text is None or is_blank(text):
+        return False
+    return parse_amount(text) is None and bool(_NUMBER_LIKE.match(_core(text)))
 
 
 def parse_int(text: str | None) -> int | None:

@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS main.quality_runs (
 """
 
 # Tables whose rows are history, carried from the published warehouse into each new build.
-HISTORY_TABLES = ("quality_runs", "pipeline_runs")
+HISTORY_TABLES = ("quality_runs", "pipeline_run_history")
+LEGACY_NAMES = {"pipeline_run_history": "pipeline_runs"}  # a warehouse published before the run log
 
 
 def _json(value: Any) -> str | None:
@@ -71,32 +72,37 @@ def copy_quality_history(from_db: Path, to_db: Path) -> dict[str, int]:
     ``run_id`` is already in ``to_db`` are not copied twice; a missing ``from_db`` or table is
     simply nothing to copy. Returns the number of rows copied per table.
     """
+    from jixiao.published import readable_published
+
     copied: dict[str, int] = {}
-    if not Path(from_db).exists():
-        return copied
-    with duckdb.connect(str(to_db)) as con:
-        con.execute(f"ATTACH '{_sql_string(from_db)}' AS previous (READ_ONLY)")
-        try:
-            for table in HISTORY_TABLES:
-                copied[table] = _copy_table(con, table)
-        finally:
-            con.execute("DETACH previous")
+    with readable_published(Path(from_db)) as readable:
+        if readable is None:
+            return copied
+        with duckdb.connect(str(to_db)) as con:
+            con.execute(f"ATTACH '{_sql_string(readable)}' AS previous (READ_ONLY)")
+            try:
+                for table in HISTORY_TABLES:
+                    copied[table] = _copy_table(con, table)
+            finally:
+                con.execute("DETACH previous")
     return {t: n for t, n in copied.items() if n}
 
 
 def _copy_table(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    def exists(catalog: str) -> bool:
+    def exists(catalog: str, name: str = table) -> bool:
         return bool(con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_catalog = ? "
-            "AND table_schema = 'main' AND table_name = ?", [catalog, table]).fetchone()[0])
+            "AND table_schema = 'main' AND table_name = ? AND table_type = 'BASE TABLE'",
+            [catalog, name]).fetchone()[0])
 
-    if not exists("previous"):
+    source_name = table if exists("previous") else LEGACY_NAMES.get(table)
+    if source_name is None or not exists("previous", source_name):
         return 0
-    source = f"previous.main.{table}"
+    source = f"previous.main.{source_name}"
     if not exists(con.execute("SELECT current_database()").fetchone()[0]):
         if table == "quality_runs":
             con.execute(QUALITY_RUNS_DDL)
-        else:
+        else:  # a refresh creates pipeline_run_history before copying; else take the old table's form
             con.execute(f"CREATE TABLE main.{table} AS SELECT * FROM {source} LIMIT 0")
     target_columns = {r[0] for r in con.execute(f"DESCRIBE main.{table}").fetchall()}
     shared = [r[0] for r in con.execute(f"DESCRIBE {source}").fetchall() if r[0] in target_columns]

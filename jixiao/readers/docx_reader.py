@@ -17,6 +17,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from jixiao.model import Block, Document, Paragraph, Table
 from jixiao.readers.layout import finish_blocks
+from jixiao.readers.limits import check_archive
 
 _P, _TBL, _TR, _TC, _SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
 _SDT_CONTENT, _TC_PR = qn("w:sdtContent"), qn("w:tcPr")
@@ -98,7 +99,12 @@ def _table_rows(tbl, parent) -> tuple[list[list[str]], list[list[int]]]:
 
 
 def read_docx(data: bytes, source_file: str) -> Document:
-    """Parse the bytes of a ``.docx`` file (raises what python-docx raises on corrupt input)."""
+    """Parse the bytes of a ``.docx`` file (raises what python-docx raises on corrupt input).
+
+    Members are inflated only within the caps of :mod:`jixiao.readers.limits`; python-docx parses
+    the XML without expanding entities.
+    """
+    check_archive(data, source_file)
     document = docx.Document(BytesIO(data))
     body = document.element.body
     blocks: list[Block] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from itertools import chain
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
@@ -24,6 +25,8 @@ BLOCK_TAGS = {"p", "div", "section", "article", "main", "aside", "h1", "h2", "h3
               "h6", "li", "ul", "ol", "dl", "dt", "dd", "pre", "blockquote", "address",
               "figure", "figcaption", "hr", "body", "center", "caption"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+MAX_TABLE_DEPTH = 8  # tables inside tables deeper than this are read as plain text
+_END, _FLUSH = object(), object()  # walk markers: children exhausted, end of a block
 _SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
 # Legacy Chinese charset labels → the superset codec that decodes them all.
 _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
@@ -59,11 +62,16 @@ def _clean(text: str) -> str:
 
 
 class _FlowReader:
-    """Walks the DOM in document order, collecting paragraphs and tables."""
+    """Walks the DOM in document order, collecting paragraphs and tables.
 
-    def __init__(self) -> None:
+    The walk keeps its own stack (no recursion), so any depth of nesting is read in bounded
+    stack space; tables nested deeper than :data:`MAX_TABLE_DEPTH` are read as plain text.
+    """
+
+    def __init__(self, depth: int = 0) -> None:
         self.blocks: list[Block] = []
         self.buffer: list[str] = []
+        self.depth = depth  # tables this reader is nested in
 
     def flush(self) -> None:
         text = _clean("".join(self.buffer))
@@ -72,7 +80,15 @@ class _FlowReader:
             self.blocks.append(Paragraph(index=0, text=text))
 
     def walk(self, node: Tag) -> None:
-        for child in node.children:
+        stack = [iter(node.children)]
+        while stack:
+            child = next(stack[-1], _END)
+            if child is _END:
+                stack.pop()
+                continue
+            if child is _FLUSH:
+                self.flush()
+                continue
             if isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
                 continue
             if isinstance(child, NavigableString):
@@ -84,13 +100,16 @@ class _FlowReader:
                 self.flush()
             elif child.name == "table":
                 self.flush()
-                self.table(child)
+                if self.depth >= MAX_TABLE_DEPTH:
+                    self.buffer.append(child.get_text(" "))
+                    self.flush()
+                else:
+                    self.table(child)
             elif child.name in BLOCK_TAGS:
                 self.flush()
-                self.walk(child)
-                self.flush()
+                stack.append(chain(child.children, (_FLUSH,)))
             else:
-                self.walk(child)
+                stack.append(iter(child.children))
 
     def table(self, table: Tag) -> None:
         caption = table.find("caption", recursive=False)
@@ -125,9 +144,9 @@ def _is_layout_table(rows: list[list[Tag]]) -> bool:
     return widest <= 1 or (nested and widest <= 2)
 
 
-def _cell_text(cell: Tag) -> str:
+def _cell_text(cell: Tag, depth: int = 0) -> str:
     """Cell text with ``<br>``/block children as line breaks, nested tables flattened."""
-    reader = _FlowReader()
+    reader = _FlowReader(depth + 1)
     reader.walk(cell)
     reader.flush()
     lines: list[str] = []
@@ -146,7 +165,7 @@ def _span(cell: Tag, name: str) -> int:
         return 1
 
 
-def _resolve_grid(rows: list[list[Tag]]) -> tuple[list[list[str]], list[list[int]]]:
+def _resolve_grid(rows: list[list[Tag]], depth: int = 0) -> tuple[list[list[str]], list[list[int]]]:
     """Ragged grid from rowspan/colspan: merged cells once, ``""`` under a rowspan."""
     pending: dict[int, tuple[int, int]] = {}  # grid column -> (rows still covered, colspan)
     grid: list[list[str]] = []
@@ -168,7 +187,7 @@ def _resolve_grid(rows: list[list[Tag]]) -> tuple[list[list[str]], list[list[int
         for cell in tr:
             emit_covered()
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
-            texts.append(_cell_text(cell))
+            texts.append(_cell_text(cell, depth))
             widths.append(colspan)
             if rowspan > 1:
                 started[column] = (rowspan, colspan)

@@ -22,6 +22,7 @@ import pdfplumber
 from jixiao.model import Block, Document, Paragraph, Table
 from jixiao.readers.errors import UnreadableReport
 from jixiao.readers.layout import finish_blocks
+from jixiao.readers.limits import check_page_count
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 COLUMN_TOLERANCE = 2.0  # points: column boundaries closer than this line up
@@ -355,9 +356,25 @@ def _stitch(pages: list[_Page]) -> list[Block]:
 
 def read_pdf(data: bytes, source_file: str) -> Document:
     """Parse the bytes of a PDF.  Raises :class:`UnreadableReport` for a PDF without text."""
-    with pdfplumber.open(BytesIO(data)) as pdf:
+    try:
+        pdf = pdfplumber.open(BytesIO(data))
+    except Exception as exc:
+        if _encrypted(exc):
+            raise UnreadableReport(f"{source_file}: encrypted PDF: it needs a password to open; "
+                                   "supply an unprotected copy", source_file) from exc
+        raise
+    with pdf:
+        check_page_count(len(pdf.pages), source_file)
         if not any(page.chars for page in pdf.pages):
             raise UnreadableReport(f"{source_file}: scanned PDF: no text layer (run OCR on it, "
                                    "or supply the report as .docx, .html or .txt)", source_file)
         pages = [_read_page(page) for page in pdf.pages]
     return Document(source_file=source_file, blocks=finish_blocks(_stitch(pages)), file_format="pdf")
+
+
+def _encrypted(exc: BaseException) -> bool:
+    """Whether pdfplumber/pdfminer refused the PDF for its encryption (password or cipher)."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    causes = [exc, exc.__cause__, *getattr(exc, "args", ())]
+    return any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) for c in causes)
