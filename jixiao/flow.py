@@ -32,6 +32,7 @@ from prefect.runtime import flow_run as current_flow_run  # noqa: E402
 from prefect.task_runners import ProcessPoolTaskRunner  # noqa: E402
 
 from jixiao import progress  # noqa: E402
+from jixiao.bundles import expand_bundles  # noqa: E402
 from jixiao.cache import CachedReport, ExtractionCache, extract_to_cache, fingerprint_paths, write_seeds_from_cache  # noqa: E402
 from jixiao.discover import Changes, ReportFile, compare, discover_reports, drop_duplicates  # noqa: E402
 from jixiao.publish import (  # noqa: E402
@@ -248,7 +249,7 @@ def _timed(steps: dict[str, float], name: str):
 @task(name="discover", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
 def discover_task(reports_dir: Path, db_path: Path) -> tuple[list[ReportFile], Changes, dict[str, PublishedFile], str | None]:
     """Hash the input files and compare them with the files of the published warehouse."""
-    files, duplicates = drop_duplicates(discover_reports(reports_dir))
+    files, duplicates = drop_duplicates(expand_bundles(discover_reports(reports_dir), state_dir(db_path) / "bundles"))
     previous, fingerprint = read_published_state(db_path)
     changes = compare(files, {name: f.content_hash for name, f in previous.items()}, duplicates)
     get_run_logger().info("%d report file(s) in %s: %s", len(files), reports_dir, changes.describe())

@@ -72,6 +72,7 @@ def _report_row(ex: ReportExtraction) -> dict[str, Any]:
         "grade_rule": h.grade_rule,
         "indicator_total_weight": h.indicator_total_weight,
         "indicator_total_score": h.indicator_total_score,
+        "ocr_confidence": h.ocr_confidence,
     }
 
 

@@ -43,6 +43,7 @@ _REPORTS: list[tuple[str, str]] = [
     ("document_kind", "varchar"),
     ("source_url", "varchar"),
     ("published_date", "date"),
+    ("ocr_confidence", "double"),
 ]
 
 _FACT_COLUMNS: dict[str, list[tuple[str, str]]] = {

@@ -58,6 +58,7 @@ select
     graded.grade_rule,
     graded.indicator_total_weight,
     graded.indicator_total_score,
+    graded.ocr_confidence,
     graded.status,
     case when graded.status = 'loaded' and graded.unit_name is null
          then coalesce(graded.status_reason, 'no budget unit name was found in the report')

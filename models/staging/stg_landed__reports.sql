@@ -19,5 +19,6 @@ select
     {{ squeeze_text('grade_label_zh') }} as grade_label_zh,
     {{ clean_text('grade_rule') }} as grade_rule,
     indicator_total_weight,
-    indicator_total_score
+    indicator_total_score,
+    ocr_confidence
 from {{ ref('landed_reports') }}
