@@ -8,7 +8,12 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: run test bench lock docs clean
+.PHONY: run test bench lock docs clean sysdeps
+
+# Debian packages the readers use: LibreOffice converts .doc/.wps/.xls, antiword/catdoc are its
+# plain-text fallback, a CJK font renders scanned-PDF test fixtures, libgl1/libglib2.0-0 are what
+# OpenCV (under the OCR engine) loads.  Skipped when all are there.
+SYSDEPS := libreoffice-writer-nogui libreoffice-calc-nogui antiword catdoc fonts-wqy-zenhei libgl1 libglib2.0-0
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +26,18 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 
 venv: $(STAMP)
 
-run: $(STAMP)
+sysdeps:
+	@missing=$$(for p in $(SYSDEPS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then echo "sysdeps: no apt-get; install by hand: $$missing" >&2; exit 0; fi; \
+	sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	echo "sysdeps: installing $$missing"; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing
+
+run: sysdeps $(STAMP)
 	$(BIN)/jixiao refresh --reports data/reports --db warehouse/jixiao.duckdb
 
-test: $(STAMP)
+test: sysdeps $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

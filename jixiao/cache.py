@@ -34,7 +34,7 @@ CACHE_FORMAT = 1
 EXTRACTION_CODE = ("extract", "readers", "model.py", "landing.py", "landing_schema.py")
 # Libraries whose data or behaviour feeds extraction (gazetteer, character conversion, readers).
 EXTRACTION_LIBRARIES = ("cpca", "opencc-python-reimplemented", "python-docx", "pdfplumber", "beautifulsoup4", "lxml",
-                        "charset-normalizer")
+                        "charset-normalizer", "openpyxl", "xlrd", "rapidocr-onnxruntime", "pypdfium2")
 
 
 def fingerprint_paths(paths: Iterable[Path], salt: str = "") -> str:

@@ -151,7 +151,7 @@ def ocr_page(gray, page_no: int) -> tuple[list[Segment], list[OcrBox]]:
     import numpy as np
 
     clean = straighten(gray)
-    result, _ = _engine()(np.stack([clean] * 3, axis=-1))
+    result, _ = _engine()(np.stack([clean] * 3, axis=-1), use_cls=False)  # pages are upright once straightened
     boxes = []
     for n, (quad, text, score) in enumerate(result or []):
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
@@ -161,24 +161,31 @@ def ocr_page(gray, page_no: int) -> tuple[list[Segment], list[OcrBox]]:
     return ruling_lines(clean), boxes
 
 
-def read_scanned_pdf(data: bytes, source_file: str) -> Document:
-    """OCR every page of a PDF without a usable text layer."""
+Layer = tuple[tuple[int, int], list[Segment], list[OcrBox]]  # page size in pixels, rules, boxes
+
+
+def ocr_pages(data: bytes) -> list[Layer]:
+    """Render and OCR every page of a PDF."""
     import numpy as np
     import pypdfium2 as pdfium
 
-    from jixiao.readers.pdf_reader import read_pdf
-
     pdf = pdfium.PdfDocument(data)
     try:
-        layers, all_boxes = [], []
+        layers = []
         for index in range(len(pdf)):
-            image = pdf[index].render(scale=RENDER_DPI / 72, grayscale=True).to_pil().convert("L")
-            gray = np.asarray(image)
+            gray = np.asarray(pdf[index].render(scale=RENDER_DPI / 72, grayscale=True).to_pil().convert("L"))
             segments, boxes = ocr_page(gray, index + 1)
             layers.append(((gray.shape[1], gray.shape[0]), segments, boxes))
-            all_boxes.extend(boxes)
+        return layers
     finally:
         pdf.close()
+
+
+def document_from_layers(layers: list[Layer], source_file: str) -> Document:
+    """The Document of OCR'd pages: tables and paragraphs rebuilt by the PDF reader from a text layer."""
+    from jixiao.readers.pdf_reader import read_pdf
+
+    all_boxes = [box for _, _, boxes in layers for box in boxes]
     if not any(b.text for b in all_boxes):
         raise UnreadableReport(f"{source_file}: scanned PDF: no text layer, and OCR found no text on its "
                                f"{len(layers)} page(s)", source_file)
@@ -196,3 +203,8 @@ def read_scanned_pdf(data: bytes, source_file: str) -> Document:
                 expected=f"confidence ≥ {MIN_NUMBER_CONFIDENCE:.2f}",
                 prov=Provenance(source_file, 0, text=f"page {box.page} box {box.box}: {box.text}")))
     return document
+
+
+def read_scanned_pdf(data: bytes, source_file: str) -> Document:
+    """OCR every page of a PDF without a usable text layer."""
+    return document_from_layers(ocr_pages(data), source_file)
