@@ -162,7 +162,7 @@ def read_document(path: Path) -> Document:
     if suffix == ".zip" or kind == "a zip archive" and suffix not in {".docx", ".doc", ".xlsx", ".xlsm"}:
         from jixiao.readers.bundle import archive_problem
 
-        raise UnreadableReport(f"{name}: {archive_problem(data) or 'a zip archive read on its own or inside another archive'}"
+        raise UnreadableReport(f"{name}: {archive_problem(data) or 'a zip archive that is not expanded (a nested archive inside a bundle, or a bundle read on its own)'}"
                                "; only the members of a bundle in the reports folder are read, each as its own report",
                                name)
     if kind not in READABLE_KINDS:
