@@ -205,6 +205,9 @@ def extract_to_cache(files: list[tuple[str, Path, str]], cache: ExtractionCache)
                                   status_reason=f"extractor crashed: {type(exc).__name__}: {exc}")
             cacheable[ex.content_hash] = False
         ex.source_file = name
+        base = Path(path).name
+        if name != base and ex.status_reason and ex.status_reason.startswith(base + ":"):
+            ex.status_reason = name + ex.status_reason[len(base):]  # a bundle member, named as ingested
         extractions.append(ex)
     by_report = render_landed_lines(extractions)
     results = []

@@ -56,6 +56,7 @@ class OcrBox:
     x1: float
     bottom: float
     kept: bool = True  # False: digits read with low confidence, left out of the text
+    chars: list[tuple[str, float, float, float]] = field(default_factory=list)  # (char, x0, x1, confidence)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Scanned PDFs: page images → OCR text boxes → a text layer the PDF reader understands.
 
 Pages are rendered with pypdfium2, straightened (the skew that maximizes the contrast of
-the row profile), cleaned of speckle noise, and read by RapidOCR (PP-OCRv4 Chinese models
+the row profile) and read by RapidOCR (PP-OCRv4 Chinese models
 shipped inside the ``rapidocr-onnxruntime`` wheel; nothing is downloaded).  The ruling lines
 of tables are found in the image by morphology.  Lines and text boxes are then written as
 an invisible-ink PDF (reportlab, the built-in ``STSong-Light`` CID font), and
@@ -9,8 +9,8 @@ an invisible-ink PDF (reportlab, the built-in ``STSong-Light`` CID font), and
 characters are placed where the box was read) and merged cells, and the paragraphs,
 exactly as for a PDF with a text layer.
 
-A box whose recognition confidence is below :data:`MIN_NUMBER_CONFIDENCE` and that holds a
-digit is left out of the text layer, so it never becomes a number silently: the cell reads
+A box holding a digit that OCR read with a confidence below :data:`MIN_NUMBER_CONFIDENCE`
+is left out of the text layer, so it never becomes a number silently: the cell reads
 blank and the document carries a finding naming the page, the box and what OCR read.
 """
 from __future__ import annotations
@@ -70,15 +70,15 @@ def skew_angle(gray) -> float:
 
 
 def straighten(gray):
-    """The page rotated upright and with isolated specks removed."""
+    """The page rotated upright."""
     import cv2
 
     angle = skew_angle(gray)
-    if abs(angle) >= 0.05:
-        h, w = gray.shape
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-        gray = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-    return cv2.medianBlur(gray, 3)
+    if abs(angle) < 0.05:
+        return gray
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
 # --------------------------------------------------------------------------- ruling lines
@@ -91,10 +91,11 @@ class Segment:
 
 
 def ruling_lines(gray) -> list[Segment]:
-    """Horizontal and vertical table rules of a page image, in pixels."""
+    """Horizontal and vertical table rules of a page image, in pixels.  A local (adaptive)
+    threshold keeps thin, light-grey rules that a global one loses."""
     import cv2
 
-    ink = _binary(gray)
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 8)
     h, w = ink.shape
     out: list[Segment] = []
     for kernel in (cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 25, 10), 1)),
@@ -109,6 +110,33 @@ def ruling_lines(gray) -> list[Segment]:
 
 
 # --------------------------------------------------------------------------- text layer
+def _draw_run(canvas, font: str, text: str, x0: float, x1: float, top: float, bottom: float, page_h: float) -> None:
+    """``text`` as one run filling ``x0..x1`` (pixels): the font size from the width (CJK glyphs
+    are as wide as the size), capped by the height, then horizontally scaled to fit."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    width, height = (x1 - x0) * _PT, (bottom - top) * _PT
+    em = stringWidth(text, font, 1.0)
+    if em <= 0 or width <= 0:
+        return
+    size = max(min(width / em, height * 0.9), 2.0)
+    run = canvas.beginText(x0 * _PT, page_h - bottom * _PT + (height - size) / 2 + size * 0.12)
+    run.setFont(font, size)
+    run.setHorizScale(100.0 * width / (em * size))
+    run.textOut(text)
+    canvas.drawText(run)
+
+
+def _draw_box(canvas, font: str, box: OcrBox, page_h: float) -> None:
+    """Each character where OCR saw it (its own box), else the whole text across the box."""
+    if box.chars and "".join(c for c, *_ in box.chars) == box.text:
+        for char, x0, x1, _ in box.chars:
+            if not char.isspace():
+                _draw_run(canvas, font, char, x0, x1, box.top, box.bottom, page_h)
+    else:
+        _draw_run(canvas, font, box.text.strip(), box.x0, box.x1, box.top, box.bottom, page_h)
+
+
 def _text_layer_pdf(pages: list[tuple[tuple[int, int], list[Segment], list[OcrBox]]]) -> bytes:
     """A PDF with the rules drawn and each kept box's characters placed across the box."""
     from reportlab.pdfbase import pdfmetrics
@@ -132,33 +160,39 @@ def _text_layer_pdf(pages: list[tuple[tuple[int, int], list[Segment], list[OcrBo
                 x = (s.x0 + s.x1) / 2 * _PT
                 canvas.line(x, page_h - s.top * _PT, x, page_h - s.bottom * _PT)
         for box in boxes:
-            if not box.kept or not box.text:
-                continue
-            size = max(min((box.bottom - box.top) * _PT * 0.8, 30.0), 3.0)
-            step = (box.x1 - box.x0) * _PT / len(box.text)
-            y = page_h - box.bottom * _PT + (box.bottom - box.top) * _PT * 0.2
-            canvas.setFont(font, min(size, step * 1.9))
-            for i, char in enumerate(box.text):
-                if not char.isspace():
-                    canvas.drawString(box.x0 * _PT + i * step, y, char)
+            if box.kept and box.text:
+                _draw_box(canvas, font, box, page_h)
         canvas.showPage()
     canvas.save()
     return buf.getvalue()
 
 
+def _is_kept(text: str, score: float, chars: list[tuple[str, float, float, float]]) -> bool:
+    """Whether a box may enter the text: no digit in it was read below the confidence floor."""
+    if not _DIGIT.search(text):
+        return True
+    if chars:
+        return all(conf >= MIN_NUMBER_CONFIDENCE for c, _, _, conf in chars if _DIGIT.match(c))
+    return score >= MIN_NUMBER_CONFIDENCE
+
+
 def ocr_page(gray, page_no: int) -> tuple[list[Segment], list[OcrBox]]:
-    """Rules and text boxes of one page image (grayscale ``numpy`` array)."""
+    """Rules and text boxes (with each character's box and confidence) of one page image."""
     import numpy as np
 
-    clean = straighten(gray)
-    result, _ = _engine()(np.stack([clean] * 3, axis=-1), use_cls=False)  # pages are upright once straightened
+    page = straighten(gray)
+    result, _ = _engine()(np.stack([page] * 3, axis=-1), use_cls=False, return_word_box=True)
     boxes = []
-    for n, (quad, text, score) in enumerate(result or []):
+    for n, item in enumerate(result or []):
+        quad, text, score = item[0], item[1].strip(), float(item[2])
+        chars: list[tuple[str, float, float, float]] = []
+        if len(item) >= 6 and len(item[4]) == len(item[3]) == len(item[5]):
+            chars = [(c, min(p[0] for p in q), max(p[0] for p in q), float(conf))
+                     for q, c, conf in zip(item[3], item[4], item[5])]
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
-        text = text.strip()
-        kept = float(score) >= MIN_NUMBER_CONFIDENCE or not _DIGIT.search(text)
-        boxes.append(OcrBox(page_no, n + 1, text, float(score), min(xs), min(ys), max(xs), max(ys), kept))
-    return ruling_lines(clean), boxes
+        boxes.append(OcrBox(page_no, n + 1, text, score, min(xs), min(ys), max(xs), max(ys),
+                            _is_kept(text, score, chars), chars))
+    return ruling_lines(page), boxes
 
 
 Layer = tuple[tuple[int, int], list[Segment], list[OcrBox]]  # page size in pixels, rules, boxes
