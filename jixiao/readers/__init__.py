@@ -19,7 +19,7 @@ from jixiao.readers.errors import UnreadableReport
 __all__ = ["read_document", "sniff_format", "UnreadableReport", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = {".txt", ".text", ".docx", ".doc", ".wps", ".html", ".htm", ".xhtml", ".pdf", ".xls", ".xlsx",
-                      ".xlsm", ".et", ".zip"}
+                      ".xlsm", ".zip"}
 READABLE_KINDS = {"pdf", "docx", "html", "text", "doc", "xls", "xlsx"}
 _IMAGE_MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
                 b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}
@@ -179,7 +179,7 @@ def read_document(path: Path) -> Document:
     if not document.blocks:
         raise UnreadableReport(f"{name}: no text found in the {kind} file", name)
     document.content_hash = hashlib.sha256(data).hexdigest()
-    expected = {".docx": "docx", ".doc": "doc", ".wps": "doc", ".xls": "xls", ".et": "xls", ".xlsx": "xlsx",
+    expected = {".docx": "docx", ".doc": "doc", ".wps": "doc", ".xls": "xls", ".xlsx": "xlsx",
                 ".xlsm": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html"}
     if suffix in expected and expected[suffix] != kind and {expected[suffix], kind} != {"doc", "docx"} or suffix in {".txt", ".text"} and kind != "text":
         document.warnings.append(f"{name}: named {suffix} but its content is {kind}; read as {kind}")
