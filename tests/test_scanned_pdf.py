@@ -39,7 +39,7 @@ def _left_out(wrong: tuple[dict, list[dict]]) -> bool:
 
 
 def test_scanned_report_gives_the_gold_facts(scanned) -> None:
-    path, extraction = scanned
+    _, extraction = scanned
     assert extraction.status == "loaded", extraction.status_reason
     assert extraction.file_format == "pdf-ocr"
     gold = load_gold(SCANNED_SAMPLE.name.replace(".txt", ".json"))

@@ -162,7 +162,9 @@ def read_document(path: Path) -> Document:
     if suffix == ".zip" or kind == "a zip archive" and suffix not in {".docx", ".doc", ".xlsx", ".xlsm"}:
         from jixiao.readers.bundle import archive_problem
 
-        raise UnreadableReport(f"{name}: {archive_problem(data) or 'a zip archive that is not expanded (a nested archive inside a bundle, or a bundle read on its own)'}"
+        problem = archive_problem(data) or ("a zip archive that is not expanded (a nested archive inside a bundle, "
+                                            "or a bundle read on its own)")
+        raise UnreadableReport(f"{name}: {problem}"
                                "; only the members of a bundle in the reports folder are read, each as its own report",
                                name)
     if kind not in READABLE_KINDS:
@@ -181,6 +183,7 @@ def read_document(path: Path) -> Document:
     document.content_hash = hashlib.sha256(data).hexdigest()
     expected = {".docx": "docx", ".doc": "doc", ".wps": "doc", ".xls": "xls", ".xlsx": "xlsx",
                 ".xlsm": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html"}
-    if suffix in expected and expected[suffix] != kind and {expected[suffix], kind} != {"doc", "docx"} or suffix in {".txt", ".text"} and kind != "text":
+    mismatch = suffix in expected and expected[suffix] != kind and {expected[suffix], kind} != {"doc", "docx"}
+    if mismatch or suffix in {".txt", ".text"} and kind != "text":
         document.warnings.append(f"{name}: named {suffix} but its content is {kind}; read as {kind}")
     return document

@@ -30,6 +30,8 @@ RENDER_DPI = 150
 MIN_NUMBER_CONFIDENCE = 0.80  # a box holding digits read with less is left out
 MAX_SKEW_DEG = 3.0
 _DIGIT = re.compile(r"[0-9０-９]")
+_NUMERIC_BOX = re.compile(r"[\d.,，:：°·%\s]+")  # a box holding only a figure
+_WELL_FORMED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?")
 _PT = 72.0 / RENDER_DPI  # PDF points per pixel
 
 
@@ -130,9 +132,10 @@ def _draw_run(canvas, font: str, text: str, x0: float, x1: float, top: float, bo
 def _draw_box(canvas, font: str, box: OcrBox, page_h: float) -> None:
     """Each character where OCR saw it (its own box), else the whole text across the box."""
     if box.chars and "".join(c for c, *_ in box.chars) == box.text:
-        for char, x0, x1, _ in box.chars:
+        for i, (char, x0, x1, _) in enumerate(box.chars):  # each reaches the next: no gap reads as a space
+            end = box.chars[i + 1][1] if i + 1 < len(box.chars) else x1
             if not char.isspace():
-                _draw_run(canvas, font, char, x0, x1, box.top, box.bottom, page_h)
+                _draw_run(canvas, font, char, x0, max(end, x0 + 1), box.top, box.bottom, page_h)
     else:
         _draw_run(canvas, font, box.text.strip(), box.x0, box.x1, box.top, box.bottom, page_h)
 
@@ -171,6 +174,8 @@ def _is_kept(text: str, score: float, chars: list[tuple[str, float, float, float
     """Whether a box may enter the text: no digit in it was read below the confidence floor."""
     if not _DIGIT.search(text):
         return True
+    if _NUMERIC_BOX.fullmatch(text) and not _WELL_FORMED.fullmatch(text.strip()):
+        return False  # '2.5.', '47:74', '.53', '0°': a speck or a misread mark inside a figure
     if chars:
         return all(conf >= MIN_NUMBER_CONFIDENCE for c, _, _, conf in chars if _DIGIT.match(c))
     return score >= MIN_NUMBER_CONFIDENCE
@@ -180,8 +185,11 @@ def ocr_page(gray, page_no: int) -> tuple[list[Segment], list[OcrBox]]:
     """Rules and text boxes (with each character's box and confidence) of one page image."""
     import numpy as np
 
+    import cv2
+
     page = straighten(gray)
-    result, _ = _engine()(np.stack([page] * 3, axis=-1), use_cls=False, return_word_box=True)
+    clean = cv2.medianBlur(page, 3)  # specks off the text (thin rules are found on the page itself)
+    result, _ = _engine()(np.stack([clean] * 3, axis=-1), use_cls=False, return_word_box=True)
     boxes = []
     for n, item in enumerate(result or []):
         quad, text, score = item[0], item[1].strip(), float(item[2])

@@ -40,7 +40,8 @@ def convert_with_libreoffice(data: bytes, name: str, suffix: str, target: str,
         try:
             done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as exc:
-            raise UnreadableReport(f"{name}: LibreOffice did not convert the {suffix} file within {timeout:.0f} s", name) from exc
+            raise UnreadableReport(f"{name}: LibreOffice did not convert the {suffix} file within {timeout:.0f} s",
+                                   name) from exc
         out = folder / "out" / f"input.{target}"
         if not out.is_file() or out.stat().st_size == 0:
             detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
