@@ -10,7 +10,7 @@ characters are placed where the box was read) and merged cells, and the paragrap
 exactly as for a PDF with a text layer.
 
 A box holding a digit that OCR read with a confidence below :data:`MIN_NUMBER_CONFIDENCE`
-is left out of the text layer, so it never becomes a number silently: the cell reads
+(and that does not read the same, confidently, when read again alone) is left out of the text layer, so it never becomes a number silently: the cell reads
 blank and the document carries a finding naming the page, the box and what OCR read.
 """
 from __future__ import annotations
@@ -181,6 +181,28 @@ def _is_kept(text: str, score: float, chars: list[tuple[str, float, float, float
     return score >= MIN_NUMBER_CONFIDENCE
 
 
+CONFIRM_PADDINGS = (2, 6)  # pixels of margin around a box read again
+
+
+def _confirmed(clean, box: OcrBox) -> bool:
+    """Whether a figure read with low confidence reads the same, each time with confidence, when
+    its box is read again alone with different margins (short figures such as a lone '5' get low
+    scores in a long line's context).  Any disagreement keeps it out."""
+    import numpy as np
+
+    if not _WELL_FORMED.fullmatch(box.text.strip()):
+        return False
+    for pad in CONFIRM_PADDINGS:
+        top, left = max(int(box.top) - pad, 0), max(int(box.x0) - pad, 0)
+        crop = clean[top:int(box.bottom) + pad, left:int(box.x1) + pad]
+        if crop.size == 0:
+            return False
+        result, _ = _engine()(np.stack([crop] * 3, axis=-1), use_det=False, use_cls=False, use_rec=True)
+        if not result or result[0][0].strip() != box.text.strip() or float(result[0][1]) < MIN_NUMBER_CONFIDENCE:
+            return False
+    return True
+
+
 def ocr_page(gray, page_no: int) -> tuple[list[Segment], list[OcrBox]]:
     """Rules and text boxes (with each character's box and confidence) of one page image."""
     import numpy as np
@@ -198,8 +220,11 @@ def ocr_page(gray, page_no: int) -> tuple[list[Segment], list[OcrBox]]:
             chars = [(c, min(p[0] for p in q), max(p[0] for p in q), float(conf))
                      for q, c, conf in zip(item[3], item[4], item[5])]
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
-        boxes.append(OcrBox(page_no, n + 1, text, score, min(xs), min(ys), max(xs), max(ys),
-                            _is_kept(text, score, chars), chars))
+        box = OcrBox(page_no, n + 1, text, score, min(xs), min(ys), max(xs), max(ys), _is_kept(text, score, chars),
+                     chars)
+        if not box.kept and _NUMERIC_BOX.fullmatch(text):
+            box.kept = _confirmed(clean, box)
+        boxes.append(box)
     return ruling_lines(page), boxes
 
 
