@@ -65,7 +65,7 @@ class Document:
 
     source_file: str
     blocks: list[Block]
-    file_format: str  # txt-tab, txt-web, txt-pipe, txt-prose, docx, html, pdf
+    file_format: str  # txt-tab, txt-web, txt-pipe, txt-prose, docx, doc, doc-text, xlsx, xls, html, pdf, pdf-ocr
     encoding: str = "utf-8"
     content_hash: str = ""
     warnings: list[str] = field(default_factory=list)
