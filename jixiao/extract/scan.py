@@ -45,7 +45,10 @@ def _box_for(text: str, boxes: list[OcrBox]) -> OcrBox | None:
         for box in boxes:
             if box.kept and number in _digits(box.text):
                 return box
-    return None
+    parts = [b for b in boxes if b.kept and _squash(b.text) and _squash(b.text) in squashed]  # a wrapped cell
+    if parts:
+        return max(parts, key=lambda b: len(_squash(b.text)))
+    return next((b for b in boxes if b.kept and squashed in _squash(b.text)), None)
 
 
 def annotate_ocr(doc: Document, result: ReportExtraction) -> None:
