@@ -1,21 +1,21 @@
 """Scanned PDFs: page images → OCR text boxes → a text layer the PDF reader understands.
 
-Pages are rendered with pypdfium2, straightened (the skew that maximizes the contrast of
-the row profile) and read by RapidOCR (PP-OCRv4 Chinese models
-shipped inside the ``rapidocr-onnxruntime`` wheel; nothing is downloaded).  The ruling lines
-of tables are found in the image by morphology.  Lines and text boxes are then written as
-an invisible-ink PDF (reportlab, the built-in ``STSong-Light`` CID font), and
-:func:`jixiao.readers.pdf_reader.read_pdf` rebuilds the tables, their cells (each box's
-characters are placed where the box was read) and merged cells, and the paragraphs,
-exactly as for a PDF with a text layer.
+Pages are rendered with pypdfium2, straightened (the skew that maximizes the contrast of the
+row profile), cleaned of specks (median filter) and read by RapidOCR (PP-OCRv4 Chinese models
+shipped inside the ``rapidocr-onnxruntime`` wheel; nothing is downloaded), with each
+character's own box and confidence.  The ruling lines of tables are found in the image by
+morphology.  Rules and characters are then written as a text-layer PDF (reportlab, the
+built-in ``STSong-Light`` CID font; each character where OCR saw it), and
+:func:`jixiao.readers.pdf_reader.read_pdf` rebuilds the tables, their cells and merged cells,
+and the paragraphs, exactly as for a PDF with a text layer.
 
 A box holding a digit that OCR read with a confidence below :data:`MIN_NUMBER_CONFIDENCE`
-(and that does not read the same, confidently, when read again alone) is left out of the text layer, so it never becomes a number silently: the cell reads
-blank and the document carries a finding naming the page, the box and what OCR read.
+(unless reading the box again alone agrees, confidently), or a figure that is not well formed
+('2.5.', '47:74'), is left out of the text layer, so it never becomes a number silently: the
+cell reads blank and the document carries a finding naming the page, the box and what OCR read.
 """
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,8 +23,6 @@ from io import BytesIO
 
 from jixiao.model import Document, Finding, OcrBox, Provenance
 from jixiao.readers.errors import UnreadableReport
-
-log = logging.getLogger(__name__)
 
 RENDER_DPI = 150
 MIN_NUMBER_CONFIDENCE = 0.80  # a box holding digits read with less is left out
