@@ -224,3 +224,39 @@ def test_bundle_members_become_reports(bundle_folder: Path, tmp_path: Path) -> N
     assert gold.recall == 1.0 and not gold.wrong
     again = expand_bundles(discover_reports(bundle_folder), tmp_path / "bundles")  # same members, same hashes
     assert [(f.name, f.content_hash) for f in again] == [(f.name, f.content_hash) for f in files]
+
+
+def test_final_accounts_workbook_gives_spending_and_actual_three_public(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "三公"
+    ws.append([f"{UNIT}2024年“三公”经费支出决算表", None, None, None, None])
+    ws.merge_cells("A1:E1")
+    ws.append([f"单位名称：{UNIT}", None, None, None, "单位：万元"])
+    ws.append(["项目", "合计", "因公出国（境）费", "公务用车购置及运行费", "公务接待费"])
+    ws.append(["预算数", 5, 0, 2.5, 2.5])
+    ws.append(["决算数", 2.5, 0, 2.5, None])
+    ws = book.create_sheet("支出")
+    ws.append(["2024年部门支出决算表"])
+    ws.append([f"单位名称：{UNIT}", None, None, None, "单位：万元"])
+    ws.append(["科目编码", "科目名称", "合计", "基本支出", "项目支出"])
+    ws.append([None, "合计", 2023.37, 1575.2, 448.17])
+    ws.append(["201", "一般公共服务支出", 2023.37, 1575.2, 448.17])
+    book.save(tmp_path / "决算.xlsx")
+    extraction = extract_file(tmp_path / "决算.xlsx")
+    assert (extraction.header.fiscal_year, extraction.header.document_kind) == (2024, "final_accounts_statement")
+    got = {(f.table, tuple(sorted(f.key.items()))): f.values for f in extraction.facts}
+    three = {k[1]: v["amount_wan"] for k, v in got.items() if k[0] == "fct_three_public_expenses"}
+    assert three == {(("category", "total"), ("phase", "budget")): 5, (("category", "total"), ("phase", "actual")): 2.5,
+                     (("category", "overseas_travel"), ("phase", "budget")): 0,
+                     (("category", "overseas_travel"), ("phase", "actual")): 0,
+                     (("category", "vehicle_total"), ("phase", "budget")): 2.5,
+                     (("category", "vehicle_total"), ("phase", "actual")): 2.5,
+                     (("category", "reception"), ("phase", "budget")): 2.5}
+    spending = {dict(k[1])["item"]: v["amount_wan"] for k, v in got.items() if k[0] == "fct_spending"}
+    assert spending == {"total": 2023.37, "basic": 1575.2, "project": 448.17}
+    assert not [k for k in got if k[0] == "fct_budget"]
+    functions = {dict(k[1])["subject_code"]: dict(k[1])["phase"] for k in got if k[0] == "fct_budget_by_function"}
+    assert functions == {"201": "actual", "合计": "actual"}
