@@ -8,7 +8,9 @@ plain text as a last resort (table cells then come out as lines of text).
 """
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -37,14 +39,17 @@ def convert_with_libreoffice(data: bytes, name: str, suffix: str, target: str,
         source.write_bytes(data)
         command = [binary, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
                    "--nolockcheck", "--convert-to", target, "--outdir", str(folder / "out"), str(source)]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+            stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
+            os.killpg(process.pid, signal.SIGKILL)  # soffice is a wrapper: end the whole process group
+            process.communicate()
             raise UnreadableReport(f"{name}: LibreOffice did not convert the {suffix} file within {timeout:.0f} s",
                                    name) from exc
         out = folder / "out" / f"input.{target}"
         if not out.is_file() or out.stat().st_size == 0:
-            detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
             raise UnreadableReport(f"{name}: LibreOffice could not convert the {suffix} file ({detail[0]})", name)
         return out.read_bytes()
 
