@@ -8,9 +8,12 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-# Debian packages the tests need: Chromium (the report is checked in a real headless browser) and
-# CJK fonts (so its screenshots show Chinese).  Installed only when missing (CI runs as root).
-SYSDEPS := chromium fonts-noto-cjk
+# Debian packages: LibreOffice converts .doc/.wps/.xls (antiword/catdoc its plain-text fallback),
+# a CJK font renders scanned-PDF test fixtures and the report's screenshots, libgl1/libglib2.0-0 are
+# what OpenCV (under the OCR engine) loads, and Chromium checks the report in a real headless browser.
+# Installed only when missing (CI runs as root).
+SYSDEPS := libreoffice-writer-nogui libreoffice-calc-nogui antiword catdoc fonts-wqy-zenhei fonts-noto-cjk \
+	libgl1 libglib2.0-0 chromium
 
 .PHONY: run test bench lock docs clean sysdeps
 

@@ -38,7 +38,7 @@ CACHE_FORMAT = 1
 EXTRACTION_CODE = ("extract", "readers", "model.py", "landing.py", "landing_schema.py")
 # Libraries whose data or behaviour feeds extraction (gazetteer, character conversion, readers).
 EXTRACTION_LIBRARIES = ("cpca", "opencc-python-reimplemented", "python-docx", "pdfplumber", "beautifulsoup4", "lxml",
-                        "charset-normalizer")
+                        "charset-normalizer", "openpyxl", "xlrd", "rapidocr-onnxruntime", "pypdfium2")
 
 
 def fingerprint_paths(paths: Iterable[Path], salt: str = "") -> str:
@@ -280,6 +280,9 @@ def extract_to_cache(files: list[tuple[str, Path, str]], cache: ExtractionCache)
                                                 "it is read again by the next refresh")
             cacheable[content_hash] = False
         ex.source_file = name
+        base = Path(path).name
+        if name != base and ex.status_reason and ex.status_reason.startswith(base + ":"):
+            ex.status_reason = name + ex.status_reason[len(base):]  # a bundle member, named as ingested
         extractions.append(ex)
     return _cache_extractions(extractions, cacheable, cache)
 

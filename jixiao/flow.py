@@ -34,6 +34,7 @@ from prefect.runtime import flow_run as current_flow_run  # noqa: E402
 from prefect.task_runners import ProcessPoolTaskRunner  # noqa: E402
 
 from jixiao import interrupt, progress  # noqa: E402
+from jixiao.bundles import expand_bundles  # noqa: E402
 from jixiao.cache import (  # noqa: E402
     CachedReport,
     ExtractionCache,
@@ -78,6 +79,8 @@ COUNTED_TABLES = ("dim_report", "dim_department", "fct_budget", "fct_spending", 
                   "mart_department_year", "mart_metric_trends", "mart_region_year", "data_quality_issues")
 MAX_BATCH = 500  # reports per extraction task: few, large tasks keep Prefect's per-task cost small (bench: 100 → 500)
 PARALLEL_MIN_REPORTS = 200  # below this, starting worker processes costs more than it saves
+# Files that cost about this many text reports each (LibreOffice conversion, PDF layout, OCR of scans).
+HEAVY_SUFFIX_WEIGHT = {".pdf": 10, ".doc": 10, ".wps": 10}
 ARTIFACT_KEY = "jixiao-refresh-summary"
 # Plain strings, not a Literal: a deployment run loads the flow's signature without its imports.
 LANDING_MODES = ("seed", "native")
@@ -281,7 +284,7 @@ def discover_task(reports_dir: Path, db_path: Path, full_rebuild: bool = False
                   ) -> tuple[list[ReportFile], Changes, dict[str, PublishedFile], str | None, dict[str, str]]:
     """Hash the input files (recursively) and compare them with the files of the published warehouse."""
     found = discover(reports_dir)
-    files, duplicates = drop_duplicates(found.files)
+    files, duplicates = drop_duplicates(expand_bundles(found.files, state_dir(db_path) / "bundles"))
     logger = get_run_logger()
     try:
         previous, fingerprint = read_published_state(db_path)
@@ -442,7 +445,8 @@ def _extract(todo: list[ReportFile], cache_dir: Path, version: str, workers: int
     rep.start_items(len(todo), "extracting")
     try:
         items = _as_tuples(todo)
-        if workers > 1 and len(todo) >= PARALLEL_MIN_REPORTS:
+        weight = sum(HEAVY_SUFFIX_WEIGHT.get(f.path.suffix.lower(), 1) for f in todo)
+        if workers > 1 and weight >= PARALLEL_MIN_REPORTS:
             runner = ProcessPoolTaskRunner(max_workers=workers)
             batches_file = write_batches(batches_of(items, workers), cache_dir.parent / f"batches-{run_id}.json")
             try:

@@ -77,6 +77,7 @@ def _report_row(ex: ReportExtraction) -> dict[str, Any]:
         "source_url": h.source_url,
         "published_date": h.published_date,
         "unit_key": h.unit_key,
+        "ocr_confidence": h.ocr_confidence,
     }
 
 

@@ -44,6 +44,7 @@ _REPORTS: list[tuple[str, str]] = [
     ("source_url", "varchar"),
     ("published_date", "date"),
     ("unit_key", "varchar"),
+    ("ocr_confidence", "double"),
 ]
 
 _FACT_COLUMNS: dict[str, list[tuple[str, str]]] = {

@@ -44,15 +44,34 @@ Block = Union[Paragraph, Table]
 
 
 @dataclass
+class OcrBox:
+    """One text line OCR read on a scanned page: page and box number, text, confidence, pixels."""
+
+    page: int
+    box: int
+    text: str
+    score: float
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    kept: bool = True  # False: digits read with low confidence, left out of the text
+    chars: list[tuple[str, float, float, float]] = field(default_factory=list)  # (char, x0, x1, confidence)
+
+
+@dataclass
 class Document:
     """What a reader returns: blocks in reading order plus how the file was read."""
 
     source_file: str
     blocks: list[Block]
-    file_format: str  # txt-tab, txt-web, txt-pipe, txt-prose, docx, html, pdf
+    file_format: str  # txt-tab, txt-web, txt-pipe, txt-prose, docx, doc, doc-text, xlsx, xls, html, pdf, pdf-ocr
     encoding: str = "utf-8"
     content_hash: str = ""
     warnings: list[str] = field(default_factory=list)
+    ocr_confidence: float | None = None  # scanned pages: mean OCR confidence per character
+    ocr_boxes: list["OcrBox"] = field(default_factory=list)
+    findings: list["Finding"] = field(default_factory=list)  # met while reading (OCR text left out …)
 
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]
@@ -140,6 +159,7 @@ class ReportHeader:
     source_url: str | None = None  # the page's own URL when the text states it (else from manifest.csv)
     published_date: str | None = None  # ISO date of the page's 发布时间 stamp (never the report_date)
     indicator_total_score: float | None = None
+    ocr_confidence: float | None = None  # scanned PDFs: mean OCR confidence (0–1) of the characters read
     provenance: dict[str, Provenance] = field(default_factory=dict)
 
 

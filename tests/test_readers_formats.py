@@ -337,14 +337,14 @@ def _docx_without_word_part(path: Path) -> None:
 
 
 @pytest.mark.parametrize("name, make, reason", [
-    ("report.xlsx", _unknown, "unsupported file type '.xlsx'"),
+    ("report.pptx", _unknown, "unsupported file type '.pptx'"),
     ("report.csv", _unknown, "unsupported file type '.csv'"),
     ("empty.txt", _empty, "empty file"),
     ("scan.pdf", _scanned, "scanned PDF: no text layer"),
     ("broken.docx", _corrupt_docx, "corrupt"),
     ("noise.docx", _not_a_zip_docx, "not a valid .docx"),
-    ("sheet.docx", _docx_without_word_part, "Excel workbook"),
-    ("old.doc", _legacy_doc, "legacy Word 97-2003"),
+    ("sheet.docx", _docx_without_word_part, "unreadable xlsx file"),  # content decides: read as a workbook
+    ("old.doc", _legacy_doc, "neither a Word nor an Excel document"),
 ])
 def test_bad_files_raise_unreadable_report(tmp_path: Path, name: str, make, reason: str) -> None:
     path = tmp_path / name

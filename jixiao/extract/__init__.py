@@ -18,6 +18,8 @@ from jixiao.extract.indicators import extract_indicator_tables
 from jixiao.extract.money_tables import extract_money_tables
 from jixiao.extract.prose import extract_prose
 from jixiao.extract.resolve import resolve
+from jixiao.extract.scan import annotate_ocr
+from jixiao.extract.workbook import extract_workbook, fill_header
 from jixiao.model import Document, ReportExtraction, ReportHeader
 
 EXTRACTOR_VERSION = "1"
@@ -26,8 +28,10 @@ EXTRACTOR_VERSION = "1"
 def extract_document(doc: Document) -> ReportExtraction:
     """All facts of one document, resolved to one row per grain, with the findings met on the way."""
     header = read_header(doc)
+    fill_header(doc, header)  # a workbook's 单位名称 and year lines
     result = ReportExtraction(doc.source_file, doc.content_hash, doc.file_format, header)
     ctx = Context(doc, header.fiscal_year)
+    extract_workbook(ctx)  # standard 部门预算/决算 sheets; takes them out of ctx.doc
     extract_money_tables(ctx)
     extract_indicator_tables(ctx)
     extract_function_tables(ctx)
@@ -40,6 +44,7 @@ def extract_document(doc: Document) -> ReportExtraction:
         if header.self_score is None and header.indicator_total_score is not None:
             header.self_score = header.indicator_total_score
     result.facts, result.findings = resolve(ctx)
+    annotate_ocr(doc, result)  # scanned PDFs: OCR confidence, page/box provenance, left-out figures
     if not result.facts:
         return _quarantine(result, f"no figures of the contract found in '{doc.source_file}' (no budget, spending, "
                                    "三公, staffing or indicator table or sentence was understood)")

@@ -84,7 +84,8 @@ def function_class(label: str) -> str | None:
 
 
 # Rows of the 基础数据表 template that are not facts of any contract table.
-TEMPLATE_ROWS = re.compile(r"业务工作经费|运行维护经费|专项资金[(（]每个|××|xx|XX|部门基本支出预算调整|楼堂馆所|厉行节约")
+# ×× placeholders: OCR often reads one × as x or X
+TEMPLATE_ROWS = re.compile(r"业务工作经费|运行维护经费|专项资金[(（]每个|[×xX]{2}|部门基本支出预算调整|楼堂馆所|厉行节约")
 
 LEVEL1_PATTERNS: list[tuple[str, str]] = [
     ("budget_execution", r"预算执行|年度资金总额|资金执行"),

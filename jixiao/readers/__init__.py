@@ -18,7 +18,9 @@ from jixiao.readers.errors import UnreadableReport
 
 __all__ = ["read_document", "sniff_format", "UnreadableReport", "SUPPORTED_SUFFIXES"]
 
-SUPPORTED_SUFFIXES = {".txt", ".text", ".docx", ".doc", ".html", ".htm", ".xhtml", ".pdf"}
+SUPPORTED_SUFFIXES = {".txt", ".text", ".docx", ".doc", ".wps", ".html", ".htm", ".xhtml", ".pdf", ".xls", ".xlsx",
+                      ".xlsm", ".zip"}
+READABLE_KINDS = {"pdf", "docx", "html", "text", "doc", "xls", "xlsx"}
 _IMAGE_MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
                 b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}
 _HTML_MARKERS = ("<!doctype html", "<html", "<body", "<table", "<head", "<meta ", "<p>", "<div")
@@ -34,16 +36,25 @@ def _zip_kind(data: bytes) -> str:
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
-        return "an Excel workbook (.xlsx)"
+        return "xlsx"
     if "ppt/presentation.xml" in names:
         return "a PowerPoint file (.pptx)"
     if "mimetype" in names:
         return "an OpenDocument file"
-    return "a zip archive without a Word document inside"
+    return "a zip archive"
+
+
+def _ole_kind(data: bytes) -> str:
+    """``doc`` or ``xls`` for a Word/WPS or Excel/ET 97-2003 file (by its stream names)."""
+    if "WordDocument".encode("utf-16-le") in data:
+        return "doc"
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") + b"\x00\x00" in data:
+        return "xls"
+    return "an OLE compound file that is neither a Word nor an Excel document"
 
 
 def sniff_format(data: bytes, suffix: str) -> str:
-    """The reader to use: ``pdf``, ``docx``, ``html`` or ``text``, else a description of
+    """The reader to use: ``pdf``, ``docx``, ``doc``, ``xls``, ``xlsx``, ``html`` or ``text``, else a description of
     what the bytes are (which :func:`read_document` reports as unreadable)."""
     head = data[:1024]
     if b"%PDF-" in head:
@@ -51,7 +62,7 @@ def sniff_format(data: bytes, suffix: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        return "a legacy Word 97-2003 (.doc) or other OLE file"
+        return _ole_kind(data)
     if data.lstrip().startswith(b"{\\rtf"):
         return "an RTF document"
     for magic, what in _IMAGE_MAGIC.items():
@@ -90,6 +101,26 @@ def _read_text_file(data: bytes, name: str) -> Document:
     return document
 
 
+def _read_legacy_word(data: bytes, name: str) -> Document:
+    """A ``.doc``/``.wps`` file: LibreOffice → .docx → the Word reader; plain text as a fallback."""
+    from jixiao.readers.docx_reader import read_docx
+    from jixiao.readers.office import convert_with_libreoffice, plain_text_fallback
+    from jixiao.readers.text import read_text
+
+    try:
+        document = read_docx(convert_with_libreoffice(data, name, ".doc", "docx"), name)
+    except UnreadableReport as exc:
+        text = plain_text_fallback(data, name)
+        if text is None:
+            raise
+        document = read_text(text, name)
+        document.warnings.append(f"{exc.reason}; read as plain text by antiword/catdoc (table cells as lines)")
+        document.file_format = "doc-text"
+        return document
+    document.file_format = "doc"
+    return document
+
+
 def _parse(kind: str, data: bytes, name: str) -> Document:
     if kind == "pdf":
         from jixiao.readers.pdf_reader import read_pdf
@@ -99,6 +130,12 @@ def _parse(kind: str, data: bytes, name: str) -> Document:
         from jixiao.readers.docx_reader import read_docx
 
         return read_docx(data, name)
+    if kind == "doc":
+        return _read_legacy_word(data, name)
+    if kind in {"xls", "xlsx"}:
+        from jixiao.readers.spreadsheet import read_workbook
+
+        return read_workbook(data, name, kind)
     if kind == "html":
         from jixiao.readers.html_reader import read_html
 
@@ -122,9 +159,18 @@ def read_document(path: Path) -> Document:
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise UnreadableReport(f"{name}: empty file (0 bytes of text)", name)
     kind = sniff_format(data, suffix)
-    if kind not in {"pdf", "docx", "html", "text"}:
+    if suffix == ".zip" or kind == "a zip archive" and suffix not in {".docx", ".doc", ".xlsx", ".xlsm"}:
+        from jixiao.readers.bundle import archive_problem
+
+        problem = archive_problem(data) or ("a zip archive that is not expanded (a nested archive inside a bundle, "
+                                            "or a bundle read on its own)")
+        raise UnreadableReport(f"{name}: {problem}"
+                               "; only the members of a bundle in the reports folder are read, each as its own report",
+                               name)
+    if kind not in READABLE_KINDS:
         what = f"corrupt Word file: {kind}" if suffix in {".docx", ".doc"} and "zip" in kind else kind
-        raise UnreadableReport(f"{name}: {what}, not a readable report; save it as .docx, .pdf, .html or .txt", name)
+        raise UnreadableReport(f"{name}: {what}, not a readable report; save it as .docx, .xlsx, .pdf, .html or .txt",
+                               name)
     try:
         document = _parse(kind, data, name)
     except UnreadableReport:
@@ -135,7 +181,9 @@ def read_document(path: Path) -> Document:
     if not document.blocks:
         raise UnreadableReport(f"{name}: no text found in the {kind} file", name)
     document.content_hash = hashlib.sha256(data).hexdigest()
-    expected = {".docx": "docx", ".doc": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html"}
-    if suffix in expected and expected[suffix] != kind or suffix in {".txt", ".text"} and kind != "text":
+    expected = {".docx": "docx", ".doc": "doc", ".wps": "doc", ".xls": "xls", ".xlsx": "xlsx",
+                ".xlsm": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html"}
+    mismatch = suffix in expected and expected[suffix] != kind and {expected[suffix], kind} != {"doc", "docx"}
+    if mismatch or suffix in {".txt", ".text"} and kind != "text":
         document.warnings.append(f"{name}: named {suffix} but its content is {kind}; read as {kind}")
     return document

@@ -354,8 +354,13 @@ def _stitch(pages: list[_Page]) -> list[Block]:
     return blocks
 
 
-def read_pdf(data: bytes, source_file: str) -> Document:
-    """Parse the bytes of a PDF.  Raises :class:`UnreadableReport` for a PDF without text."""
+SCANNED_CHARS_PER_PAGE = 20  # fewer text-layer characters per page than this: a scan, read by OCR
+
+
+def read_pdf(data: bytes, source_file: str, allow_ocr: bool = True) -> Document:
+    """Parse the bytes of a PDF; a scan (no text layer, or only a few characters) is read by OCR.
+    Raises :class:`UnreadableReport` for an encrypted PDF, one over the page cap, or (``allow_ocr``
+    off) a scan."""
     try:
         pdf = pdfplumber.open(BytesIO(data))
     except Exception as exc:
@@ -365,9 +370,13 @@ def read_pdf(data: bytes, source_file: str) -> Document:
         raise
     with pdf:
         check_page_count(len(pdf.pages), source_file)
-        if not any(page.chars for page in pdf.pages):
-            raise UnreadableReport(f"{source_file}: scanned PDF: no text layer (run OCR on it, "
-                                   "or supply the report as .docx, .html or .txt)", source_file)
+        if sum(len(page.chars) for page in pdf.pages) < SCANNED_CHARS_PER_PAGE * len(pdf.pages):
+            if allow_ocr:
+                from jixiao.readers.ocr import read_scanned_pdf
+
+                return read_scanned_pdf(data, source_file)
+            if not any(page.chars for page in pdf.pages):
+                raise UnreadableReport(f"{source_file}: scanned PDF: no text layer", source_file)
         pages = [_read_page(page) for page in pdf.pages]
     return Document(source_file=source_file, blocks=finish_blocks(_stitch(pages)), file_format="pdf")
 

@@ -68,6 +68,7 @@ select
     graded.grade_rule,
     graded.indicator_total_weight,
     graded.indicator_total_score,
+    graded.ocr_confidence,
     graded.status,
     graded.status_reason,
     graded.department_name,

@@ -14,6 +14,7 @@ select
     grade_rule,
     indicator_total_weight,
     indicator_total_score,
+    ocr_confidence,
     content_hash,
     file_format,
     document_kind,

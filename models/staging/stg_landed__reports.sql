@@ -23,5 +23,6 @@ select
     lower(trim(document_kind)) as document_kind,
     {{ clean_text('source_url') }} as source_url,
     published_date,
-    {{ clean_text('unit_key') }} as unit_key
+    {{ clean_text('unit_key') }} as unit_key,
+    ocr_confidence
 from {{ ref('landed_reports') }}
