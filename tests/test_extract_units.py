@@ -147,3 +147,12 @@ def test_yuan_written_for_wan_against_a_table_is_a_unit_slip() -> None:
     spending = [f.values["amount_wan"] for f in result.facts if f.table == "fct_spending"]
     assert spending == [1228.47]
     assert [f.check for f in result.findings] == ["unit_slip"]
+
+
+def test_a_space_between_digit_groups_is_a_separator_only_before_three_digits() -> None:
+    from jixiao.extract.numbers import parse_amount
+
+    assert parse_amount("1 234.5").value == 1234.5
+    assert parse_amount("12. 5").value == 12.5
+    assert parse_amount("2023 37万") is None  # a decimal point lost (a scan?): not one number
+    assert parse_amount("3 6") is None

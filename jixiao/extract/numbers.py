@@ -33,10 +33,12 @@ def to_halfwidth(text: str) -> str:
 
 
 def clean_number_text(text: str) -> str:
-    """Remove separators and stray spaces inside a number: '１，２３４. ５' → '1234.5'."""
+    """Remove separators and stray spaces inside a number: '１，２３４. ５' → '1234.5'.  A space between
+    digit groups is a separator only before a group of three ('1 234'); '2023 37' (a decimal point
+    lost in a scan?) stays as it is, and so is not one number."""
     s = to_halfwidth(text).strip()
     s = re.sub(r"(?<=\d)[,，](?=\d{3}\b)", "", s)
-    s = re.sub(r"(?<=\d)\s+(?=[\d.])|(?<=\.)\s+(?=\d)", "", s)
+    s = re.sub(r"(?<=\d)\s+(?=\d{3}(?!\d)|\.)|(?<=\.)\s+(?=\d)", "", s)
     return s
 
 
@@ -99,7 +101,10 @@ def parse_amount(text: str | None) -> Amount | None:
 def _core(text: str) -> str:
     """The cell as half-width text without spaces, trailing punctuation, or full-width commas."""
     s = to_halfwidth(text).strip()
-    s = re.sub(r"(?<=[0-9])\s+(?=[0-9.])|(?<=\.)\s+(?=[0-9])", "", s).replace(" ", "")
+    # a space before a group of three digits or a point is a separator ("1 234.5", "12 .5"); any other
+    # space between digits ("2023 37": a point lost in a scan?) is kept, so the cell is not one number
+    s = re.sub(r"(?<=[0-9])\s+(?=[0-9]{3}(?![0-9])|\.)|(?<=\.)\s+(?=[0-9])", "", s)
+    s = re.sub(r"(?<![0-9])\s+|\s+(?![0-9])", "", s)
     return s.rstrip("。；;，,").replace("，", ",")
 
 

@@ -65,7 +65,9 @@ def fill_header(doc: Document, header: ReportHeader) -> None:
         years = [int(m.group(1)) for text in texts for m in _YEAR.finditer(text)]
         if years:
             header.fiscal_year = max(set(years), key=years.count)
-    if header.document_kind is None:
+    sheets = [t for t in doc.tables() if t.caption]
+    if header.document_kind in (None, "other") or (header.document_kind == "three_public_disclosure" and len(sheets) > 1):
+        # a package of standard sheets is a 预算/决算 disclosure even when its first sheet is the 三公 one
         joined = "".join(texts)
         header.document_kind = "final_accounts_statement" if "决算" in joined else "budget_statement"
 

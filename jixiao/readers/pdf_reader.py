@@ -22,6 +22,7 @@ import pdfplumber
 from jixiao.model import Block, Document, Paragraph, Table
 from jixiao.readers.errors import UnreadableReport
 from jixiao.readers.layout import finish_blocks
+from jixiao.readers.text import STANDALONE_LINE
 from jixiao.readers.limits import check_page_count
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -248,8 +249,9 @@ class _Metrics:
         return width > self.right - previous["x1"]
 
     def breaks_between(self, previous: dict, line: dict) -> bool:
-        """Whether ``line`` starts a new paragraph after ``previous`` (ignoring vertical gaps)."""
-        if self.indented(line):
+        """Whether ``line`` starts a new paragraph after ``previous`` (ignoring vertical gaps); a signature
+        line (a unit's name or a date standing alone) always does."""
+        if self.indented(line) or STANDALONE_LINE.fullmatch(line["text"].strip()):
             return True
         if self.ends_paragraph(previous):
             return not self.wrapped_early(previous, line)

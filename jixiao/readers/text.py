@@ -24,7 +24,7 @@ from jixiao.readers.spaced import find_tables
 _TERMINAL = "。！？；;!?：:”’」』）)】"
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+)")
 # A signature line: a date, or a unit name standing alone.
-_STANDALONE = re.compile(
+STANDALONE_LINE = re.compile(
     r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}[.\-/]\d{1,2}[.\-/]\d{1,2}"
     r"|[\u4e00-\u9fa5（）()]{2,30}(?:人民政府|办事处|局|委员会|中心|院|所|站|馆|学校|医院)"
 )
@@ -491,7 +491,7 @@ def _continues(prev: str, nxt: str) -> bool:
         return False  # a cell of a table copied one cell per line
     if _HEADING.match(prev) and len(prev) < 40:
         return False
-    if _HEADING.match(nxt) or _STANDALONE.fullmatch(nxt.strip()):
+    if _HEADING.match(nxt) or STANDALONE_LINE.fullmatch(nxt.strip()):
         return False
     return True
 
