@@ -19,10 +19,11 @@ SYSDEPS := libreoffice-writer-nogui libreoffice-calc-nogui antiword catdoc fonts
 
 # uv does not read pip's settings: hand it the package index a user configured for pip
 # (UV_INDEX_URL wins, then PIP_INDEX_URL, then pip.conf's global.index-url; the same for the
-# extra index), so `make` installs behind an intranet mirror.
+# extra index), so `make` installs behind an intranet mirror.  With extra indexes uv picks the best
+# version across all of them, as pip does (uv alone stops at the first index that has a package).
 UV_INDEXES = index="$${UV_INDEX_URL:-$${PIP_INDEX_URL:-$$($(BIN)/pip config get global.index-url 2>/dev/null)}}"; \
 	extra="$${UV_EXTRA_INDEX_URL:-$${PIP_EXTRA_INDEX_URL:-$$($(BIN)/pip config get global.extra-index-url 2>/dev/null)}}"; \
-	set -- $${index:+--index-url "$$index"} $${extra:+--extra-index-url "$$extra"}
+	set -- $${index:+--index-url "$$index"} $${extra:+--extra-index-url "$$extra" --index-strategy unsafe-best-match}
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
