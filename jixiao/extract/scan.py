@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from jixiao.model import Document, OcrBox, Paragraph, ReportExtraction
+from jixiao.model import Finding, Document, OcrBox, Paragraph, ReportExtraction
 
 
 def _squash(text: str) -> str:
@@ -58,6 +58,7 @@ def annotate_ocr(doc: Document, result: ReportExtraction) -> None:
     if doc.ocr_confidence is None:
         return
     result.header.ocr_confidence = doc.ocr_confidence
+    _drop_lost_points(result)
     pages = block_pages(doc)
     for fact in result.facts:
         if not fact.prov.text or "[OCR page" in fact.prov.text:
@@ -66,3 +67,22 @@ def annotate_ocr(doc: Document, result: ReportExtraction) -> None:
         box = _box_for(fact.prov.text, [b for b in doc.ocr_boxes if b.page in on_pages])
         if box is not None:
             fact.prov.text = f"{fact.prov.text} [OCR page {box.page} box {box.box}, confidence {box.score:.2f}]"
+
+
+LOST_POINT_WAN = 100_000  # 10亿: an OCR'd 万元 figure this large with no decimal point lost its point
+
+
+def _drop_lost_points(result: ReportExtraction) -> None:
+    """A scan's figure of 100,000 万元 or more written with no decimal point is left out with a finding:
+    OCR drops a decimal point with full confidence ("2023.37万" read as "202337万") far more often
+    than a unit reports ten billion yuan in whole 万元."""
+    kept = []
+    for fact in result.facts:
+        values = [v for k, v in fact.values.items() if k.endswith("_wan") and isinstance(v, (int, float))]
+        if fact.decimals == 0 and any(abs(v) >= LOST_POINT_WAN for v in values):
+            result.findings.append(Finding(
+                "ocr_low_confidence", "warn", f"a scanned figure of {max(values):g} 万元 with no decimal point "
+                "is left out: a decimal point lost by OCR is likelier", observed=fact.prov.text, prov=fact.prov))
+            continue
+        kept.append(fact)
+    result.facts = kept
