@@ -54,7 +54,7 @@ bench: $(STAMP)
 	$(BIN)/jixiao bench
 
 docs: $(STAMP)
-	$(BIN)/python -m jixiao.dbt_runner docs generate
+	$(BIN)/python -m jixiao.warehouse.dbt_runner docs generate
 
 lock: | $(BIN)/python
 	$(UV_INDEXES); $(BIN)/uv pip compile "$$@" --quiet requirements.in -o requirements.lock --python-version 3.11

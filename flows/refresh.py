@@ -1,9 +1,10 @@
 """Entry point of the ``prefect.yaml`` deployment: ``flows/refresh.py:refresh``.
 
-The flow itself lives in :mod:`jixiao.flow`; this file only exposes it at a path a Prefect
+The flow itself lives in :mod:`jixiao.pipeline.flow`; this file only exposes it at a path a Prefect
 worker can load from the project folder.
 """
-from jixiao.flow import refresh
+
+from jixiao.pipeline.flow import refresh
 
 __all__ = ["refresh"]
 

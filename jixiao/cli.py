@@ -1,16 +1,17 @@
 """The ``jixiao`` command: refresh the warehouse, show one report's extraction, serve on a schedule.
 
-    jixiao refresh --reports DIR --db FILE [--landing seed|native] [--workers N]
-    jixiao extract FILE [--format table|json]
-    jixiao serve --cron "0 3 * * *" --reports DIR --db FILE
-    jixiao export --db FILE --to DIR --format parquet|csv|xlsx
-    jixiao report --db FILE --out DIR
-    jixiao deploy --all                     (prefect deploy, exit status fixed for the pinned server)
-    jixiao bench ...
+jixiao refresh --reports DIR --db FILE [--landing seed|native] [--workers N]
+jixiao extract FILE [--format table|json]
+jixiao serve --cron "0 3 * * *" --reports DIR --db FILE
+jixiao export --db FILE --to DIR --format parquet|csv|xlsx
+jixiao report --db FILE --out DIR
+jixiao deploy --all                     (prefect deploy, exit status fixed for the pinned server)
+jixiao bench ...
 """
+
 from __future__ import annotations
 
-from jixiao.settings import disable_telemetry
+from jixiao.pipeline.settings import disable_telemetry
 
 disable_telemetry()
 
@@ -33,38 +34,52 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     r = sub.add_parser(
-        "refresh", help="build the warehouse from a folder of reports and publish it atomically",
+        "refresh",
+        help="build the warehouse from a folder of reports and publish it atomically",
         description="Extract the reports of a folder (only new or changed ones; the rest come from the cache next "
-                    "to the warehouse), build the warehouse with dbt, check it with Great Expectations and publish "
-                    "it by renaming it over the old file. On any failure the published warehouse is left as it was "
-                    "and the command exits non-zero with the reason.",
+        "to the warehouse), build the warehouse with dbt, check it with Great Expectations and publish "
+        "it by renaming it over the old file. On any failure the published warehouse is left as it was "
+        "and the command exits non-zero with the reason.",
     )
-    r.add_argument("--reports", required=True, type=Path, metavar="DIR", help="folder of report files (.txt .docx .html .pdf)")
+    r.add_argument(
+        "--reports", required=True, type=Path, metavar="DIR", help="folder of report files (.txt .docx .html .pdf)"
+    )
     r.add_argument("--db", required=True, type=Path, metavar="FILE", help="the published DuckDB warehouse file")
-    r.add_argument("--landing", choices=["seed", "native"], default="seed",
-                   help="load the landed extraction with `dbt seed` (seed, default) or DuckDB read_csv (native, faster)")
-    r.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="extraction processes for large folders (default: the number of CPUs)")
+    r.add_argument(
+        "--landing",
+        choices=["seed", "native"],
+        default="seed",
+        help="load the landed extraction with `dbt seed` (seed, default) or DuckDB read_csv (native, faster)",
+    )
+    r.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="extraction processes for large folders (default: the number of CPUs)",
+    )
     r.add_argument("--full", action="store_true", help="rebuild even when no report and no code changed")
     r.add_argument("--json", action="store_true", help="print the run summary as one JSON object at the end")
     r.add_argument("-v", "--verbose", action="store_true", help="show Prefect's task and flow logs")
     r.set_defaults(func=cmd_refresh)
 
     e = sub.add_parser(
-        "extract", help="show what is extracted from one report, with where each value was read",
+        "extract",
+        help="show what is extracted from one report, with where each value was read",
         description="Read one report and print its header, facts and findings with their provenance "
-                    "(table block/row/column or sentence span). Nothing is written.",
+        "(table block/row/column or sentence span). Nothing is written.",
     )
     e.add_argument("file", type=Path, metavar="FILE", help="a report file")
     e.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
     e.set_defaults(func=cmd_extract)
 
     s = sub.add_parser(
-        "serve", help="run refresh on a cron schedule (needs a Prefect server)",
+        "serve",
+        help="run refresh on a cron schedule (needs a Prefect server)",
         description="Create the deployment `jixiao-refresh/<name>` on the Prefect server of PREFECT_API_URL and "
-                    "run its scheduled refreshes until stopped (Ctrl-C). The schedule stays active when this "
-                    "process or the server restarts. Start a server first: `prefect server start`, then "
-                    "`export PREFECT_API_URL=http://127.0.0.1:4200/api`.",
+        "run its scheduled refreshes until stopped (Ctrl-C). The schedule stays active when this "
+        "process or the server restarts. Start a server first: `prefect server start`, then "
+        "`export PREFECT_API_URL=http://127.0.0.1:4200/api`.",
     )
     s.add_argument("--cron", required=True, help='cron schedule, e.g. "0 3 * * *" for 03:00 every day')
     s.add_argument("--timezone", default=None, help="time zone of the cron schedule, e.g. Asia/Shanghai (default UTC)")
@@ -76,40 +91,60 @@ def _parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
 
     x = sub.add_parser(
-        "export", help="write every contract table and mart to Parquet, CSV or Excel files",
+        "export",
+        help="write every contract table and mart to Parquet, CSV or Excel files",
         description="Write the warehouse's public tables (dim_*, fct_*, mart_*, data_quality_issues, "
-                    "ref_code_labels) into a folder: one .parquet or .csv file per table (CSV in UTF-8 with a "
-                    "byte-order mark, so Excel shows the Chinese text), or one workbook jixiao.xlsx with a sheet "
-                    "per table. Amounts keep their 4 decimals of 万元.",
+        "ref_code_labels) into a folder: one .parquet or .csv file per table (CSV in UTF-8 with a "
+        "byte-order mark, so Excel shows the Chinese text), or one workbook jixiao.xlsx with a sheet "
+        "per table. Amounts keep their 4 decimals of 万元.",
     )
-    x.add_argument("--db", type=Path, default=Path("warehouse/jixiao.duckdb"), metavar="FILE",
-                   help="the warehouse file (default warehouse/jixiao.duckdb)")
+    x.add_argument(
+        "--db",
+        type=Path,
+        default=Path("warehouse/jixiao.duckdb"),
+        metavar="FILE",
+        help="the warehouse file (default warehouse/jixiao.duckdb)",
+    )
     x.add_argument("--to", required=True, type=Path, metavar="DIR", help="folder to write into (created)")
-    x.add_argument("--format", choices=["parquet", "csv", "xlsx"], default="parquet", help="file format (default parquet)")
+    x.add_argument(
+        "--format", choices=["parquet", "csv", "xlsx"], default="parquet", help="file format (default parquet)"
+    )
     x.set_defaults(func=cmd_export)
 
     o = sub.add_parser(
-        "report", help="write a static HTML site of the warehouse's trends (works offline)",
+        "report",
+        help="write a static HTML site of the warehouse's trends (works offline)",
         description="Write an HTML site: an overview (reports loaded and quarantined, findings by check, coverage "
-                    "by year and region), one page per budget unit with its multi-year charts and findings, and one "
-                    "page per county comparing its units. Every script and style is a file of the site: open "
-                    "DIR/index.html in a browser, no network needed.",
+        "by year and region), one page per budget unit with its multi-year charts and findings, and one "
+        "page per county comparing its units. Every script and style is a file of the site: open "
+        "DIR/index.html in a browser, no network needed.",
     )
-    o.add_argument("--db", type=Path, default=Path("warehouse/jixiao.duckdb"), metavar="FILE",
-                   help="the warehouse file (default warehouse/jixiao.duckdb)")
+    o.add_argument(
+        "--db",
+        type=Path,
+        default=Path("warehouse/jixiao.duckdb"),
+        metavar="FILE",
+        help="the warehouse file (default warehouse/jixiao.duckdb)",
+    )
     o.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write the site into (created)")
     o.set_defaults(func=cmd_report)
 
-    d = sub.add_parser("deploy", help="register the deployments of prefect.yaml (`prefect deploy`, exit 0 when created)",
-                       add_help=False,
-                       description="Runs `prefect deploy ARGS` (e.g. `jixiao deploy --all` in the project folder) with a "
-                                   "client fix for the pinned Prefect server, which answers prefect's worker listing "
-                                   "with HTTP 422 and made `prefect deploy` exit 1 after creating the deployment.")
+    d = sub.add_parser(
+        "deploy",
+        help="register the deployments of prefect.yaml (`prefect deploy`, exit 0 when created)",
+        add_help=False,
+        description="Runs `prefect deploy ARGS` (e.g. `jixiao deploy --all` in the project folder) with a "
+        "client fix for the pinned Prefect server, which answers prefect's worker listing "
+        "with HTTP 422 and made `prefect deploy` exit 1 after creating the deployment.",
+    )
     d.add_argument("args", nargs=argparse.REMAINDER)
     d.set_defaults(func=cmd_deploy)
 
-    b = sub.add_parser("bench", help="benchmark extraction and refresh on generated reports (see `jixiao bench --help`)",
-                       add_help=False)
+    b = sub.add_parser(
+        "bench",
+        help="benchmark extraction and refresh on generated reports (see `jixiao bench --help`)",
+        add_help=False,
+    )
     b.add_argument("args", nargs=argparse.REMAINDER)
     b.set_defaults(func=cmd_bench)
     return p
@@ -123,14 +158,14 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print("jixiao refresh: --workers must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    from jixiao.settings import configure_prefect
+    from jixiao.pipeline.settings import configure_prefect
 
     configure_prefect(quiet_console=not args.verbose)
     if not args.verbose:
         os.environ.setdefault("DBT_QUIET", "true")  # dbt's own log stays in target/logs
-    from jixiao import interrupt, progress
-    from jixiao.flow import RefreshFailed, RefreshSummary, last_published, refresh
-    from jixiao.settings import prefect_api
+    from jixiao.pipeline import interrupt, progress
+    from jixiao.pipeline.flow import RefreshFailed, RefreshSummary, last_published, refresh
+    from jixiao.pipeline.settings import prefect_api
 
     db = args.db.expanduser().resolve()
     progress.set_reporter(progress.ConsoleReporter())
@@ -138,26 +173,38 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     with interrupt.handling_signals():
         try:
             with prefect_api():
-                state = refresh(reports_dir=str(args.reports), db_path=str(db), landing=args.landing,
-                                workers=args.workers, full_rebuild=args.full, return_state=True)
+                state = refresh(
+                    reports_dir=str(args.reports),
+                    db_path=str(db),
+                    landing=args.landing,
+                    workers=args.workers,
+                    full_rebuild=args.full,
+                    return_state=True,
+                )
                 result = state.result(raise_on_failure=False)
-        except (Exception, KeyboardInterrupt, interrupt.Interrupted) as exc:  # noqa: BLE001 - reported below
+        except (Exception, KeyboardInterrupt, interrupt.Interrupted) as exc:
             error = exc
         finally:
             progress.set_reporter(None)
-    published = result if isinstance(result, dict) and state is not None and state.is_completed() else last_published(db)
+    published = (
+        result if isinstance(result, dict) and state is not None and state.is_completed() else last_published(db)
+    )
     signum = interrupt.received()
     if published is not None:
         summary = RefreshSummary(**published)
         if error is not None or not (state is not None and state.is_completed()):
-            summary.warnings.append("the Prefect API failed after the warehouse was published "
-                                    f"({_one_line(error or (state.message if state else None))}); the refresh itself succeeded")
+            summary.warnings.append(
+                "the Prefect API failed after the warehouse was published "
+                f"({_one_line(error or (state.message if state else None))}); the refresh itself succeeded"
+            )
         print(summary.to_text())
         if args.json:
             print(json.dumps(summary.to_dict(), ensure_ascii=False))
         if signum:
-            print(f"jixiao refresh: interrupted by {_signal_name(signum)} after publishing; {db} is the new warehouse",
-                  file=sys.stderr)
+            print(
+                f"jixiao refresh: interrupted by {_signal_name(signum)} after publishing; {db} is the new warehouse",
+                file=sys.stderr,
+            )
             return interrupt.EXIT_CODES[signum]
         return EXIT_OK
     if isinstance(result, RefreshFailed):
@@ -175,8 +222,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     log = _write_error_log(db, reason, failure if isinstance(failure, BaseException) else None)
     where = f" (details: {log})" if log and not args.verbose else ""
     if signum:
-        print(f"jixiao refresh interrupted by {_signal_name(signum)} ({_one_line(reason)}); "
-              f"{args.db} was left as it was{where}", file=sys.stderr)
+        print(
+            f"jixiao refresh interrupted by {_signal_name(signum)} ({_one_line(reason)}); "
+            f"{args.db} was left as it was{where}",
+            file=sys.stderr,
+        )
         return interrupt.EXIT_CODES[signum]
     print(f"jixiao refresh failed ({_one_line(reason)}); {args.db} was left as it was{where}", file=sys.stderr)
     return EXIT_FAILED
@@ -233,7 +283,7 @@ def _excerpt(p, width: int = 40) -> str:
     text = (p.text or "") if p is not None else ""
     if p is not None and p.span is not None and p.span[1] <= len(text):
         start = max(0, p.span[0] - 12)
-        text = ("…" if start else "") + text[start:p.span[1] + 8]
+        text = ("…" if start else "") + text[start : p.span[1] + 8]
     return " ".join(text.split())[:width]
 
 
@@ -282,8 +332,15 @@ def _print_extraction_tables(ex) -> None:
         for col in ("year", "key", "values", "as written", "from", "read at", "text"):
             t.add_column(col, overflow="fold")
         for f in facts:
-            t.add_row(str(f.fiscal_year), _fact_key(f), _fact_values(f), _fact_label(f), f.source_kind, _prov(f.prov),
-                      _excerpt(f.prov))
+            t.add_row(
+                str(f.fiscal_year),
+                _fact_key(f),
+                _fact_values(f),
+                _fact_label(f),
+                f.source_kind,
+                _prov(f.prov),
+                _excerpt(f.prov),
+            )
         console.print(t)
 
     if ex.findings:
@@ -297,23 +354,33 @@ def _print_extraction_tables(ex) -> None:
 
 # --------------------------------------------------------------------------- serve
 def cmd_serve(args: argparse.Namespace) -> int:
-    from jixiao.settings import configure_prefect, configured_api_url
+    from jixiao.pipeline.settings import configure_prefect, configured_api_url
 
     configure_prefect()
     if not configured_api_url():
-        print("jixiao serve needs a running Prefect server: start one with `prefect server start` and set "
-              "PREFECT_API_URL (e.g. export PREFECT_API_URL=http://127.0.0.1:4200/api)", file=sys.stderr)
+        print(
+            "jixiao serve needs a running Prefect server: start one with `prefect server start` and set "
+            "PREFECT_API_URL (e.g. export PREFECT_API_URL=http://127.0.0.1:4200/api)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
-    from jixiao.flow import serve
+    from jixiao.pipeline.flow import serve
 
-    serve(name=args.name, cron=args.cron, reports_dir=str(args.reports.resolve()), db_path=str(args.db.resolve()),
-          landing=args.landing, workers=args.workers, timezone=args.timezone)
+    serve(
+        name=args.name,
+        cron=args.cron,
+        reports_dir=str(args.reports.resolve()),
+        db_path=str(args.db.resolve()),
+        landing=args.landing,
+        workers=args.workers,
+        timezone=args.timezone,
+    )
     return EXIT_OK
 
 
 # --------------------------------------------------------------------------- export, report
 def cmd_export(args: argparse.Namespace) -> int:
-    from jixiao.export import ExportError, export_warehouse
+    from jixiao.report.export import ExportError, export_warehouse
 
     try:
         written = export_warehouse(args.db, args.to, args.format)
@@ -333,14 +400,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     from jixiao.report import write_report
 
     site = write_report(args.db, args.out)
-    print(f"Report written: {site.index} ({site.department_pages} unit pages, {site.county_pages} county pages); "
-          "open it in a browser, no network needed")
+    print(
+        f"Report written: {site.index} ({site.department_pages} unit pages, {site.county_pages} county pages); "
+        "open it in a browser, no network needed"
+    )
     return EXIT_OK
 
 
 # --------------------------------------------------------------------------- deploy
 def cmd_deploy(args: argparse.Namespace) -> int:
-    from jixiao.deploy import main as deploy_main
+    from jixiao.pipeline.deploy import main as deploy_main
 
     return deploy_main(args.args)
 
@@ -359,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return bench_main(argv[1:])
     if argv and argv[0] == "deploy":  # everything after `deploy` belongs to `prefect deploy`
-        from jixiao.deploy import main as deploy_main
+        from jixiao.pipeline.deploy import main as deploy_main
 
         return deploy_main(argv[1:])
     args = _parser().parse_args(argv)

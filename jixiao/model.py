@@ -4,6 +4,7 @@ Reading (a file -> a :class:`Document` of blocks) is kept apart from understandi
 (blocks -> :class:`Fact` rows of the contract).  Every fact and finding carries a
 :class:`Provenance` that says where in the document it was read.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -70,8 +71,8 @@ class Document:
     content_hash: str = ""
     warnings: list[str] = field(default_factory=list)
     ocr_confidence: float | None = None  # scanned pages: mean OCR confidence per character
-    ocr_boxes: list["OcrBox"] = field(default_factory=list)
-    findings: list["Finding"] = field(default_factory=list)  # met while reading (OCR text left out …)
+    ocr_boxes: list[OcrBox] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # met while reading (OCR text left out …)
 
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]
@@ -146,7 +147,9 @@ class ReportHeader:
     county: str | None = None
     county_code: str | None = None  # current 6-digit code of the county (a renamed county keeps its current code)
     division_code: str | None = None  # current code of the most specific division known (county, city or province)
-    unit_key: str | None = None  # one identity across renames: '<division_code>/<own name>' (湟中县统计局 → 630106/统计局)
+    unit_key: str | None = (
+        None  # one identity across renames: '<division_code>/<own name>' (湟中县统计局 → 630106/统计局)
+    )
     township: str | None = None
     fiscal_year: int | None = None
     report_date: str | None = None  # ISO date

@@ -5,6 +5,7 @@ requested plus whatever a JavaScript expression evaluates to; ``screenshot`` sav
 http(s) request goes to a proxy that does not exist (127.0.0.1:9), so nothing leaves the machine
 even if a page tried; the requests are still listed, so a test can assert there were none.
 """
+
 from __future__ import annotations
 
 import base64
@@ -37,12 +38,27 @@ class Browser:
             raise RuntimeError("no Chromium found (Debian: apt-get install chromium; `make sysdeps`)")
         self._profile = tempfile.mkdtemp(prefix="jixiao-chromium-")
         self._proc = subprocess.Popen(
-            [exe, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-             f"--window-size={width},{height}", "--remote-debugging-port=0", f"--user-data-dir={self._profile}",
-             "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                exe,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-extensions",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--proxy-server=127.0.0.1:9",
+                "--proxy-bypass-list=<-loopback>",
+                f"--window-size={width},{height}",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={self._profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         port = self._devtools_port()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as resp:
             pages = [t for t in json.load(resp) if t["type"] == "page"]

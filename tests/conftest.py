@@ -7,6 +7,7 @@ Fixtures:
 - ``base_warehouse``: four of the sample reports refreshed once through ``jixiao refresh`` (the
   command line, in-process); tests copy it with ``copy_warehouse`` instead of building their own.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,17 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Before anything imports dbt, Prefect or Great Expectations.
-os.environ.update({
-    "DO_NOT_TRACK": "1",
-    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "GX_ANALYTICS_ENABLED": "false",
-})
+os.environ.update(
+    {
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "GX_ANALYTICS_ENABLED": "false",
+    }
+)
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="jixiao-test-prefect-"))
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
-import pytest  # noqa: E402
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_REPORTS = ROOT / "data" / "reports"

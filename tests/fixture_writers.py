@@ -10,6 +10,7 @@ shared out).  In indicator-like tables (a cell mentions 指标) a ``""`` cell be
 non-empty cell at the same grid position, in the leading "level" columns, is written as a
 vertical merge — the way the Word forms do it.
 """
+
 from __future__ import annotations
 
 import html
@@ -90,7 +91,7 @@ def _mark_vertical_merges(placed: list[list[CellLayout]]) -> None:
                 break
             key = (cell.col, cell.span)
             origin = open_origins.get(key)
-            if in_prefix and not cell.text and origin and any(c.text for c in cells[i + 1:]):
+            if in_prefix and not cell.text and origin and any(c.text for c in cells[i + 1 :]):
                 cell.covered = True
                 origin.rowspan += 1
                 next_origins[key] = origin
@@ -196,7 +197,8 @@ def to_html(document: Document, charset: str = "utf-8") -> str:
                 if cell.covered:
                     continue
                 attrs = (f' colspan="{cell.span}"' if cell.span > 1 else "") + (
-                    f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
+                    f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else ""
+                )
                 parts.append(f"<td{attrs}>{_html_text(cell.text)}</td>")
             parts.append("</tr>\n")
         parts.append("</table>\n")
@@ -270,10 +272,13 @@ def write_pdf(document: Document, path: Path, repeat_header: bool = True) -> Pat
         # Vertical merges are drawn, not SPANned: no rule between a cell and the cells that
         # continue it, so reportlab may still break the table inside a merge (closing it
         # with the box at the page foot, as Word does).
-        style = [("BOX", (0, 0), (-1, -1), 0.5, "black"), ("LINEBEFORE", (1, 0), (-1, -1), 0.5, "black"),
-                 ("LINEBELOW", (0, 0), (-1, 0), 0.5, "black"),
-                 ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 0.5, "black"),
-                 ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        style = [
+            ("BOX", (0, 0), (-1, -1), 0.5, "black"),
+            ("LINEBEFORE", (1, 0), (-1, -1), 0.5, "black"),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.5, "black"),
+            ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 0.5, "black"),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
         for cells in placed:
             for cell in cells:
                 last_col = cell.col + cell.span - 1
@@ -282,12 +287,22 @@ def write_pdf(document: Document, path: Path, repeat_header: bool = True) -> Pat
                     data[cell.row][cell.col] = PdfParagraph(_pdf_markup(cell.text), cell_style)
                 if cell.span > 1:
                     style.append(("SPAN", (cell.col, cell.row), (last_col, cell.row)))
-        story.append(PdfTable(data, colWidths=[frame_width / width] * width,
-                              repeatRows=1 if repeat_header else 0, style=style))
+        story.append(
+            PdfTable(data, colWidths=[frame_width / width] * width, repeatRows=1 if repeat_header else 0, style=style)
+        )
         story.append(Spacer(1, 8))
-    pdf = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin,
-                            bottomMargin=margin, invariant=1, title=Path(document.source_file).stem,
-                            author="jixiao fixtures", creator="jixiao fixtures")
+    pdf = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        invariant=1,
+        title=Path(document.source_file).stem,
+        author="jixiao fixtures",
+        creator="jixiao fixtures",
+    )
     pdf.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
     return path
 

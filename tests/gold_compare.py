@@ -1,4 +1,5 @@
 """Compare a ReportExtraction with a gold answer file (tests/fixtures/gold/README.md)."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,17 @@ from pathlib import Path
 from jixiao.model import Fact, ReportExtraction
 
 GOLD_DIR = Path(__file__).parent / "fixtures" / "gold"
-HEADER_FIELDS = ["department_name", "province", "city", "county", "township", "fiscal_year", "report_date",
-                 "self_score", "grade"]
+HEADER_FIELDS = [
+    "department_name",
+    "province",
+    "city",
+    "county",
+    "township",
+    "fiscal_year",
+    "report_date",
+    "self_score",
+    "grade",
+]
 AMOUNT_FIELDS = {"amount_wan", "budget_wan", "actual_wan", "total_wan", "basic_wan", "project_wan"}
 EXACT_NUMBER_FIELDS = {"headcount", "weight", "score"}
 TEXT_FIELDS = {"indicator_name", "project_name", "target_value", "actual_value", "subject_name"}
@@ -44,7 +54,9 @@ def value_matches(field_name: str, want, got) -> bool:
 
 def row_matches(gold_row: dict, row: dict, keys_only: bool = False) -> bool:
     for k, v in gold_row.items():
-        if keys_only and (k in AMOUNT_FIELDS or k in EXACT_NUMBER_FIELDS or k in {"target_value", "actual_value", "subject_name"}):
+        if keys_only and (
+            k in AMOUNT_FIELDS or k in EXACT_NUMBER_FIELDS or k in {"target_value", "actual_value", "subject_name"}
+        ):
             continue
         if k not in row and v is None:
             continue
@@ -54,7 +66,11 @@ def row_matches(gold_row: dict, row: dict, keys_only: bool = False) -> bool:
 
 
 def _key_fields(gold_row: dict) -> dict:
-    return {k: v for k, v in gold_row.items() if k not in AMOUNT_FIELDS | EXACT_NUMBER_FIELDS | {"target_value", "actual_value", "subject_name"}}
+    return {
+        k: v
+        for k, v in gold_row.items()
+        if k not in AMOUNT_FIELDS | EXACT_NUMBER_FIELDS | {"target_value", "actual_value", "subject_name"}
+    }
 
 
 @dataclass

@@ -5,9 +5,10 @@
 * ``to_web``: a web copy — every cell alone on its own line(s), blank lines between cells and
   rows alike (row boundaries are lost), an empty cell as an empty line, no TABs.
 """
+
 from __future__ import annotations
 
-from jixiao.model import Document, Paragraph, Table
+from jixiao.model import Document, Paragraph
 
 
 def _join_cell(text: str) -> str:

@@ -11,6 +11,7 @@ compared with its gold answer (``real/gold``, the format of tests/fixtures/gold/
 Names are compared without white space, pinyin glosses "鄉(xiāng)" and traditional forms.
 Run ``python tests/real_corpus.py [-v] [gNN ...]`` for the per-file table.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gold_compare import HEADER_FIELDS, Comparison, compare  # noqa: E402
+from gold_compare import HEADER_FIELDS, Comparison, compare
 
 REAL_DIR = Path(os.environ.get("JIXIAO_REAL_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "real"))
 DOCS = REAL_DIR / "docs"
@@ -44,8 +45,19 @@ def normalize_name(text: str) -> str:
     return _t2s().convert(_GLOSS.sub("", re.sub(r"\s+", "", text)))
 
 
-NAME_FIELDS = ("indicator_name", "project_name", "subject_name", "target_value", "actual_value", "item_label_zh",
-               "department_name", "township", "county", "city", "province")
+NAME_FIELDS = (
+    "indicator_name",
+    "project_name",
+    "subject_name",
+    "target_value",
+    "actual_value",
+    "item_label_zh",
+    "department_name",
+    "township",
+    "county",
+    "city",
+    "province",
+)
 
 
 def _normalized(row: dict) -> dict:
@@ -96,13 +108,17 @@ class CorpusScore:
         lines = [f"{'file':28} {'status':11} {'found':>7} {'wrong':>5} {'absent':>6} {'extra':>5} {'header':>7}"]
         for f in self.files:
             c = f.comparison
-            lines.append(f"{f.name:28} {f.status:11} {c.found:>3}/{c.total:<3} {len(c.wrong):>5} "
-                         f"{len(c.absent_present):>6} {len(c.extra):>5} {f.header_ok:>3}/{f.header_total}")
+            lines.append(
+                f"{f.name:28} {f.status:11} {c.found:>3}/{c.total:<3} {len(c.wrong):>5} "
+                f"{len(c.absent_present):>6} {len(c.extra):>5} {f.header_ok:>3}/{f.header_total}"
+            )
             if verbose and (not c.ok() or f.header_diffs):
                 detail = Comparison(c.missing, c.wrong, c.absent_present, c.extra, f.header_diffs, c.found, c.total)
                 lines += ["    " + line for line in detail.report().splitlines()[1:]]
-        lines.append(f"recall {self.recall:.3f}  precision {self.precision:.3f}  header {self.header_accuracy:.3f}  "
-                     f"quarantined with facts: {self.quarantined_with_facts() or 'none'}")
+        lines.append(
+            f"recall {self.recall:.3f}  precision {self.precision:.3f}  header {self.header_accuracy:.3f}  "
+            f"quarantined with facts: {self.quarantined_with_facts() or 'none'}"
+        )
         return "\n".join(lines)
 
 
@@ -114,8 +130,11 @@ def score_file(doc_path: Path) -> FileScore:
     for fact in result.facts:
         fact.key = _normalized(fact.key)
         fact.values = _normalized(fact.values)
-    norm_gold = {**gold, "facts": [_normalized(g) for g in gold["facts"]],
-                 "absent": [_normalized(a) for a in gold.get("absent", [])]}
+    norm_gold = {
+        **gold,
+        "facts": [_normalized(g) for g in gold["facts"]],
+        "absent": [_normalized(a) for a in gold.get("absent", [])],
+    }
     comparison = compare(result, norm_gold, check_header=False)
     diffs = {}
     for key in HEADER_FIELDS:
@@ -128,8 +147,9 @@ def score_file(doc_path: Path) -> FileScore:
             same = want == got
         if not same:
             diffs[key] = (want, got)
-    return FileScore(doc_path.stem, result.status, comparison, len(HEADER_FIELDS) - len(diffs), len(HEADER_FIELDS),
-                     diffs)
+    return FileScore(
+        doc_path.stem, result.status, comparison, len(HEADER_FIELDS) - len(diffs), len(HEADER_FIELDS), diffs
+    )
 
 
 def score_corpus(only: list[str] | None = None) -> CorpusScore:

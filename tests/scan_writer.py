@@ -1,11 +1,13 @@
 """Image-only PDFs that look like page scans: a fixture PDF rendered at 150 dpi, turned a little,
 with speckle noise, and saved with no text layer (issue: formats)."""
+
 from __future__ import annotations
 
 import random
 from pathlib import Path
 
 from fixture_writers import write_pdf
+
 from jixiao.model import Document
 
 SCAN_DPI = 150

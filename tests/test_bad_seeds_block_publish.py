@@ -1,5 +1,6 @@
 """Deliberately bad landed seeds fail the refresh before publishing, naming the check and the report,
 and leave the published warehouse byte-for-byte unchanged (issue: quality gate)."""
+
 from __future__ import annotations
 
 import csv
@@ -8,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import Warehouse
 
 pytestmark = pytest.mark.slow
@@ -58,13 +58,14 @@ BAD_SEEDS = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_SEEDS))
-def test_bad_seed_fails_the_refresh_and_keeps_the_warehouse(case: str, warehouse: Warehouse, monkeypatch,
-                                                            prefect_harness) -> None:
-    import jixiao.flow
-    from jixiao.flow import RefreshFailed, refresh
+def test_bad_seed_fails_the_refresh_and_keeps_the_warehouse(
+    case: str, warehouse: Warehouse, monkeypatch, prefect_harness
+) -> None:
+    import jixiao.pipeline.flow
+    from jixiao.pipeline.flow import RefreshFailed, refresh
 
     seed_file, change = BAD_SEEDS[case]
-    original = jixiao.flow.write_seeds_from_cache
+    original = jixiao.pipeline.flow.write_seeds_from_cache
     touched: list[str] = []
 
     def land_then_spoil(files, cache, seeds_dir, manifest=None):
@@ -76,7 +77,7 @@ def test_bad_seed_fails_the_refresh_and_keeps_the_warehouse(case: str, warehouse
         return counts, metas
 
     before = _sha(warehouse.db)
-    monkeypatch.setattr(jixiao.flow, "write_seeds_from_cache", land_then_spoil)
+    monkeypatch.setattr(jixiao.pipeline.flow, "write_seeds_from_cache", land_then_spoil)
     with pytest.raises(RefreshFailed) as failure:
         refresh(reports_dir=str(warehouse.reports), db_path=str(warehouse.db), landing="native", full_rebuild=True)
     assert failure.value.step in ("dbt_build", "quality_gate"), failure.value
@@ -87,4 +88,3 @@ def test_bad_seed_fails_the_refresh_and_keeps_the_warehouse(case: str, warehouse
         assert touched[0] in reason, reason  # the report behind the offending rows is named
     assert _sha(warehouse.db) == before
     assert not [p for p in warehouse.db.parent.iterdir() if ".building-" in p.name]
-

@@ -1,5 +1,6 @@
 """The synthetic benchmark corpus: deterministic, internally consistent, every layout family and bad file present,
 expected facts that follow the real gold's labelling rules."""
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,11 @@ def _families(corpus: Path) -> list[dict]:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()
-            and p.name != "manifest.json"}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
 
 
 def test_same_seed_same_bytes_and_other_seed_differs(corpus: Path, tmp_path: Path) -> None:
@@ -92,8 +96,9 @@ def test_every_layout_and_bad_file_kind_appears(corpus: Path) -> None:
             elif r["layout"] == "space_aligned":
                 assert sum(bool(re.search(r"[^\s|] +\d[\d.,]* *$", x)) for x in lines) >= 4
             elif r["layout"] == "flattened":
-                assert any(len(re.findall(r"\d+", x)) >= 3 and len(re.findall(r"[\u4e00-\u9fff]{3,} ", x)) >= 3
-                           for x in lines)  # several rows on one line
+                assert any(
+                    len(re.findall(r"\d+", x)) >= 3 and len(re.findall(r"[\u4e00-\u9fff]{3,} ", x)) >= 3 for x in lines
+                )  # several rows on one line
             elif r["layout"] == "trad_pinyin":
                 assert re.search(r"[們務費預經編員說]", text)
 
@@ -113,7 +118,9 @@ def test_amounts_are_internally_consistent(corpus: Path) -> None:
         fy = r["fiscal_year"]
         tp = "fct_three_public_expenses"
         for year, phase in ((fy, "budget"), (fy, "actual"), (fy - 1, "actual")):
-            parts = [_get(r, tp, year, category=c, phase=phase) for c in ("vehicle_total", "overseas_travel", "reception")]
+            parts = [
+                _get(r, tp, year, category=c, phase=phase) for c in ("vehicle_total", "overseas_travel", "reception")
+            ]
             total = _get(r, tp, year, category="total", phase=phase)
             if total is not None:
                 assert total == pytest.approx(sum(parts), abs=0.011)
@@ -122,12 +129,16 @@ def test_amounts_are_internally_consistent(corpus: Path) -> None:
                 checked["three_public"] += 1
         basic, project = _get(r, "fct_spending", fy, item="basic"), _get(r, "fct_spending", fy, item="project")
         total = _get(r, "fct_spending", fy, item="total")
-        funds = [f["amount_wan"] for f in r["facts"] if f["table"] == "fct_spending" and f["fiscal_year"] == fy
-                 and f["item"].startswith("fund_")]
+        funds = [
+            f["amount_wan"]
+            for f in r["facts"]
+            if f["table"] == "fct_spending" and f["fiscal_year"] == fy and f["item"].startswith("fund_")
+        ]
         projects = [f for f in r["facts"] if f["table"] == "fct_projects"]
         assert sum(p["actual_wan"] for p in projects) == pytest.approx(project, abs=0.01 * len(projects) + 0.01)
         assert sum(p["budget_wan"] for p in projects) == pytest.approx(
-            _get(r, "fct_budget", fy, item="project", phase="budget"), abs=0.01 * len(projects) + 0.01)
+            _get(r, "fct_budget", fy, item="project", phase="budget"), abs=0.01 * len(projects) + 0.01
+        )
         if total is not None and r["slip"] != "parts":
             assert basic + project == pytest.approx(total, abs=0.011)
             assert sum(funds) == pytest.approx(total, abs=0.011)
@@ -164,7 +175,15 @@ def test_slips_are_present_and_labelled(corpus: Path) -> None:
     for r in records:
         checks = {i["check"] for i in r["expected_issues"]}
         if r["slip"] == "grade":
-            usual = "优" if r["self_score"] >= 90 else "良" if r["self_score"] >= 80 else "中" if r["self_score"] >= 60 else "差"
+            usual = (
+                "优"
+                if r["self_score"] >= 90
+                else "良"
+                if r["self_score"] >= 80
+                else "中"
+                if r["self_score"] >= 60
+                else "差"
+            )
             assert r["grade"] != usual and "grade_score_mismatch" in checks
         if r["slip"] == "unit" and r["layout"] in ("tab", "web", "pipe"):
             text = (files / r["source_file"]).read_text(encoding="utf-8")
@@ -240,10 +259,15 @@ def test_family_records_are_well_formed_and_consistent(corpus: Path) -> None:
             assert r["fiscal_year"] is None and years == {None}
         else:
             assert years <= {r["fiscal_year"], r["fiscal_year"] - 1}
-        tp = {(f["fiscal_year"], f["phase"], f["category"]): f["amount_wan"] for f in r["facts"]
-              if f["table"] == "fct_three_public_expenses"}
+        tp = {
+            (f["fiscal_year"], f["phase"], f["category"]): f["amount_wan"]
+            for f in r["facts"]
+            if f["table"] == "fct_three_public_expenses"
+        }
         for (year, phase, cat), total in tp.items():
-            if cat == "total" and all((year, phase, c) in tp for c in ("overseas_travel", "reception", "vehicle_total")):
+            if cat == "total" and all(
+                (year, phase, c) in tp for c in ("overseas_travel", "reception", "vehicle_total")
+            ):
                 parts = sum(tp[(year, phase, c)] for c in ("overseas_travel", "reception", "vehicle_total"))
                 assert parts == pytest.approx(total, abs=0.011)
         if r["content"] == "project":
@@ -278,12 +302,24 @@ def test_amounts_in_yuan_are_expected_in_wan(corpus: Path) -> None:
 def test_flattened_rows_with_fewer_values_than_columns_are_not_expected() -> None:
     t = TextTable()
     t.add("项目", "2023年决算数", "2024年预算数")
-    full = [{"table": "fct_three_public_expenses", "fiscal_year": y, "category": "total", "phase": p, "amount_wan": 3}
-            for y, p in ((2023, "actual"), (2024, "budget"))]
+    full = [
+        {"table": "fct_three_public_expenses", "fiscal_year": y, "category": "total", "phase": p, "amount_wan": 3}
+        for y, p in ((2023, "actual"), (2024, "budget"))
+    ]
     t.add("合计", "3", "3", facts=full, values=(1, 2))
-    short_fact = {"table": "fct_three_public_expenses", "fiscal_year": 2024, "category": "reception", "phase": "budget",
-                  "amount_wan": 2}
-    short_absent = {"table": "fct_three_public_expenses", "fiscal_year": 2023, "category": "reception", "phase": "actual"}
+    short_fact = {
+        "table": "fct_three_public_expenses",
+        "fiscal_year": 2024,
+        "category": "reception",
+        "phase": "budget",
+        "amount_wan": 2,
+    }
+    short_absent = {
+        "table": "fct_three_public_expenses",
+        "fiscal_year": 2023,
+        "category": "reception",
+        "phase": "actual",
+    }
     t.add("公务接待费", "", "2", facts=[short_fact], absent=[short_absent], values=(1, 2))
     for flavour in ("flattened", "cells_vanishing"):
         facts, absent, certain = t.expected(flavour)

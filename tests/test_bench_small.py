@@ -7,6 +7,7 @@ be right (precision 100%), and recall is printed and held at the level the extra
 the bars below were last measured, so that a regression fails while the remaining misses stay
 visible.  Run with ``-s`` to see the per-family table.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,12 +60,16 @@ def scored(tmp_path_factory) -> tuple[CorpusScore, dict[str, CorpusScore], dict[
             sample.add(record, s, examples=10)
     print("\nfamily           reports  facts  recall   precision  wrong  not loaded  header fields right")
     for family, sc in by_family.items():
-        print(f"{family:16s} {sc.reports:7d} {sc.expected_facts:6d}  {sc.recall:7.2%}  {sc.precision:9.2%}  "
-              f"{sc.extracted - sc.correct:5d}  {sc.status_errors:10d}  {sc.header_ok / max(1, sc.header_checked):7.2%}")
+        print(
+            f"{family:16s} {sc.reports:7d} {sc.expected_facts:6d}  {sc.recall:7.2%}  {sc.precision:9.2%}  "
+            f"{sc.extracted - sc.correct:5d}  {sc.status_errors:10d}  {sc.header_ok / max(1, sc.header_checked):7.2%}"
+        )
     print("artifact (any family)")
     for quirk, sc in sorted(by_quirk.items()):
-        print(f"{quirk:16s} {sc.reports:7d} {sc.expected_facts:6d}  {sc.recall:7.2%}  {sc.precision:9.2%}  "
-              f"{sc.extracted - sc.correct:5d}  {sc.status_errors:10d}  {sc.header_ok / max(1, sc.header_checked):7.2%}")
+        print(
+            f"{quirk:16s} {sc.reports:7d} {sc.expected_facts:6d}  {sc.recall:7.2%}  {sc.precision:9.2%}  "
+            f"{sc.extracted - sc.correct:5d}  {sc.status_errors:10d}  {sc.header_ok / max(1, sc.header_checked):7.2%}"
+        )
     return sample, by_family, extractions, records
 
 
@@ -75,7 +80,9 @@ def _examples(rows: list[dict]) -> str:
 def test_every_sample_family_fact_read_is_right(scored) -> None:
     sample = scored[0]
     assert sample.extracted > 100 * 50
-    assert sample.precision == 1.0, f"wrong rows by table {dict(sample.wrong_by_table)}:\n{_examples(sample.wrong_examples)}"
+    assert sample.precision == 1.0, (
+        f"wrong rows by table {dict(sample.wrong_by_table)}:\n{_examples(sample.wrong_examples)}"
+    )
 
 
 def test_almost_every_sample_family_fact_is_found(scored) -> None:
@@ -83,7 +90,8 @@ def test_almost_every_sample_family_fact_is_found(scored) -> None:
     assert sample.expected_facts > 100 * 50
     assert sample.recall >= 0.995, (
         f"recall {sample.recall:.4f}; missed by table {dict(sample.missed_by_table)}, by layout "
-        f"{dict(sample.missed_by_layout)}:\n{_examples(sample.missed_examples)}")
+        f"{dict(sample.missed_by_layout)}:\n{_examples(sample.missed_examples)}"
+    )
 
 
 def test_sample_family_headers_are_read(scored) -> None:
@@ -110,14 +118,19 @@ def test_the_corpus_holds_every_layout(scored) -> None:
     assert all(scored[1][f].expected_facts >= 10 for f in FAMILIES)
 
 
-@pytest.mark.parametrize("family", [
-    pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[f])) if f in KNOWN_WRONG else f
-    for f in FAMILIES])
+@pytest.mark.parametrize(
+    "family",
+    [
+        pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[f])) if f in KNOWN_WRONG else f
+        for f in FAMILIES
+    ],
+)
 def test_every_fact_read_in_a_real_family_is_right(scored, family: str) -> None:
     sc = scored[1][family]
     assert sc.precision == 1.0, (
         f"{family}: {sc.extracted - sc.correct} wrong of {sc.extracted} rows, by table {dict(sc.wrong_by_table)}:\n"
-        f"{_examples(sc.wrong_examples)}")
+        f"{_examples(sc.wrong_examples)}"
+    )
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -126,4 +139,5 @@ def test_real_family_recall_holds_its_measured_level(scored, family: str) -> Non
     assert sc.expected_facts > 0
     assert sc.recall >= RECALL_BARS[family], (
         f"{family}: recall {sc.recall:.4f} below its bar {RECALL_BARS[family]}; missed by table "
-        f"{dict(sc.missed_by_table)}:\n{_examples(sc.missed_examples)}")
+        f"{dict(sc.missed_by_table)}:\n{_examples(sc.missed_examples)}"
+    )

@@ -1,5 +1,6 @@
 """The `jixiao` command line: help texts, `extract`, `refresh` outcomes and exit codes, `serve` and
 the `bench` hook."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import Warehouse, sample_files
+
 from jixiao import cli
 
 
@@ -109,7 +110,7 @@ def test_second_refresh_reports_no_change(run_cli, warehouse: Warehouse):
 
 @pytest.mark.slow
 def test_failed_refresh_exits_non_zero_with_one_line(run_cli, warehouse: Warehouse):
-    from jixiao.publish import WarehouseLock, lock_path
+    from jixiao.warehouse.publish import WarehouseLock, lock_path
 
     before = warehouse.db.read_bytes()
     with WarehouseLock(lock_path(warehouse.db)):
@@ -121,8 +122,10 @@ def test_failed_refresh_exits_non_zero_with_one_line(run_cli, warehouse: Warehou
 
 
 def test_serve_needs_a_server(run_cli, monkeypatch, tmp_path: Path):
-    monkeypatch.setattr("jixiao.settings.configured_api_url", lambda: None)
-    code, _, err = run_cli("serve", "--cron", "0 3 * * *", "--reports", str(tmp_path), "--db", str(tmp_path / "w.duckdb"))
+    monkeypatch.setattr("jixiao.pipeline.settings.configured_api_url", lambda: None)
+    code, _, err = run_cli(
+        "serve", "--cron", "0 3 * * *", "--reports", str(tmp_path), "--db", str(tmp_path / "w.duckdb")
+    )
     assert code == 2 and "prefect server start" in err
 
 

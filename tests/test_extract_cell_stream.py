@@ -1,4 +1,5 @@
 """Tables whose rows were lost: one cell per line (web copies, form templates)."""
+
 from __future__ import annotations
 
 from jixiao.extract import extract_document
@@ -179,4 +180,6 @@ FORM_ROW = """| 南湖街道办事处2022年度部门整体支出绩效评价自
 def test_label_value_pairs_of_a_form_row() -> None:
     facts = _facts(FORM_ROW)
     assert {k: v for k, v in facts.items() if k[0] == "fct_staffing"} == {
-        ("fct_staffing", 2022, ("metric", "authorized")): 27, ("fct_staffing", 2022, ("metric", "actual")): 31}
+        ("fct_staffing", 2022, ("metric", "authorized")): 27,
+        ("fct_staffing", 2022, ("metric", "actual")): 31,
+    }

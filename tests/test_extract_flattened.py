@@ -1,4 +1,5 @@
 """Tables flattened into running text with single spaces (forum and mirror copies)."""
+
 from __future__ import annotations
 
 from jixiao.extract import extract_document
@@ -24,16 +25,28 @@ FLAT = """2020年度部门整体支出绩效评价基础数据表 填报单位:�
 
 def test_rows_with_one_number_per_column_are_read_across_breaks() -> None:
     result = extract_document(read_text(FLAT, "flat.txt"))
-    got = {(f.table, f.fiscal_year, tuple(sorted(f.key.items()))): f.values.get("amount_wan", f.values.get("headcount"))
-           for f in result.facts}
-    tp = {(y, dict(k)["category"], dict(k)["phase"]): v for (t, y, k), v in got.items() if t == "fct_three_public_expenses"}
+    got = {
+        (f.table, f.fiscal_year, tuple(sorted(f.key.items()))): f.values.get("amount_wan", f.values.get("headcount"))
+        for f in result.facts
+    }
+    tp = {
+        (y, dict(k)["category"], dict(k)["phase"]): v
+        for (t, y, k), v in got.items()
+        if t == "fct_three_public_expenses"
+    }
     assert tp == {
-        (2019, "total", "actual"): 8.10, (2020, "total", "budget"): 9.00, (2020, "total", "actual"): 7.40,
-        (2019, "vehicle_total", "actual"): 5.00, (2020, "vehicle_total", "budget"): 6.00,
+        (2019, "total", "actual"): 8.10,
+        (2020, "total", "budget"): 9.00,
+        (2020, "total", "actual"): 7.40,
+        (2019, "vehicle_total", "actual"): 5.00,
+        (2020, "vehicle_total", "budget"): 6.00,
         (2020, "vehicle_total", "actual"): 4.90,
-        (2019, "vehicle_operation", "actual"): 5.00, (2020, "vehicle_operation", "budget"): 6.00,
+        (2019, "vehicle_operation", "actual"): 5.00,
+        (2020, "vehicle_operation", "budget"): 6.00,
         (2020, "vehicle_operation", "actual"): 4.90,
-        (2019, "reception", "actual"): 3.10, (2020, "reception", "budget"): 3.00, (2020, "reception", "actual"): 2.50,
+        (2019, "reception", "actual"): 3.10,
+        (2020, "reception", "budget"): 3.00,
+        (2020, "reception", "actual"): 2.50,
     }  # 公车购置 has two numbers for three columns: left out; 出国经费 has none
     staffing = {dict(k)["metric"]: v for (t, y, k), v in got.items() if t == "fct_staffing"}
     assert staffing == {"authorized": 52, "actual": 50}

@@ -1,13 +1,14 @@
 """The extractor against the gold answers, in every text layout and file format."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
+from fixture_writers import write_docx, write_html, write_pdf, write_text
 from gold_compare import compare, load_gold
 from layout_converters import to_pipe, to_web
-from fixture_writers import write_docx, write_html, write_pdf, write_text
+
 from jixiao.extract import extract_document, extract_file
 from jixiao.readers.text import read_text
 

@@ -1,4 +1,5 @@
 """Income by source as columns, one row per unit: only the row of the whole unit is its fact."""
+
 from __future__ import annotations
 
 from jixiao.extract import extract_document
@@ -18,8 +19,13 @@ FORM = """南塘县2019-度部门(单位)整体支出绩效评价自评报告
 
 def test_only_the_whole_units_row_of_an_income_by_source_table() -> None:
     result = extract_document(read_text(FORM, "form.txt"))
-    got = {(f.table, f.fiscal_year, f.key["item"]): (f.values["amount_wan"], f.values["item_label_zh"])
-           for f in result.facts if f.table in ("fct_spending", "fct_budget")}
-    assert got == {("fct_spending", 2019, "carryover_in"): (20.5, "上-结转"),
-                   ("fct_spending", 2019, "fund_general_public"): (100, "公共财政拨款"),
-                   ("fct_spending", 2019, "fund_other"): (30, "其他收入")}
+    got = {
+        (f.table, f.fiscal_year, f.key["item"]): (f.values["amount_wan"], f.values["item_label_zh"])
+        for f in result.facts
+        if f.table in ("fct_spending", "fct_budget")
+    }
+    assert got == {
+        ("fct_spending", 2019, "carryover_in"): (20.5, "上-结转"),
+        ("fct_spending", 2019, "fund_general_public"): (100, "公共财政拨款"),
+        ("fct_spending", 2019, "fund_other"): (30, "其他收入"),
+    }

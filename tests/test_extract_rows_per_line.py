@@ -1,4 +1,5 @@
 """A 项目支出绩效自评表 copied from a web page with one table row per line, cells split by spaces."""
+
 from __future__ import annotations
 
 from jixiao.extract import extract_document
@@ -36,13 +37,25 @@ PAGE = """白沙县水务局河道股项目支出绩效自评
 
 def test_project_money_and_indicator_rows() -> None:
     result = extract_document(read_text(PAGE, "page.txt"))
-    projects = [(f.key["project_name"], f.values["budget_wan"], f.values["initial_budget_wan"], f.values["actual_wan"])
-                for f in result.facts if f.table == "fct_projects"]
+    projects = [
+        (f.key["project_name"], f.values["budget_wan"], f.values["initial_budget_wan"], f.values["actual_wan"])
+        for f in result.facts
+        if f.table == "fct_projects"
+    ]
     assert projects == [("河道保洁经费", 58, 60, 55)]
     assert not [f for f in result.facts if f.table in ("fct_budget", "fct_spending")]  # project money only
-    rows = {f.key["indicator_name"]: (f.values["level1"], f.values["level2"], f.values["weight"], f.values["score"],
-                                      f.values["target_value"], f.values["actual_value"])
-            for f in result.facts if f.table == "fct_indicator_scores"}
+    rows = {
+        f.key["indicator_name"]: (
+            f.values["level1"],
+            f.values["level2"],
+            f.values["weight"],
+            f.values["score"],
+            f.values["target_value"],
+            f.values["actual_value"],
+        )
+        for f in result.facts
+        if f.table == "fct_indicator_scores"
+    }
     assert rows == {
         "年度资金总额": ("budget_execution", "other", 10, 9, None, None),
         "指标1:保洁河段": ("output", "quantity", 30, 30, "12公里", "12公里"),

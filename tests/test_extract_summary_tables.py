@@ -1,4 +1,5 @@
 """收支总表 with an income group and an expenditure group listing function classes without codes."""
+
 from __future__ import annotations
 
 from jixiao.extract import extract_document
@@ -20,10 +21,17 @@ SUMMARY = """2024年河口镇农业服务中心部门预算公开表
 
 def test_function_classes_of_the_expenditure_group_and_its_total_row() -> None:
     result = extract_document(read_text(SUMMARY, "summary.txt"))
-    lines = {(f.key["subject_code"], f.key["subject_name"]): f.values["total_wan"]
-             for f in result.facts if f.table == "fct_budget_by_function"}
-    assert lines == {("合计", "本年支出"): 120.40, (None, "一般公共服务支出"): 80.10, (None, "农林水支出"): 30.30,
-                     (None, "住房保障支出"): 10.00}
+    lines = {
+        (f.key["subject_code"], f.key["subject_name"]): f.values["total_wan"]
+        for f in result.facts
+        if f.table == "fct_budget_by_function"
+    }
+    assert lines == {
+        ("合计", "本年支出"): 120.40,
+        (None, "一般公共服务支出"): 80.10,
+        (None, "农林水支出"): 30.30,
+        (None, "住房保障支出"): 10.00,
+    }
     assert {f.key["phase"] for f in result.facts if f.table == "fct_budget_by_function"} == {"budget"}
     budget = {f.key["item"]: f.values["amount_wan"] for f in result.facts if f.table == "fct_budget"}
     assert budget == {"total": 120.40, "fund_general_public": 120.40}

@@ -6,6 +6,7 @@ Each case asserts that the warehouse is the old one or the new one (never anythi
 nothing from good files is lost, the exit code and the one-line reason are right, and no
 process is left behind.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -49,7 +50,7 @@ def table_count(db: Path, table: str) -> int:
 
 
 def runs(db: Path) -> list[dict]:
-    from jixiao.runs import read_runs
+    from jixiao.pipeline.runs import read_runs
 
     return read_runs(db)
 
@@ -72,8 +73,14 @@ class CliProcess:
         full_env.pop("PREFECT_API_URL", None)  # its own temporary server, as a user's command has
         for key in [k for k in full_env if k.startswith("PREFECT_LOGGING_HANDLERS_CONSOLE")]:
             del full_env[key]  # the command's own console settings, as a user has them
-        self.proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", *args], cwd=ROOT, env=full_env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jixiao.cli", *args],
+            cwd=ROOT,
+            env=full_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.stderr: list[str] = []
         self.stdout = ""
         self._seen = threading.Condition()
@@ -163,8 +170,8 @@ def test_sigterm_at_publish_leaves_the_old_or_the_new_warehouse(warehouse: Wareh
 
 
 def test_kill_9_leaves_the_warehouse_no_server_and_a_killed_run_in_sql(warehouse: Warehouse, prefect_harness):
-    from jixiao.flow import refresh
-    from jixiao.runs import pending_failed_runs, run_log_path
+    from jixiao.pipeline.flow import refresh
+    from jixiao.pipeline.runs import pending_failed_runs, run_log_path
 
     old_sha, old_reports = sha256(warehouse.db), table_count(warehouse.db, "dim_report")
     add_report(warehouse)
@@ -181,8 +188,9 @@ def test_kill_9_leaves_the_warehouse_no_server_and_a_killed_run_in_sql(warehouse
     # within a minute the run shows as killed: age its heartbeat by that minute instead of waiting
     log = run_log_path(warehouse.db)
     lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    log.write_text("".join(json.dumps({**d, "heartbeat_epoch": d["heartbeat_epoch"] - 61}) + "\n" for d in lines),
-                   encoding="utf-8")
+    log.write_text(
+        "".join(json.dumps({**d, "heartbeat_epoch": d["heartbeat_epoch"] - 61}) + "\n" for d in lines), encoding="utf-8"
+    )
     killed = runs(warehouse.db)[-1]
     assert killed["status"] == "killed" and "killed or crashed" in killed["status_reason"]
     assert [r.status for r in pending_failed_runs(warehouse.db)] == ["killed"]
@@ -194,7 +202,7 @@ def test_kill_9_leaves_the_warehouse_no_server_and_a_killed_run_in_sql(warehouse
 
 
 def test_a_lock_conflict_is_one_line_naming_the_holder(warehouse: Warehouse):
-    from jixiao.publish import WarehouseLock, lock_path
+    from jixiao.warehouse.publish import WarehouseLock, lock_path
 
     with WarehouseLock(lock_path(warehouse.db)):
         cli = CliProcess(*refresh_args(warehouse))
@@ -211,15 +219,16 @@ def _fail_rename_of_build(real):
         if ".building-" in str(src):
             raise OSError(5, "Input/output error (injected)")
         return real(src, dst, *a, **kw)
+
     return replace
 
 
 @pytest.mark.parametrize("substep", ["record", "move_aside", "keep_previous", "rename", "after_rename"])
 def test_an_io_error_at_each_publish_substep(warehouse: Warehouse, monkeypatch, prefect_harness, substep: str):
     """The carry-over path (nothing changed) runs the same publish step, without a dbt build."""
-    import jixiao.flow
-    import jixiao.publish
-    from jixiao.flow import RefreshFailed, refresh
+    import jixiao.pipeline.flow
+    import jixiao.warehouse.publish
+    from jixiao.pipeline.flow import RefreshFailed, refresh
 
     db = warehouse.db
     old_sha, old_reports, old_runs = sha256(db), table_count(db, "dim_report"), len(runs(db))
@@ -231,22 +240,25 @@ def test_an_io_error_at_each_publish_substep(warehouse: Warehouse, monkeypatch, 
             if len(calls) == 1:
                 raise OSError(5, "Input/output error (injected)")
             return real(*a, **kw)
+
         return flaky
 
     def always(*a, **kw):
         raise OSError(5, "Input/output error (injected)")
 
     if substep == "record":
-        monkeypatch.setattr(jixiao.flow, "write_published_files", once(jixiao.flow.write_published_files))
-        monkeypatch.setattr(jixiao.flow, "insert_runs", once(jixiao.flow.insert_runs))
+        monkeypatch.setattr(
+            jixiao.pipeline.flow, "write_published_files", once(jixiao.pipeline.flow.write_published_files)
+        )
+        monkeypatch.setattr(jixiao.pipeline.flow, "insert_runs", once(jixiao.pipeline.flow.insert_runs))
     elif substep == "move_aside":
-        monkeypatch.setattr(jixiao.publish, "move_aside_side_files", always)
+        monkeypatch.setattr(jixiao.warehouse.publish, "move_aside_side_files", always)
     elif substep == "keep_previous":
-        monkeypatch.setattr(jixiao.publish, "keep_previous", always)
+        monkeypatch.setattr(jixiao.warehouse.publish, "keep_previous", always)
     elif substep == "rename":
         monkeypatch.setattr(os, "replace", _fail_rename_of_build(os.replace))
     else:
-        monkeypatch.setattr(jixiao.flow, "forget_failed_runs", always)
+        monkeypatch.setattr(jixiao.pipeline.flow, "forget_failed_runs", always)
 
     if substep in ("record", "after_rename"):
         summary = refresh(reports_dir=str(warehouse.reports), db_path=str(db))
@@ -268,16 +280,18 @@ def test_an_io_error_at_each_publish_substep(warehouse: Warehouse, monkeypatch, 
 
 # --------------------------------------------------------------------------- side files, analysts, damage
 def test_a_stale_wal_beside_the_warehouse_is_moved_aside_not_replayed(warehouse: Warehouse, prefect_harness):
-    from jixiao.flow import refresh
+    from jixiao.pipeline.flow import refresh
 
     db = warehouse.db
     budget_rows = table_count(db, "fct_budget")
-    crash = ("import duckdb, os, sys\n"
-             "con = duckdb.connect(sys.argv[1])\n"
-             "con.execute('PRAGMA disable_checkpoint_on_shutdown')\n"
-             "con.execute('DELETE FROM fct_budget WHERE rowid IN (SELECT rowid FROM fct_budget LIMIT 2)')\n"
-             "con.execute('CREATE TABLE foreign_table AS SELECT 42 AS answer')\n"
-             "os._exit(0)\n")
+    crash = (
+        "import duckdb, os, sys\n"
+        "con = duckdb.connect(sys.argv[1])\n"
+        "con.execute('PRAGMA disable_checkpoint_on_shutdown')\n"
+        "con.execute('DELETE FROM fct_budget WHERE rowid IN (SELECT rowid FROM fct_budget LIMIT 2)')\n"
+        "con.execute('CREATE TABLE foreign_table AS SELECT 42 AS answer')\n"
+        "os._exit(0)\n"
+    )
     subprocess.run([sys.executable, "-c", crash, str(db)], check=True)
     wal = db.with_name(db.name + ".wal")
     assert wal.exists() and wal.stat().st_size > 0, "a crashed read-write connection left its log"
@@ -294,15 +308,23 @@ def test_a_stale_wal_beside_the_warehouse_is_moved_aside_not_replayed(warehouse:
 
 
 def test_an_analyst_read_write_connection_never_breaks_the_refresh(warehouse: Warehouse, prefect_harness):
-    from jixiao.flow import refresh
+    from jixiao.pipeline.flow import refresh
 
     db = warehouse.db
     old_reports = table_count(db, "dim_report")
-    analyst = subprocess.Popen([sys.executable, "-c",
-                                "import duckdb, sys, time\n"
-                                "con = duckdb.connect(sys.argv[1])\n"  # read-write, as `duckdb FILE` opens it
-                                "print(con.execute('SELECT count(*) FROM dim_report').fetchone()[0], flush=True)\n"
-                                "time.sleep(600)\n", str(db)], stdout=subprocess.PIPE, text=True)
+    analyst = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            "con = duckdb.connect(sys.argv[1])\n"  # read-write, as `duckdb FILE` opens it
+            "print(con.execute('SELECT count(*) FROM dim_report').fetchone()[0], flush=True)\n"
+            "time.sleep(600)\n",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert int(analyst.stdout.readline()) == old_reports
         add_report(warehouse)
@@ -330,7 +352,7 @@ def _cli_in_process(*args: str) -> tuple[int, str, str]:
 
 
 def test_odd_names_damaged_warehouse_and_every_file_accounted_for(tmp_path: Path, prefect_harness, monkeypatch):
-    import jixiao.discover as discover_mod
+    import jixiao.pipeline.discover as discover_mod
 
     reports = tmp_path / "reports"
     (reports / "2024").mkdir(parents=True)
@@ -369,8 +391,14 @@ def test_odd_names_damaged_warehouse_and_every_file_accounted_for(tmp_path: Path
     with duckdb.connect(str(db), read_only=True) as con:
         status = dict(con.execute("SELECT source_file, status FROM dim_report").fetchall())
         reasons = dict(con.execute("SELECT source_file, status_reason FROM pipeline_files").fetchall())
-    assert status == {good[0].name: "loaded", good[1].name: "loaded", f"2024/{good[2].name}": "loaded",
-                      "locked.txt": "quarantined", "gone.txt": "quarantined", "pipe.txt": "quarantined"}
+    assert status == {
+        good[0].name: "loaded",
+        good[1].name: "loaded",
+        f"2024/{good[2].name}": "loaded",
+        "locked.txt": "quarantined",
+        "gone.txt": "quarantined",
+        "pipe.txt": "quarantined",
+    }
     assert "Permission denied" in reasons["locked.txt"] and "dangling" in reasons["gone.txt"]
     assert "FIFO" in reasons["pipe.txt"] and "leading out of the reports folder" in reasons["outside.txt"]
     assert summary["skipped"] == {"outside.txt": reasons["outside.txt"]}
@@ -380,15 +408,15 @@ def test_odd_names_damaged_warehouse_and_every_file_accounted_for(tmp_path: Path
 def test_an_api_failure_after_publishing_is_not_a_failed_refresh(warehouse: Warehouse, monkeypatch, prefect_harness):
     import httpx
 
-    import jixiao.flow
+    import jixiao.pipeline.flow
 
-    real = jixiao.flow.refresh
+    real = jixiao.pipeline.flow.refresh
 
     def api_dies_after_the_flow(**kwargs):
         real(**kwargs)
         raise httpx.ConnectError("All connection attempts failed (injected)")
 
-    monkeypatch.setattr(jixiao.flow, "refresh", api_dies_after_the_flow)
+    monkeypatch.setattr(jixiao.pipeline.flow, "refresh", api_dies_after_the_flow)
     old_sha = sha256(warehouse.db)
     code, out, err = _cli_in_process(*refresh_args(warehouse))
     assert code == 0, err

@@ -3,6 +3,7 @@
 Every case asserts what a person sees: the value left out with a finding, or the file quarantined
 with a reason that names the cause or the limit hit; never an exception, never a lost good file.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,15 +36,16 @@ def test_a_money_cell_that_is_not_one_number_is_left_out_with_a_finding(tmp_path
     ex = extract_file(_with_cell(tmp_path, cell))
     assert ex.status == "loaded", ex.status_reason  # one bad cell never quarantines the report
     public = sorted(f.values["amount_wan"] for f in ex.facts if f.values.get("item_label_zh") == "公用经费")
-    before = sorted(f.values["amount_wan"] for f in extract_file(SAMPLE).facts
-                    if f.values.get("item_label_zh") == "公用经费")
+    before = sorted(
+        f.values["amount_wan"] for f in extract_file(SAMPLE).facts if f.values.get("item_label_zh") == "公用经费"
+    )
     assert before == [181.97, 250.03, 250.03] and public == [181.97, 250.03], public  # only that cell left out
     found = [f for f in ex.findings if f.check == "ambiguous_cell" and "not one well-formed number" in f.message]
     assert len(found) == 1 and found[0].prov is not None and found[0].prov.row is not None
 
 
 def test_parse_amount_never_raises_and_reads_only_well_formed_numbers():
-    from jixiao.extract.numbers import malformed_number, parse_amount
+    from jixiao.text.numbers import malformed_number, parse_amount
 
     assert parse_amount("1,234,567.89").value == 1234567.89
     assert parse_amount("１，２３４. ５").value == 1234.5
@@ -88,8 +90,11 @@ def test_a_docx_with_entity_expansion_is_not_expanded(tmp_path: Path):
     d = docx.Document()
     d.add_paragraph("PLACEHOLDER")
     d.save(buf)
-    laughs = "<!DOCTYPE w:document [<!ENTITY a \"ha\">" + "".join(
-        f"<!ENTITY {chr(98 + i)} \"{('&' + chr(97 + i) + ';') * 10}\">" for i in range(9)) + "]>"
+    laughs = (
+        '<!DOCTYPE w:document [<!ENTITY a "ha">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+        + "]>"
+    )
     src = zipfile.ZipFile(BytesIO(buf.getvalue()))
     out = tmp_path / "laughs.docx"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -142,10 +147,10 @@ def test_a_pdf_over_the_page_cap_names_the_limit(monkeypatch):
 
 
 def test_per_file_time_and_memory_limits_quarantine_with_the_limit_named(tmp_path: Path, monkeypatch):
-    import jixiao.cache as cache_mod
     import jixiao.extract
-    from jixiao.cache import ExtractionCache, extract_to_cache
-    from jixiao.discover import sha256_of
+    import jixiao.pipeline.cache as cache_mod
+    from jixiao.pipeline.cache import ExtractionCache, extract_to_cache
+    from jixiao.pipeline.discover import sha256_of
 
     slow, greedy, good = tmp_path / "slow.txt", tmp_path / "greedy.txt", tmp_path / "good.txt"
     for p in (slow, greedy, good):
@@ -162,8 +167,9 @@ def test_per_file_time_and_memory_limits_quarantine_with_the_limit_named(tmp_pat
     monkeypatch.setattr(jixiao.extract, "extract_file", hostile)
     monkeypatch.setattr(cache_mod, "FILE_TIME_LIMIT_S", 0.5)
     started = time.perf_counter()
-    results = extract_to_cache([(p.name, p, sha256_of(p)) for p in (slow, greedy, good)],
-                               ExtractionCache(tmp_path / "cache", "v"))
+    results = extract_to_cache(
+        [(p.name, p, sha256_of(p)) for p in (slow, greedy, good)], ExtractionCache(tmp_path / "cache", "v")
+    )
     assert time.perf_counter() - started < 4
     by_name = {r.source_file: r for r in results}
     assert "limit: time" in by_name["slow.txt"].status_reason
@@ -173,7 +179,7 @@ def test_per_file_time_and_memory_limits_quarantine_with_the_limit_named(tmp_pat
 
 # --------------------------------------------------------------------------- every file accounted for
 def test_discovery_walks_subfolders_and_accounts_for_every_entry(tmp_path: Path, monkeypatch):
-    import jixiao.discover as discover_mod
+    import jixiao.pipeline.discover as discover_mod
 
     root = tmp_path / "reports"
     (root / "2024" / "deep").mkdir(parents=True)
@@ -200,8 +206,7 @@ def test_discovery_walks_subfolders_and_accounts_for_every_entry(tmp_path: Path,
     monkeypatch.setattr(discover_mod, "sha256_of", denied)
     found = discover_mod.discover(root)
     files = {f.name: f for f in found.files}
-    assert set(files) == {"a.txt", "2024/b.txt", "2024/deep/c.txt", "locked.txt", "inside.txt", "gone.txt",
-                          "pipe.txt"}
+    assert set(files) == {"a.txt", "2024/b.txt", "2024/deep/c.txt", "locked.txt", "inside.txt", "gone.txt", "pipe.txt"}
     assert files["2024/deep/c.txt"].unreadable is None
     assert "Permission denied" in files["locked.txt"].unreadable
     assert "dangling symbolic link" in files["gone.txt"].unreadable
@@ -212,18 +217,22 @@ def test_discovery_walks_subfolders_and_accounts_for_every_entry(tmp_path: Path,
 
 
 def test_unreadable_files_are_cached_as_quarantined_without_being_opened(tmp_path: Path):
-    from jixiao.cache import ExtractionCache, quarantine_to_cache
+    from jixiao.pipeline.cache import ExtractionCache, quarantine_to_cache
 
     os.mkfifo(tmp_path / "pipe.txt")  # opening it would block forever
-    entry = quarantine_to_cache("pipe.txt", "ab" * 32, "pipe.txt: a named pipe (FIFO), not a report file",
-                                ExtractionCache(tmp_path / "cache", "v"))
+    entry = quarantine_to_cache(
+        "pipe.txt",
+        "ab" * 32,
+        "pipe.txt: a named pipe (FIFO), not a report file",
+        ExtractionCache(tmp_path / "cache", "v"),
+    )
     assert entry.status == "quarantined" and "FIFO" in entry.status_reason
     assert entry.rows["landed_reports"] == 1
 
 
 def test_a_report_deleted_mid_run_keeps_its_discovered_identity(tmp_path: Path):
-    from jixiao.cache import ExtractionCache, extract_to_cache
-    from jixiao.discover import sha256_of
+    from jixiao.pipeline.cache import ExtractionCache, extract_to_cache
+    from jixiao.pipeline.discover import sha256_of
 
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")

@@ -2,6 +2,7 @@
 
 The refresh-level versions of these cases are in test_faults.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,16 +27,18 @@ def value_of(path: Path) -> int:
         return con.execute("SELECT v FROM t").fetchone()[0]
 
 
-CRASH_WITH_WAL = ("import duckdb, os, sys\n"
-                  "con = duckdb.connect(sys.argv[1])\n"
-                  "con.execute('PRAGMA disable_checkpoint_on_shutdown')\n"
-                  "con.execute('DELETE FROM t')\n"
-                  "con.execute('CREATE TABLE foreign_table AS SELECT 1 AS x')\n"
-                  "os._exit(0)\n")
+CRASH_WITH_WAL = (
+    "import duckdb, os, sys\n"
+    "con = duckdb.connect(sys.argv[1])\n"
+    "con.execute('PRAGMA disable_checkpoint_on_shutdown')\n"
+    "con.execute('DELETE FROM t')\n"
+    "con.execute('CREATE TABLE foreign_table AS SELECT 1 AS x')\n"
+    "os._exit(0)\n"
+)
 
 
 def test_a_stale_wal_is_moved_aside_before_the_rename(tmp_path: Path):
-    from jixiao.publish import building_path, publish
+    from jixiao.warehouse.publish import building_path, publish
 
     db = make_db(tmp_path / "w.duckdb", 1)
     subprocess.run([sys.executable, "-c", CRASH_WITH_WAL, str(db)], check=True)
@@ -52,7 +55,7 @@ def test_a_stale_wal_is_moved_aside_before_the_rename(tmp_path: Path):
 
 @pytest.mark.parametrize("substep", ["fsync", "move_aside", "keep_previous", "rename"])
 def test_an_io_error_before_or_at_the_rename_leaves_the_old_warehouse(tmp_path: Path, monkeypatch, substep: str):
-    import jixiao.publish as pub
+    import jixiao.warehouse.publish as pub
 
     db = make_db(tmp_path / "w.duckdb", 1)
     building = make_db(pub.building_path(db, "r2"), 2)
@@ -64,11 +67,11 @@ def test_an_io_error_before_or_at_the_rename_leaves_the_old_warehouse(tmp_path: 
         monkeypatch.setattr(pub.os, "fsync", broken)
     elif substep == "rename":
         real = os.replace
-        monkeypatch.setattr(pub.os, "replace",
-                            lambda s, d: broken() if ".building-" in str(s) else real(s, d))
+        monkeypatch.setattr(pub.os, "replace", lambda s, d: broken() if ".building-" in str(s) else real(s, d))
     else:
-        monkeypatch.setattr(pub, {"move_aside": "move_aside_side_files", "keep_previous": "keep_previous"}[substep],
-                            broken)
+        monkeypatch.setattr(
+            pub, {"move_aside": "move_aside_side_files", "keep_previous": "keep_previous"}[substep], broken
+        )
     with pytest.raises(pub.PublishError, match="injected"):
         pub.publish(building, db, "r2")
     assert value_of(db) == 1 and building.exists(), "old warehouse, and the build is still there to retry"
@@ -78,7 +81,7 @@ def test_an_io_error_before_or_at_the_rename_leaves_the_old_warehouse(tmp_path: 
 
 
 def test_a_missing_build_is_never_published_as_an_empty_warehouse(tmp_path: Path):
-    from jixiao.publish import PublishError, building_path, publish
+    from jixiao.warehouse.publish import PublishError, building_path, publish
 
     db = make_db(tmp_path / "w.duckdb", 1)
     with pytest.raises(PublishError, match="missing"):
@@ -87,33 +90,39 @@ def test_a_missing_build_is_never_published_as_an_empty_warehouse(tmp_path: Path
 
 
 def test_a_damaged_warehouse_is_named_and_never_kept_as_previous(tmp_path: Path):
-    from jixiao.publish import building_path, keep_previous, publish
-    from jixiao.published import NotADuckDBFile, readable_published
+    from jixiao.warehouse.publish import building_path, keep_previous, publish
+    from jixiao.warehouse.published import NotADuckDBFile, readable_published
 
     db = tmp_path / "w.duckdb"
     good_previous = make_db(tmp_path / "w.duckdb.previous", 7)
     db.write_bytes(b"not a database" * 100)
     expected = r"not a DuckDB file: restore from .*w\.duckdb\.previous or run with --full"
-    with pytest.raises(NotADuckDBFile, match=expected):
-        with readable_published(db):
-            pass
+    with pytest.raises(NotADuckDBFile, match=expected), readable_published(db):
+        pass
     assert keep_previous(db) is None
     publish(make_db(building_path(db, "r"), 3), db, "r")
     assert value_of(db) == 3 and value_of(good_previous) == 7
 
 
 def test_a_read_write_connection_elsewhere_does_not_block_reading_the_published_file(tmp_path: Path):
-    from jixiao.published import readable_published
-    from jixiao.runs import PublishedFile, RunRecord, insert_runs, read_published_state, write_published_files
+    from jixiao.pipeline.runs import PublishedFile, RunRecord, insert_runs, read_published_state, write_published_files
+    from jixiao.warehouse.published import readable_published
 
     db = tmp_path / "w.duckdb"
     with duckdb.connect(str(db)) as con:
         write_published_files(con, "r1", [PublishedFile("a.txt", "ab" * 32, "txt-tab", "loaded", None)])
         record = RunRecord("r1", datetime(2024, 1, 1), status="published", build_fingerprint="fp")
         insert_runs(con, [record])
-    analyst = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time\n"
-                                "con = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(300)",
-                                str(db)], stdout=subprocess.PIPE, text=True)
+    analyst = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\ncon = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(300)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     gone = subprocess.Popen(["true"])
     gone.wait()
     orphan = tmp_path / ".jixiao" / f"w.duckdb.snapshot-{gone.pid}"  # left by a killed refresh
@@ -134,7 +143,7 @@ def test_a_read_write_connection_elsewhere_does_not_block_reading_the_published_
 
 
 def test_pipeline_runs_shows_failed_interrupted_and_killed_runs_before_any_publish(tmp_path: Path):
-    from jixiao.runs import (
+    from jixiao.pipeline.runs import (
         RunRecord,
         create_runs_view,
         ensure_run_log,
@@ -151,15 +160,21 @@ def test_pipeline_runs_shows_failed_interrupted_and_killed_runs_before_any_publi
         ensure_run_log(db)
         create_runs_view(con, db)
     log_run(db, RunRecord("r2", datetime(2024, 1, 2), status="failed", status_reason="dbt_build: x"))
-    log_run(db, RunRecord("r3", datetime(2024, 1, 3), status="interrupted",
-                          status_reason="land: interrupted by SIGINT"))
+    log_run(
+        db, RunRecord("r3", datetime(2024, 1, 3), status="interrupted", status_reason="land: interrupted by SIGINT")
+    )
     log_run(db, RunRecord("r4", datetime(2024, 1, 4)))  # running, then killed: no further heartbeat
+
     def in_sql() -> list[tuple[str, str, str | None]]:
         with duckdb.connect(str(db), read_only=True) as con:  # what an analyst sees
             return con.execute("SELECT run_id, status, status_reason FROM pipeline_runs ORDER BY started_at").fetchall()
 
-    assert [r[:2] for r in in_sql()] == [("r1", "published"), ("r2", "failed"), ("r3", "interrupted"),
-                                         ("r4", "running")]
+    assert [r[:2] for r in in_sql()] == [
+        ("r1", "published"),
+        ("r2", "failed"),
+        ("r3", "interrupted"),
+        ("r4", "running"),
+    ]
     assert [(r["run_id"], r["status"]) for r in read_runs(db)] == [r[:2] for r in in_sql()]
     log = run_log_path(db)
     aged = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
@@ -172,7 +187,7 @@ def test_pipeline_runs_shows_failed_interrupted_and_killed_runs_before_any_publi
 
 
 def test_an_odd_db_name_gets_a_plain_build_name(tmp_path: Path):
-    from jixiao.publish import building_path, stale_building_files
+    from jixiao.warehouse.publish import building_path, stale_building_files
 
     db = tmp_path / "o'brien's [ware]house.duckdb"
     building = building_path(db, "r1")
@@ -187,7 +202,7 @@ def test_the_temporary_prefect_server_is_tied_to_its_parent():
 
     import prefect.server.api.server as server_module
 
-    from jixiao.settings import tie_to_parent
+    from jixiao.pipeline.settings import tie_to_parent
 
     class Dummy:
         pass
@@ -197,8 +212,11 @@ def test_the_temporary_prefect_server_is_tied_to_its_parent():
         tie_to_parent(Dummy())
         popen = server_module.subprocess.Popen
         assert popen is not real_subprocess.Popen and real_subprocess.Popen is not popen
-        probe = popen([sys.executable, "-c", "import os; print(os.getsid(0) == os.getpid())"],
-                      stdout=real_subprocess.PIPE, text=True)
+        probe = popen(
+            [sys.executable, "-c", "import os; print(os.getsid(0) == os.getpid())"],
+            stdout=real_subprocess.PIPE,
+            text=True,
+        )
         assert probe.communicate(timeout=30)[0].strip() == "True"  # its own session: no terminal Ctrl-C
     finally:
         server_module.subprocess = saved

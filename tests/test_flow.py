@@ -1,5 +1,6 @@
 """The refresh flow's parts: discovery and change detection, batching, retry policy, the extraction
 cache, parallel extraction in a Prefect process pool, and the run summary artifact."""
+
 from __future__ import annotations
 
 import csv
@@ -9,13 +10,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import Warehouse, sample_files
 
 
 # --------------------------------------------------------------------------- discovery
 def test_discover_hashes_files_and_compares_by_name(tmp_path: Path):
-    from jixiao.discover import compare, discover_reports, drop_duplicates, sha256_of
+    from jixiao.pipeline.discover import compare, discover_reports, drop_duplicates, sha256_of
 
     (tmp_path / "a.txt").write_text("一", encoding="utf-8")
     (tmp_path / "b.txt").write_text("二", encoding="utf-8")
@@ -30,19 +30,24 @@ def test_discover_hashes_files_and_compares_by_name(tmp_path: Path):
 
     previous = {"a.txt": files[0].content_hash, "b.txt": "0" * 64, "gone.txt": "1" * 64}
     changes = compare(files, previous, dups)
-    assert (changes.new, changes.changed, changes.unchanged, changes.removed) == ([], ["b.txt"], ["a.txt"], ["gone.txt"])
+    assert (changes.new, changes.changed, changes.unchanged, changes.removed) == (
+        [],
+        ["b.txt"],
+        ["a.txt"],
+        ["gone.txt"],
+    )
     assert changes.describe().startswith("0 new, 1 changed, 1 removed, 1 unchanged")
 
 
 def test_discover_names_a_missing_folder(tmp_path: Path):
-    from jixiao.discover import discover_reports
+    from jixiao.pipeline.discover import discover_reports
 
     with pytest.raises(FileNotFoundError, match="nope"):
         discover_reports(tmp_path / "nope")
 
 
 def test_batches_balance_work_and_stay_bounded():
-    from jixiao.flow import MAX_BATCH, batches_of
+    from jixiao.pipeline.flow import MAX_BATCH, batches_of
 
     items = list(range(1000))
     batches = batches_of(items, workers=2)
@@ -55,7 +60,7 @@ def test_batches_balance_work_and_stay_bounded():
 def test_only_transient_errors_are_retried():
     import duckdb as ddb
 
-    from jixiao.flow import RefreshFailed, _is_transient
+    from jixiao.pipeline.flow import RefreshFailed, _is_transient
 
     assert _is_transient(OSError("disk hiccup"))
     assert _is_transient(ddb.IOException("Could not set lock on file"))
@@ -67,10 +72,10 @@ def test_only_transient_errors_are_retried():
 # --------------------------------------------------------------------------- cache
 def test_cache_lines_rebuild_the_same_seeds_as_landing(tmp_path: Path):
     """Seeds assembled from cached lines equal what ``write_landed_seeds`` writes for the same reports."""
-    from jixiao.cache import ExtractionCache, extract_to_cache, write_seeds_from_cache
-    from jixiao.discover import discover_reports
     from jixiao.extract import extract_file
-    from jixiao.landing import write_landed_seeds
+    from jixiao.landing.seeds import write_landed_seeds
+    from jixiao.pipeline.cache import ExtractionCache, extract_to_cache, write_seeds_from_cache
+    from jixiao.pipeline.discover import discover_reports
 
     reports = tmp_path / "reports"
     reports.mkdir()
@@ -99,11 +104,12 @@ def test_cache_lines_rebuild_the_same_seeds_as_landing(tmp_path: Path):
 
 
 def test_cache_ignores_other_versions_and_corrupt_entries(tmp_path: Path):
-    from jixiao.cache import CachedReport, ExtractionCache
+    from jixiao.pipeline.cache import CachedReport, ExtractionCache
 
     old = ExtractionCache(tmp_path, version="old")
-    old.put(CachedReport("a.txt", "a" * 64, "txt-tab", "loaded", None, {"landed_reports": 1},
-                         {"landed_reports": "x\n"}))
+    old.put(
+        CachedReport("a.txt", "a" * 64, "txt-tab", "loaded", None, {"landed_reports": 1}, {"landed_reports": "x\n"})
+    )
     new = ExtractionCache(tmp_path, version="new")
     assert new.get("a" * 64) is None and old.get("a" * 64).rows == {"landed_reports": 1}
     new.dir.mkdir(parents=True)
@@ -113,7 +119,7 @@ def test_cache_ignores_other_versions_and_corrupt_entries(tmp_path: Path):
 
 
 def test_extractor_version_follows_the_code(tmp_path: Path, monkeypatch):
-    import jixiao.cache as cache_mod
+    import jixiao.pipeline.cache as cache_mod
 
     v1 = cache_mod.extractor_version()
     assert v1 == cache_mod.extractor_version()
@@ -126,9 +132,9 @@ def test_extractor_version_follows_the_code(tmp_path: Path, monkeypatch):
 def test_parallel_extraction_in_a_process_pool(tmp_path: Path, prefect_harness):
     from prefect.task_runners import ProcessPoolTaskRunner
 
-    from jixiao.cache import ExtractionCache
-    from jixiao.discover import discover_reports
-    from jixiao.flow import batches_of, extract_in_parallel, write_batches
+    from jixiao.pipeline.cache import ExtractionCache
+    from jixiao.pipeline.discover import discover_reports
+    from jixiao.pipeline.flow import batches_of, extract_in_parallel, write_batches
 
     reports = tmp_path / "reports"
     reports.mkdir()
@@ -141,7 +147,8 @@ def test_parallel_extraction_in_a_process_pool(tmp_path: Path, prefect_harness):
     assert len(batches) > 2
     batches_file = write_batches(batches, tmp_path / "batches.json")
     results = extract_in_parallel.with_options(task_runner=ProcessPoolTaskRunner(max_workers=2))(
-        str(batches_file), str(cache.root), cache.version)
+        str(batches_file), str(cache.root), cache.version
+    )
     by_name = {r.source_file: r for r in results}
     assert sorted(by_name) == sorted(f[0] for f in files)
     assert by_name["broken.pdf"].status == "quarantined" and by_name["broken.pdf"].status_reason
@@ -155,8 +162,8 @@ def test_run_summary_is_a_markdown_artifact(base_warehouse: Warehouse):
     import httpx
     from prefect.settings import get_current_settings
 
-    from jixiao.flow import ARTIFACT_KEY
-    from jixiao.runs import read_runs
+    from jixiao.pipeline.flow import ARTIFACT_KEY
+    from jixiao.pipeline.runs import read_runs
 
     assert base_warehouse.cli_exit == 0
     body = {"limit": 200, "offset": 0, "sort": "CREATED_DESC"}
@@ -175,5 +182,16 @@ def test_pipeline_tables_describe_the_published_files(base_warehouse: Warehouse)
         reports = con.execute("SELECT source_file, report_id FROM dim_report ORDER BY 1").fetchall()
         cols = {r[0] for r in con.execute("DESCRIBE pipeline_runs").fetchall()}
     assert [(f, r) for f, r, _ in files] == reports
-    assert {"run_id", "started_at", "finished_at", "status", "reports_new", "reports_changed", "reports_unchanged",
-            "reports_removed", "reports_quarantined", "fact_rows", "quality_checks_failed"} <= cols
+    assert {
+        "run_id",
+        "started_at",
+        "finished_at",
+        "status",
+        "reports_new",
+        "reports_changed",
+        "reports_unchanged",
+        "reports_removed",
+        "reports_quarantined",
+        "fact_rows",
+        "quality_checks_failed",
+    } <= cols

@@ -4,6 +4,7 @@ Each test feeds one layout or wording: titles, labelled cells, page metadata, si
 every way seen (2024年部门整体…, (2023年度), 2021年“三公”经费, a column header, "年" printed as "-",
 traditional script); regions from the current division table with its change history.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -21,17 +22,20 @@ def header(text: str):
 # --- fiscal year -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, year", [
-    ("某某县农机服务中心2024年部门整体支出绩效自评报告\n一、基本情况\n", 2024),
-    ("项目支出绩效自评表\n（2023年度）\n项目名称 | 道路养护\n", 2023),
-    ("2021年“三公”经费预算情况说明\n公务接待费2万元。\n", 2021),
-    ("某某县文化馆2025年部门预算公开说明\n", 2025),
-    ("关于某某县水务局2018年部门预算的批复\n某某县水务局：\n", 2018),
-    ("岳阳县20 16 -度部门（单位）整体支出\n绩效评价自评报告\n", 2016),
-    ("台创中心2017-度部门“三公”经费预算情况表\n", 2017),
-    ("評價年度：2022\n單位名稱：某某縣圖書館\n", 2022),
-    ("一、情况说明\n2019年群英乡本年度预算总收入为88.5万元。\n", 2019),
-])
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        ("某某县农机服务中心2024年部门整体支出绩效自评报告\n一、基本情况\n", 2024),
+        ("项目支出绩效自评表\n（2023年度）\n项目名称 | 道路养护\n", 2023),
+        ("2021年“三公”经费预算情况说明\n公务接待费2万元。\n", 2021),
+        ("某某县文化馆2025年部门预算公开说明\n", 2025),
+        ("关于某某县水务局2018年部门预算的批复\n某某县水务局：\n", 2018),
+        ("岳阳县20 16 -度部门（单位）整体支出\n绩效评价自评报告\n", 2016),
+        ("台创中心2017-度部门“三公”经费预算情况表\n", 2017),
+        ("評價年度：2022\n單位名稱：某某縣圖書館\n", 2022),
+        ("一、情况说明\n2019年群英乡本年度预算总收入为88.5万元。\n", 2019),
+    ],
+)
 def test_fiscal_year_from_every_written_form(text: str, year: int) -> None:
     assert header(text).fiscal_year == year
 
@@ -49,25 +53,30 @@ def test_a_date_is_never_the_fiscal_year() -> None:
 # --- department name -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, name", [
-    ("整体支出绩效自评表\n单位（盖章）：绥宁县某某镇人民政府 | 填报日期：2023年1月9日\n", "绥宁县某某镇人民政府"),
-    ("自评报告\n部门（单位）名称 | 桃源县气象服务站\n预算编码 | 101\n", "桃源县气象服务站"),
-    ("项目支出绩效自评表\n主管部门 | 县交通运输局 | 实施单位 | 219001-桃源县公路养护队\n", "桃源县公路养护队"),
-    ("桃源县青年路小学2024年部门决算公开\n第一部分 概况\n", "桃源县青年路小学"),
-    ("桃源县2019年度档案馆“三公”经费预算表\n", "桃源县档案馆"),
-    ("2020年桃源县实验幼儿园部门“三公”经费情况表\n", "桃源县实验幼儿园"),
-    ("发文单位： | 桃源县政务服务中心 | 发文日期： | 2023年05月06日\n项目支出绩效自评表\n", "桃源县政务服务中心"),
-    ("某某网\n来源：桃源县林业站   2021-04-02\n林业站2021年部门预算表\n", "桃源县林业站"),
-    ("桃源县人大常委会办公室\n2023年单位预算情况说明\n", "桃源县人大常委会办公室"),
-    ("801桃源县某某镇农技站 |\n预算年度:2024 |\n", "桃源县某某镇农技站"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("整体支出绩效自评表\n单位（盖章）：绥宁县某某镇人民政府 | 填报日期：2023年1月9日\n", "绥宁县某某镇人民政府"),
+        ("自评报告\n部门（单位）名称 | 桃源县气象服务站\n预算编码 | 101\n", "桃源县气象服务站"),
+        ("项目支出绩效自评表\n主管部门 | 县交通运输局 | 实施单位 | 219001-桃源县公路养护队\n", "桃源县公路养护队"),
+        ("桃源县青年路小学2024年部门决算公开\n第一部分 概况\n", "桃源县青年路小学"),
+        ("桃源县2019年度档案馆“三公”经费预算表\n", "桃源县档案馆"),
+        ("2020年桃源县实验幼儿园部门“三公”经费情况表\n", "桃源县实验幼儿园"),
+        ("发文单位： | 桃源县政务服务中心 | 发文日期： | 2023年05月06日\n项目支出绩效自评表\n", "桃源县政务服务中心"),
+        ("某某网\n来源：桃源县林业站   2021-04-02\n林业站2021年部门预算表\n", "桃源县林业站"),
+        ("桃源县人大常委会办公室\n2023年单位预算情况说明\n", "桃源县人大常委会办公室"),
+        ("801桃源县某某镇农技站 |\n预算年度:2024 |\n", "桃源县某某镇农技站"),
+    ],
+)
 def test_unit_from_cells_titles_metadata_and_lines(text: str, name: str) -> None:
     assert header(text).department_name == name
 
 
 def test_township_government_gets_its_official_suffix_and_fullest_prefix() -> None:
-    text = ("2022年度部门整体支出绩效自评报告\n部门（单位）名称：桃源县桃花源镇政府\n"
-            "一、基本概况\n本镇下设桃源县桃花源镇农业服务中心。\n")
+    text = (
+        "2022年度部门整体支出绩效自评报告\n部门（单位）名称：桃源县桃花源镇政府\n"
+        "一、基本概况\n本镇下设桃源县桃花源镇农业服务中心。\n"
+    )
     h = header(text)
     assert h.department_name == "桃源县桃花源镇人民政府"
     assert h.township == "桃花源镇"
@@ -75,7 +84,7 @@ def test_township_government_gets_its_official_suffix_and_fullest_prefix() -> No
 
 
 def test_a_township_named_only_by_its_sentences_is_its_government() -> None:
-    text = ("一、部门基本情况\n桃花源镇下设行政单位1个。\n二、收支预算\n2021年桃花源镇本年度预算总收入为300万元。\n")
+    text = "一、部门基本情况\n桃花源镇下设行政单位1个。\n二、收支预算\n2021年桃花源镇本年度预算总收入为300万元。\n"
     h = header(text)
     assert h.department_name == "桃花源镇人民政府"
     assert (h.province, h.city, h.county, h.township) == ("湖南省", "常德市", "桃源县", "桃花源镇")
@@ -167,16 +176,19 @@ def test_report_date_from_labels_and_signatures_not_publication_stamps() -> None
     assert under_title.report_date is None
 
 
-@pytest.mark.parametrize("title, kind", [
-    ("某某县水务局2023年度部门整体支出绩效自评报告", "performance_evaluation"),
-    ("部门整体支出及项目支出绩效评价报告", "performance_evaluation"),
-    ("项目支出绩效自评表（2022年度）", "project_evaluation"),
-    ("某某县水务局2024年部门预算公开说明", "budget_statement"),
-    ("关于某某镇2019年部门预算的批复", "budget_statement"),
-    ("某某县水务局2022年度部门决算公开", "final_accounts_statement"),
-    ("2021年某某县某某镇“三公”经费预算情况统计表", "three_public_disclosure"),
-    ("机构职能", "other"),
-])
+@pytest.mark.parametrize(
+    "title, kind",
+    [
+        ("某某县水务局2023年度部门整体支出绩效自评报告", "performance_evaluation"),
+        ("部门整体支出及项目支出绩效评价报告", "performance_evaluation"),
+        ("项目支出绩效自评表（2022年度）", "project_evaluation"),
+        ("某某县水务局2024年部门预算公开说明", "budget_statement"),
+        ("关于某某镇2019年部门预算的批复", "budget_statement"),
+        ("某某县水务局2022年度部门决算公开", "final_accounts_statement"),
+        ("2021年某某县某某镇“三公”经费预算情况统计表", "three_public_disclosure"),
+        ("机构职能", "other"),
+    ],
+)
 def test_document_kind_from_the_title(title: str, kind: str) -> None:
     assert header(f"首页 > 信息公开 > 财政预决算\n{title}\n一、概况\n").document_kind == kind
 
@@ -187,12 +199,16 @@ def test_source_url_when_the_page_states_it() -> None:
 
 
 def test_unit_in_brackets_after_the_title() -> None:
-    assert header("2023年度部门整体支出绩效评价报告\n（桃源县某某镇人民政府）\n").department_name == "桃源县某某镇人民政府"
+    assert (
+        header("2023年度部门整体支出绩效评价报告\n（桃源县某某镇人民政府）\n").department_name == "桃源县某某镇人民政府"
+    )
 
 
 def test_units_merely_mentioned_in_sentences_are_not_the_unit() -> None:
-    text = ("一、基本情况\n本年度按照上级部署开展工作，根据某某市财政局2023年部门预算编制要求和有关规定，"
-            "我们认真组织，与某某镇人民政府协作推进各项任务，取得了较好成效，群众满意度较高。\n")
+    text = (
+        "一、基本情况\n本年度按照上级部署开展工作，根据某某市财政局2023年部门预算编制要求和有关规定，"
+        "我们认真组织，与某某镇人民政府协作推进各项任务，取得了较好成效，群众满意度较高。\n"
+    )
     assert header(text).department_name is None
 
 
@@ -227,16 +243,20 @@ def test_bare_unit_cell_with_a_separator() -> None:
 
 
 def test_signature_block_names_the_unit_over_units_listed_in_tables() -> None:
-    text = ("关于2023年度部门整体支出绩效自评的报告\n"
-            "单位 | 编制数 | 实有人数\n桃源县某某中心 | 12 | 11\n"
-            "经自评，总体运行良好。\n桃源县档案馆\n2024年3月1日\n")
+    text = (
+        "关于2023年度部门整体支出绩效自评的报告\n"
+        "单位 | 编制数 | 实有人数\n桃源县某某中心 | 12 | 11\n"
+        "经自评，总体运行良好。\n桃源县档案馆\n2024年3月1日\n"
+    )
     h = header(text)
     assert h.department_name == "桃源县档案馆" and h.report_date == "2024-03-01"
 
 
 def test_traditional_script_with_injected_pinyin_glosses() -> None:
-    text = ("鄂爾多斯市某某服務(wù)中心2022年度部門決算公開說(shuō)明\n"
-            "第一部分 單位概況\n本單位編制人員12人，實有人員10人。\n")
+    text = (
+        "鄂爾多斯市某某服務(wù)中心2022年度部門決算公開說(shuō)明\n"
+        "第一部分 單位概況\n本單位編制人員12人，實有人員10人。\n"
+    )
     h = header(text)
     assert (h.department_name, h.fiscal_year) == ("鄂尔多斯市某某服务中心", 2022)
     assert (h.province, h.city, h.county) == ("内蒙古自治区", "鄂尔多斯市", None)

@@ -1,5 +1,6 @@
 """Incremental refreshes: the warehouse follows the reports folder, and unchanged reports are never
 extracted again.  One warehouse goes through add → change → delete → no change, in order."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,13 +8,19 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import Warehouse, sample_files
 
 pytestmark = pytest.mark.slow
 
-FACT_TABLES = ("fct_budget", "fct_spending", "fct_projects", "fct_three_public_expenses", "fct_indicator_scores",
-               "fct_staffing", "fct_budget_by_function")
+FACT_TABLES = (
+    "fct_budget",
+    "fct_spending",
+    "fct_projects",
+    "fct_three_public_expenses",
+    "fct_indicator_scores",
+    "fct_staffing",
+    "fct_budget_by_function",
+)
 
 
 def report_ids_by_file(db: Path) -> dict[str, str]:
@@ -30,7 +37,7 @@ def fact_report_ids(db: Path) -> set[str]:
 
 
 def last_run(db: Path) -> dict:
-    from jixiao.runs import read_runs
+    from jixiao.pipeline.runs import read_runs
 
     return read_runs(db)[-1]
 
@@ -56,14 +63,18 @@ def test_base_refresh_records_every_report_as_new(base_warehouse: Warehouse):
     files = sorted(p.name for p in base_warehouse.reports.iterdir())
     assert sorted(report_ids_by_file(base_warehouse.db)) == files
     run = last_run(base_warehouse.db)
-    assert (run["status"], run["reports_new"], run["reports_unchanged"], run["reports_extracted"]) == \
-        ("published", len(files), 0, len(files))
+    assert (run["status"], run["reports_new"], run["reports_unchanged"], run["reports_extracted"]) == (
+        "published",
+        len(files),
+        0,
+        len(files),
+    )
     assert run["fact_rows"]["dim_report"] == len(files)
     assert fact_report_ids(base_warehouse.db) <= set(report_ids_by_file(base_warehouse.db).values())
 
 
 def test_add_change_delete_then_nothing(warehouse: Warehouse, extraction_spy: list[str], prefect_harness):
-    from jixiao.flow import refresh
+    from jixiao.pipeline.flow import refresh
 
     db, reports = warehouse.db, warehouse.reports
     initial = sorted(p.name for p in reports.iterdir())
@@ -76,8 +87,13 @@ def test_add_change_delete_then_nothing(warehouse: Warehouse, extraction_spy: li
     assert summary["status"] == "published"
     assert extraction_spy == [added.name], "only the new report may be extracted"
     run = last_run(db)
-    assert (run["reports_new"], run["reports_changed"], run["reports_removed"], run["reports_unchanged"],
-            run["reports_extracted"]) == (1, 0, 0, n, 1)
+    assert (
+        run["reports_new"],
+        run["reports_changed"],
+        run["reports_removed"],
+        run["reports_unchanged"],
+        run["reports_extracted"],
+    ) == (1, 0, 0, n, 1)
     ids = report_ids_by_file(db)
     assert added.name in ids and len(ids) == n + 1
     assert ids[added.name] in fact_report_ids(db)
@@ -86,12 +102,17 @@ def test_add_change_delete_then_nothing(warehouse: Warehouse, extraction_spy: li
     changed = initial[0]
     old_id = ids[changed]
     with (reports / changed).open("ab") as fh:
-        fh.write("\n".encode())
+        fh.write(b"\n")
     extraction_spy.clear()
     refresh(reports_dir=str(reports), db_path=str(db), landing="native")
     assert extraction_spy == [changed]
     run = last_run(db)
-    assert (run["reports_new"], run["reports_changed"], run["reports_removed"], run["reports_unchanged"]) == (0, 1, 0, n)
+    assert (run["reports_new"], run["reports_changed"], run["reports_removed"], run["reports_unchanged"]) == (
+        0,
+        1,
+        0,
+        n,
+    )
     ids = report_ids_by_file(db)
     assert ids[changed] != old_id
     assert old_id not in set(ids.values()) | fact_report_ids(db), "the old version's facts must be gone"
@@ -105,7 +126,12 @@ def test_add_change_delete_then_nothing(warehouse: Warehouse, extraction_spy: li
     refresh(reports_dir=str(reports), db_path=str(db), landing="native")
     assert extraction_spy == []
     run = last_run(db)
-    assert (run["reports_new"], run["reports_changed"], run["reports_removed"], run["reports_unchanged"]) == (0, 0, 1, n)
+    assert (run["reports_new"], run["reports_changed"], run["reports_removed"], run["reports_unchanged"]) == (
+        0,
+        0,
+        1,
+        n,
+    )
     ids = report_ids_by_file(db)
     assert deleted not in ids and deleted_id not in fact_report_ids(db)
     assert len(ids) == n
@@ -114,14 +140,14 @@ def test_add_change_delete_then_nothing(warehouse: Warehouse, extraction_spy: li
     summary = refresh(reports_dir=str(reports), db_path=str(db), landing="native")
     assert extraction_spy == []
     assert summary["status"] == "unchanged"
-    from jixiao.flow import RefreshSummary
+    from jixiao.pipeline.flow import RefreshSummary
 
     assert f"0 new, 0 changed, 0 removed, {n} unchanged" in RefreshSummary(**summary).to_text()
     run = last_run(db)
     assert (run["status"], run["reports_extracted"], run["reports_unchanged"]) == ("unchanged", 0, n)
     assert report_ids_by_file(db) == ids
 
-    from jixiao.runs import read_runs
+    from jixiao.pipeline.runs import read_runs
 
     statuses = [r["status"] for r in read_runs(db)]
     assert statuses == ["published", "published", "published", "published", "unchanged"], "history carried over"
@@ -131,8 +157,8 @@ def test_rebuild_takes_reports_from_the_cache(warehouse: Warehouse, extraction_s
     """A forced rebuild with no change extracts only the report whose cache entry was lost."""
     import json
 
-    from jixiao.cache import ExtractionCache
-    from jixiao.flow import cache_root, refresh
+    from jixiao.pipeline.cache import ExtractionCache
+    from jixiao.pipeline.flow import cache_root, refresh
 
     before = report_ids_by_file(warehouse.db)
     cache = ExtractionCache(cache_root(warehouse.db))
@@ -140,8 +166,9 @@ def test_rebuild_takes_reports_from_the_cache(warehouse: Warehouse, extraction_s
     assert len(entries) == len(before)
     lost = json.loads(entries[0].read_text(encoding="utf-8"))["source_file"]
     entries[0].unlink()
-    summary = refresh(reports_dir=str(warehouse.reports), db_path=str(warehouse.db), landing="native",
-                      full_rebuild=True)
+    summary = refresh(
+        reports_dir=str(warehouse.reports), db_path=str(warehouse.db), landing="native", full_rebuild=True
+    )
     assert summary["status"] == "published"
     assert extraction_spy == [lost]
     assert summary["reports_extracted"] == 1

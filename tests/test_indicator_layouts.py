@@ -1,4 +1,5 @@
 """Scored 自评表 in the layout families met in real disclosures (own words and numbers)."""
+
 from __future__ import annotations
 
 from jixiao.extract import extract_document
@@ -13,9 +14,19 @@ def _extract(text: str) -> ReportExtraction:
 
 
 def _indicators(result: ReportExtraction) -> dict[str, tuple]:
-    return {f.key["indicator_name"]: (f.values["level1"], f.values["level2"], f.values["weight"], f.values["score"],
-                                      f.values["target_value"], f.values["actual_value"], f.key.get("project_name"))
-            for f in result.facts if f.table == "fct_indicator_scores"}
+    return {
+        f.key["indicator_name"]: (
+            f.values["level1"],
+            f.values["level2"],
+            f.values["weight"],
+            f.values["score"],
+            f.values["target_value"],
+            f.values["actual_value"],
+            f.key.get("project_name"),
+        )
+        for f in result.facts
+        if f.table == "fct_indicator_scores"
+    }
 
 
 def _projects(result: ReportExtraction) -> dict[str, dict]:
@@ -52,8 +63,9 @@ def test_padded_pipe_rows_broken_over_lines_and_merged_level_cells() -> None:
         "验收合格率": ("output", "quality", 20.0, 20.0, "100%", "100%", "河湾步道养护经费"),
         "群众出行便利度": ("benefit", "social", 40.0, 38.0, "提升", "提升", "河湾步道养护经费"),
     }
-    assert _projects(result) == {"河湾步道养护经费": {"budget_wan": 50.0, "initial_budget_wan": 40.0,
-                                                   "actual_wan": 45.0, "self_score": 95.0}}
+    assert _projects(result) == {
+        "河湾步道养护经费": {"budget_wan": 50.0, "initial_budget_wan": 40.0, "actual_wan": 45.0, "self_score": 95.0}
+    }
     assert result.header.self_score == 95.0
 
 
@@ -133,34 +145,106 @@ def test_two_row_header_split_target_and_cut_last_row() -> None:
         "| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | ||\n"
         "| 产出指标 | 数量指标 | 巡查次数 | ≥ | 12 | 次 | 14 | 20.00 | 18.00 | ||\n"
         "| 时效指标 | 完成及时率 | = | 100 | % | 100 | 30 | 30 | ||\n"
-        "| 满意度指标 | 服务对象满意度指标 | 满意度 | ≥ | 90 | % | 95 | 10.00 |")
+        "| 满意度指标 | 服务对象满意度指标 | 满意度 | ≥ | 90 | % | 95 | 10.00 |"
+    )
     result = _extract(text)
     got = _indicators(result)
-    assert got == {"巡查次数": ("output", "quantity", 20.0, 18.0, None, "14", None),
-                   "完成及时率": ("output", "timeliness", 30.0, 30.0, None, "100", None)}
+    assert got == {
+        "巡查次数": ("output", "quantity", 20.0, 18.0, None, "14", None),
+        "完成及时率": ("output", "timeliness", 30.0, 30.0, None, "100", None),
+    }
     assert not _projects(result)  # the 项目名称 cell holds the form's title
     assert any("项目名称" in f.message for f in result.findings)
 
 
-ONE_RUN_OF_CELLS = "\n".join(
-    c + " |" if c else "|" for c in [
-        "部门预算项目支出绩效自评表(2023年度)", "项目名称", "X1-办公楼维修", "主管部门", "某某局",
-        "预算执行情况(10分)", "年度预算数(万元)", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分",
-        "原因", "总额", "30", "36", "36", "100.00%", "10", "", "说明文字", "其中:财政资金", "30", "36", "36",
-        "100.00%", "/", "/", "绩效指标(90分)", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位",
-        "完成值", "权重", "得分", "未完成原因分析", "产出指标", "数量指标", "维修面积", "=", "500", "平方米", "",
-        "50", "", "", "效益指标", "社会效益指标", "使用安全率", "=", "100", "%", "", "40", "", "", "合计", "100", "",
-        ""]) + "\n"
+ONE_RUN_OF_CELLS = (
+    "\n".join(
+        c + " |" if c else "|"
+        for c in [
+            "部门预算项目支出绩效自评表(2023年度)",
+            "项目名称",
+            "X1-办公楼维修",
+            "主管部门",
+            "某某局",
+            "预算执行情况(10分)",
+            "年度预算数(万元)",
+            "年初预算",
+            "调整后预算数",
+            "预算执行数",
+            "预算执行率",
+            "权重",
+            "得分",
+            "原因",
+            "总额",
+            "30",
+            "36",
+            "36",
+            "100.00%",
+            "10",
+            "",
+            "说明文字",
+            "其中:财政资金",
+            "30",
+            "36",
+            "36",
+            "100.00%",
+            "/",
+            "/",
+            "绩效指标(90分)",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标性质",
+            "指标值",
+            "度量单位",
+            "完成值",
+            "权重",
+            "得分",
+            "未完成原因分析",
+            "产出指标",
+            "数量指标",
+            "维修面积",
+            "=",
+            "500",
+            "平方米",
+            "",
+            "50",
+            "",
+            "",
+            "效益指标",
+            "社会效益指标",
+            "使用安全率",
+            "=",
+            "100",
+            "%",
+            "",
+            "40",
+            "",
+            "",
+            "合计",
+            "100",
+            "",
+            "",
+        ]
+    )
+    + "\n"
+)
 
 
 def test_a_whole_form_as_one_run_of_cells_with_blank_scores() -> None:
     result = _extract(ONE_RUN_OF_CELLS)
     got = _indicators(result)
-    assert got == {"总额": ("budget_execution", "other", 10.0, None, None, None, "X1-办公楼维修"),
-                   "维修面积": ("output", "quantity", 50.0, None, None, None, "X1-办公楼维修"),
-                   "使用安全率": ("benefit", "social", 40.0, None, None, None, "X1-办公楼维修")}
-    assert _projects(result)["X1-办公楼维修"] == {"budget_wan": 36.0, "initial_budget_wan": 30.0, "actual_wan": 36.0,
-                                               "self_score": None}
+    assert got == {
+        "总额": ("budget_execution", "other", 10.0, None, None, None, "X1-办公楼维修"),
+        "维修面积": ("output", "quantity", 50.0, None, None, None, "X1-办公楼维修"),
+        "使用安全率": ("benefit", "social", 40.0, None, None, None, "X1-办公楼维修"),
+    }
+    assert _projects(result)["X1-办公楼维修"] == {
+        "budget_wan": 36.0,
+        "initial_budget_wan": 30.0,
+        "actual_wan": 36.0,
+        "self_score": None,
+    }
     assert result.header.self_score is None  # 合计 100 is the weights' total, not a score
 
 
@@ -170,7 +254,8 @@ SINGLE_SPACES = (
     "上年结转资金 年度总体目标 预期目标 实际完成情况 保持村道整洁 已完成 绩效指标 一级指标 二级指标 三级指标 年度指标值 "
     "实际完成值 分值 得分 偏差原因分析及改进措施 产出指标(50分) 数量指标 保洁村道里程 =20公里 20 25 25 质量指标 "
     "保洁合格率 ≥95% 达成预期指标 25 24 效益指标(40分) 经济效益指标 社会效益指标 村容改善程度 明显 达成预期指标 40 40 "
-    "满意度指标(10分) 满意度指标 村民满")
+    "满意度指标(10分) 满意度指标 村民满"
+)
 
 
 def test_table_flattened_with_single_spaces() -> None:
@@ -207,7 +292,8 @@ NO_DELIMITERS = (
     "绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及拟采取的改进措施"
     "产出指标(60分)数量指标清淤渠道长度30≥8公里≥8公里30质量指标验收合格率30100%100%30"
     "效益指标(30分)社会效益指标灌溉条件改善30明显改善明显改善28满意度指标(10分)服务对象满意度指标"
-    "受益群众满意度10≥90%≥90%10总分100098注:说明")
+    "受益群众满意度10≥90%≥90%10总分100098注:说明"
+)
 
 
 def test_no_delimiters_split_by_header_order_and_consistency() -> None:
@@ -235,21 +321,26 @@ def test_total_of_two_numbers_run_together() -> None:
 
 
 def test_traditional_glossed_pipe_table() -> None:
-    text = ("| 2021年度項(xiàng)目支出績效自評表 | ||||||\n"
-            "| 項(xiàng)目名稱 | 溝渠維護 | ||||||\n"
-            "| 一級指標 | 二級指標 | 三級指標 | 年度指標值 | 實際完成值 | 分值 | 得分 | ||\n"
-            "| 產(chǎn)出指標 | 數(shù)量指標 | 維護長度 | 5公里 | 5公里 | 50 | 50 | ||\n"
-            "| 質(zhì)量指標 | 合格率 | 100% | 100% | 50 | 45 | ||\n")
+    text = (
+        "| 2021年度項(xiàng)目支出績效自評表 | ||||||\n"
+        "| 項(xiàng)目名稱 | 溝渠維護 | ||||||\n"
+        "| 一級指標 | 二級指標 | 三級指標 | 年度指標值 | 實際完成值 | 分值 | 得分 | ||\n"
+        "| 產(chǎn)出指標 | 數(shù)量指標 | 維護長度 | 5公里 | 5公里 | 50 | 50 | ||\n"
+        "| 質(zhì)量指標 | 合格率 | 100% | 100% | 50 | 45 | ||\n"
+    )
     got = _indicators(_extract(text))
-    assert {k: v[:4] for k, v in got.items()} == {"维护长度": ("output", "quantity", 50.0, 50.0),
-                                                  "合格率": ("output", "quality", 50.0, 45.0)}
+    assert {k: v[:4] for k, v in got.items()} == {
+        "维护长度": ("output", "quantity", 50.0, 50.0),
+        "合格率": ("output", "quality", 50.0, 45.0),
+    }
 
 
 def test_row_that_fits_no_alignment_is_left_out_with_a_finding() -> None:
     text = HEAD + (
         "一级指标 | 二级指标 | 三级指标 | 分值 | 年度指标值 | 实际值 | 得分 | ||\n"
         "产出指标 | 数量指标 | 建设里程 | 20 | 5公里 | 5公里 | 20 | ||\n"
-        "检查次数 | 4次 | 4次 | 10 | 10 | ||||\n")
+        "检查次数 | 4次 | 4次 | 10 | 10 | ||||\n"
+    )
     result = _extract(text)
     got = _indicators(result)
     assert got["建设里程"][:4] == ("output", "quantity", 20.0, 20.0)
@@ -275,7 +366,8 @@ SCRAMBLED = (
     "上年结转资金 0 0 — 年度资金总额 项目资金 (元) 某某中心 实施单位 其中:当年财政拨款 预期目标 90.00% 实际完成情况 已完成。 "
     "一级指标 二级指标 数量指标 三级指标 更新器材 年度 指标值 实际 完成值 分值 得分 =40套 40套 30 30 按时 按时 20 18 "
     "=100% 100% 30 30 >=90% 95% 10 10 100 97 数 产出指标 时效指标 绩 效 指 标 效益指标 社会效益指标 维护按时性 "
-    "器材完好 率 满意度指标 服务对象满意度指标 居民满意度 总分 -1-")
+    "器材完好 率 满意度指标 服务对象满意度指标 居民满意度 总分 -1-"
+)
 
 
 def test_pdf_text_out_of_reading_order_confirmed_by_arithmetic_and_anchor() -> None:
@@ -289,8 +381,9 @@ def test_pdf_text_out_of_reading_order_confirmed_by_arithmetic_and_anchor() -> N
         "器材完好率": ("benefit", "social", 30.0, 30.0, "=100%", "100%", name),
         "居民满意度": ("satisfaction", "satisfaction", 10.0, 10.0, ">=90%", "95%", name),
     }
-    assert _projects(result) == {name: {"budget_wan": 8.0, "initial_budget_wan": 8.0, "actual_wan": 7.2,
-                                        "self_score": 97.0}}
+    assert _projects(result) == {
+        name: {"budget_wan": 8.0, "initial_budget_wan": 8.0, "actual_wan": 7.2, "self_score": 97.0}
+    }
 
 
 def test_pdf_text_out_of_order_without_confirmation_gives_no_indicator_rows() -> None:
@@ -311,12 +404,21 @@ def test_project_money_stays_out_of_the_units_budget_and_a_unit_table_gives_it()
         "年度资金总额: | 500 | 520 | 10 | 10 | 执行率*分值 | ||\n"
         "基本支出 | 300 | 310 |\n"
         "10 | 10 | ||||\n"
-        "项目支出 | 200 | 210 | 10 | 10 | ||||\n")
-    got = {(f.table, f.key["item"], f.key.get("phase")): f.values["amount_wan"] for f in unit.facts
-           if f.table in ("fct_budget", "fct_spending")}
-    assert got == {("fct_budget", "total", "initial_budget"): 500.0, ("fct_spending", "total", None): 520.0,
-                   ("fct_budget", "basic", "initial_budget"): 300.0, ("fct_spending", "basic", None): 310.0,
-                   ("fct_budget", "project", "initial_budget"): 200.0, ("fct_spending", "project", None): 210.0}
+        "项目支出 | 200 | 210 | 10 | 10 | ||||\n"
+    )
+    got = {
+        (f.table, f.key["item"], f.key.get("phase")): f.values["amount_wan"]
+        for f in unit.facts
+        if f.table in ("fct_budget", "fct_spending")
+    }
+    assert got == {
+        ("fct_budget", "total", "initial_budget"): 500.0,
+        ("fct_spending", "total", None): 520.0,
+        ("fct_budget", "basic", "initial_budget"): 300.0,
+        ("fct_spending", "basic", None): 310.0,
+        ("fct_budget", "project", "initial_budget"): 200.0,
+        ("fct_spending", "project", None): 210.0,
+    }
     assert not [f for f in unit.facts if f.table == "fct_projects"]
     assert [f.key["indicator_name"] for f in unit.facts if f.table == "fct_indicator_scores"] == ["年度资金总额"]
 
@@ -330,31 +432,42 @@ def test_flattened_note_column_holding_a_blank_mark_is_skipped() -> None:
 def test_padded_table_row_lacking_padding_is_not_joined_to_the_next_row() -> None:
     from jixiao.readers.text import read_text as read
 
-    doc = read("标题 | |||||\n名称 | 甲 | ||||\n产出指标 | 数量指标 | 户数 | 10 | 9 |\n质量指标 | 合格率 | 10 | 8 | ||\n"
-               "成本指标 | 单价 | 5 | 5 | ||\n", "p.txt")
+    doc = read(
+        "标题 | |||||\n名称 | 甲 | ||||\n产出指标 | 数量指标 | 户数 | 10 | 9 |\n质量指标 | 合格率 | 10 | 8 | ||\n"
+        "成本指标 | 单价 | 5 | 5 | ||\n",
+        "p.txt",
+    )
     rows = doc.tables()[0].rows
     assert ["产出指标", "数量指标", "户数", "10", "9", ""] in rows
     assert any(r[:2] == ["质量指标", "合格率"] for r in rows)
 
 
 def test_level_two_cells_without_the_suffix_and_a_name_like_a_level_word() -> None:
-    text = HEAD + ("一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | ||\n"
-                   "产出指标 | 数量 | 户数 | 30户 | 30户 | 40 | 40 | ||\n"
-                   "质量 | 合格率 | 98% | 99% | 40 | 40 | ||\n"
-                   "满意度指标 | 服务对象满意度 | 满意度 | 90% | 95% | 20 | 19 | ||\n")
+    text = HEAD + (
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | ||\n"
+        "产出指标 | 数量 | 户数 | 30户 | 30户 | 40 | 40 | ||\n"
+        "质量 | 合格率 | 98% | 99% | 40 | 40 | ||\n"
+        "满意度指标 | 服务对象满意度 | 满意度 | 90% | 95% | 20 | 19 | ||\n"
+    )
     got = _indicators(_extract(text))
-    assert {k: v[:4] for k, v in got.items()} == {"户数": ("output", "quantity", 40.0, 40.0),
-                                                  "合格率": ("output", "quality", 40.0, 40.0),
-                                                  "满意度": ("satisfaction", "satisfaction", 20.0, 19.0)}
+    assert {k: v[:4] for k, v in got.items()} == {
+        "户数": ("output", "quantity", 40.0, 40.0),
+        "合格率": ("output", "quality", 40.0, 40.0),
+        "满意度": ("satisfaction", "satisfaction", 20.0, 19.0),
+    }
 
 
 def test_group_label_repeated_into_every_row() -> None:
-    text = HEAD + ("绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | ||\n"
-                   "绩效指标 | 产出指标 | 数量指标 | 户数 | 30户 | 30户 | 40 | 40 | ||\n"
-                   "绩效指标 | 产出指标 | 质量指标 | 合格率 | 98% | 99% | 40 | 38 | ||\n")
+    text = HEAD + (
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | ||\n"
+        "绩效指标 | 产出指标 | 数量指标 | 户数 | 30户 | 30户 | 40 | 40 | ||\n"
+        "绩效指标 | 产出指标 | 质量指标 | 合格率 | 98% | 99% | 40 | 38 | ||\n"
+    )
     got = _indicators(_extract(text))
-    assert {k: v[:4] for k, v in got.items()} == {"户数": ("output", "quantity", 40.0, 40.0),
-                                                  "合格率": ("output", "quality", 40.0, 38.0)}
+    assert {k: v[:4] for k, v in got.items()} == {
+        "户数": ("output", "quantity", 40.0, 40.0),
+        "合格率": ("output", "quality", 40.0, 38.0),
+    }
 
 
 def test_flattened_words_split_by_the_flattening_are_rejoined() -> None:

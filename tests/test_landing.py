@@ -1,4 +1,5 @@
 """Landing: ReportExtractions -> landed CSV seeds, the schema's single source of truth, native load."""
+
 from __future__ import annotations
 
 import csv
@@ -9,8 +10,8 @@ import duckdb
 import pytest
 import yaml
 
-from jixiao.landing import LandingError, load_landed_native, write_landed_seeds
-from jixiao.landing_schema import FACT_TABLE_TO_SEED, LANDED_SCHEMA, SEED_COLUMNS, column_names, column_types
+from jixiao.landing.schema import FACT_TABLE_TO_SEED, LANDED_SCHEMA, SEED_COLUMNS, column_names, column_types
+from jixiao.landing.seeds import LandingError, load_landed_native, write_landed_seeds
 from jixiao.model import Fact, Finding, Provenance, ReportExtraction, ReportHeader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,16 +24,35 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 def _fact(table: str, year: int, key: dict, values: dict, row: int | None = 1) -> Fact:
-    prov = (Provenance(file="a.txt", block=4, row=row, col=2, text="15.42") if row is not None
-            else Provenance(file="a.txt", block=9, span=(3, 11), text="公务接待费9.99万元"))
-    return Fact(table=table, fiscal_year=year, key=key, values=values,
-                source_kind="table" if row is not None else "prose", prov=prov)
+    prov = (
+        Provenance(file="a.txt", block=4, row=row, col=2, text="15.42")
+        if row is not None
+        else Provenance(file="a.txt", block=9, span=(3, 11), text="公务接待费9.99万元")
+    )
+    return Fact(
+        table=table,
+        fiscal_year=year,
+        key=key,
+        values=values,
+        source_kind="table" if row is not None else "prose",
+        prov=prov,
+    )
 
 
 def _extraction(source: str = "a.txt", content_hash: str = "ab" * 32, **kw) -> ReportExtraction:
-    header = ReportHeader(department_name="绥宁县武阳镇人民政府", province="湖南省", city="邵阳市", county="绥宁县",
-                          county_code="430527", township="武阳镇", fiscal_year=2021, report_date="2022-04-26",
-                          self_score=83, grade="良", grade_label_zh="良")
+    header = ReportHeader(
+        department_name="绥宁县武阳镇人民政府",
+        province="湖南省",
+        city="邵阳市",
+        county="绥宁县",
+        county_code="430527",
+        township="武阳镇",
+        fiscal_year=2021,
+        report_date="2022-04-26",
+        self_score=83,
+        grade="良",
+        grade_label_zh="良",
+    )
     return ReportExtraction(source_file=source, content_hash=content_hash, file_format="txt-tab", header=header, **kw)
 
 
@@ -61,32 +81,76 @@ def test_fixture_headers_match_schema():
 
 def test_facts_are_routed_by_table_with_provenance(tmp_path):
     facts = [
-        _fact("fct_three_public_expenses", 2021, {"category": "total", "phase": "actual"},
-              {"amount_wan": 15.42, "category_label_zh": "三公经费合计"}),
-        _fact("fct_three_public_expenses", 2021, {"category": "reception", "phase": "actual"},
-              {"amount_wan": 9.99}, row=None),
+        _fact(
+            "fct_three_public_expenses",
+            2021,
+            {"category": "total", "phase": "actual"},
+            {"amount_wan": 15.42, "category_label_zh": "三公经费合计"},
+        ),
+        _fact(
+            "fct_three_public_expenses",
+            2021,
+            {"category": "reception", "phase": "actual"},
+            {"amount_wan": 9.99},
+            row=None,
+        ),
         _fact("fct_budget", 2021, {"item": "project", "phase": "initial_budget"}, {"amount_wan": 0}),
         _fact("fct_spending", 2021, {"item": "wages_welfare", "scope": "basic"}, {"amount_wan": 995.51}),
         _fact("fct_staffing", 2021, {"metric": "actual"}, {"headcount": 91.0}),
         _fact("fct_projects", 2021, {"project_name": "美丽乡村建设资金"}, {"budget_wan": 201, "actual_wan": None}),
-        _fact("fct_indicator_scores", 2021, {"indicator_name": "年度资金总额"},
-              {"level1": "budget_execution", "weight": 10, "score": None}),
-        _fact("fct_budget_by_function", 2021, {"phase": "initial_budget", "subject_code": "2010301"},
-              {"subject_name": "行政运行", "total_wan": 5.5}),
+        _fact(
+            "fct_indicator_scores",
+            2021,
+            {"indicator_name": "年度资金总额"},
+            {"level1": "budget_execution", "weight": 10, "score": None},
+        ),
+        _fact(
+            "fct_budget_by_function",
+            2021,
+            {"phase": "initial_budget", "subject_code": "2010301"},
+            {"subject_name": "行政运行", "total_wan": 5.5},
+        ),
     ]
-    findings = [Finding(check="unit_slip", severity="warn", message="179.93元应为万元", observed="179.93元",
-                        expected="179.93万元", prov=Provenance(file="a.txt", block=12, span=(0, 9), text="179.93元"))]
+    findings = [
+        Finding(
+            check="unit_slip",
+            severity="warn",
+            message="179.93元应为万元",
+            observed="179.93元",
+            expected="179.93万元",
+            prov=Provenance(file="a.txt", block=12, span=(0, 9), text="179.93元"),
+        )
+    ]
     counts = write_landed_seeds([_extraction(facts=facts, findings=findings)], tmp_path)
 
-    assert counts == {"landed_reports": 1, "landed_budget": 1, "landed_spending": 1, "landed_three_public": 2,
-                      "landed_staffing": 1, "landed_projects": 1, "landed_indicator_scores": 1,
-                      "landed_budget_by_function": 1, "landed_findings": 1}
+    assert counts == {
+        "landed_reports": 1,
+        "landed_budget": 1,
+        "landed_spending": 1,
+        "landed_three_public": 2,
+        "landed_staffing": 1,
+        "landed_projects": 1,
+        "landed_indicator_scores": 1,
+        "landed_budget_by_function": 1,
+        "landed_findings": 1,
+    }
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{s}.csv" for s in SEED_COLUMNS)
 
     three = _read(tmp_path / "landed_three_public.csv")
-    expected = {"report_id": "ab" * 8, "fiscal_year": "2021", "category": "total", "category_label_zh": "三公经费合计",
-                "phase": "actual", "amount_wan": "15.42", "source_kind": "table", "prov_block": "4",
-                "prov_row": "1", "prov_col": "2", "prov_span": "", "prov_text": "15.42"}
+    expected = {
+        "report_id": "ab" * 8,
+        "fiscal_year": "2021",
+        "category": "total",
+        "category_label_zh": "三公经费合计",
+        "phase": "actual",
+        "amount_wan": "15.42",
+        "source_kind": "table",
+        "prov_block": "4",
+        "prov_row": "1",
+        "prov_col": "2",
+        "prov_span": "",
+        "prov_text": "15.42",
+    }
     assert {k: three[0][k] for k in expected} == expected
     assert (three[1]["source_kind"], three[1]["prov_row"], three[1]["prov_span"]) == ("prose", "", "3-11")
 
@@ -101,12 +165,22 @@ def test_facts_are_routed_by_table_with_provenance(tmp_path):
     assert (finding["check"], finding["source_kind"], finding["prov_span"]) == ("unit_slip", "prose", "0-9")
     report = _read(tmp_path / "landed_reports.csv")[0]
     assert (report["report_id"], report["department_name"], report["county_code"], report["status"]) == (
-        "ab" * 8, "绥宁县武阳镇人民政府", "430527", "loaded")
+        "ab" * 8,
+        "绥宁县武阳镇人民政府",
+        "430527",
+        "loaded",
+    )
 
 
 def test_every_seed_is_written_even_when_empty_and_quarantined_reports_keep_a_row(tmp_path):
-    quarantined = ReportExtraction(source_file="scan.pdf", content_hash="cd" * 32, file_format="pdf",
-                                   header=ReportHeader(), status="quarantined", status_reason="no text layer")
+    quarantined = ReportExtraction(
+        source_file="scan.pdf",
+        content_hash="cd" * 32,
+        file_format="pdf",
+        header=ReportHeader(),
+        status="quarantined",
+        status_reason="no text layer",
+    )
     counts = write_landed_seeds([quarantined], tmp_path)
     assert counts["landed_reports"] == 1 and sum(counts.values()) == 1
     for seed in SEED_COLUMNS:
@@ -138,8 +212,14 @@ def test_bad_facts_raise_an_error_naming_the_file(tmp_path, fact, complaint):
 
 def test_contract_fact_tables_all_have_a_seed():
     assert set(FACT_TABLE_TO_SEED) == {
-        "fct_budget", "fct_spending", "fct_three_public_expenses", "fct_staffing", "fct_projects",
-        "fct_indicator_scores", "fct_budget_by_function"}
+        "fct_budget",
+        "fct_spending",
+        "fct_three_public_expenses",
+        "fct_staffing",
+        "fct_projects",
+        "fct_indicator_scores",
+        "fct_budget_by_function",
+    }
 
 
 def test_native_load_creates_typed_tables_with_nulls_kept(tmp_path):
@@ -148,7 +228,9 @@ def test_native_load_creates_typed_tables_with_nulls_kept(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         types = con.execute(
             "select table_name, column_name, lower(data_type) from information_schema.columns "
-            "where table_schema = ? order by table_name, ordinal_position", [LANDED_SCHEMA]).fetchall()
+            "where table_schema = ? order by table_name, ordinal_position",
+            [LANDED_SCHEMA],
+        ).fetchall()
         by_table: dict[str, list[tuple[str, str]]] = {}
         for table, column, data_type in types:
             by_table.setdefault(table, []).append((column, data_type))
@@ -158,7 +240,8 @@ def test_native_load_creates_typed_tables_with_nulls_kept(tmp_path):
         codes = {r[0] for r in con.execute(f"select county_code from {LANDED_SCHEMA}.landed_reports").fetchall()}
         assert "430527" in codes
         blank_scores = con.execute(
-            f"select count(*) from {LANDED_SCHEMA}.landed_indicator_scores where score is null").fetchone()[0]
+            f"select count(*) from {LANDED_SCHEMA}.landed_indicator_scores where score is null"
+        ).fetchone()[0]
         csv_blanks = sum(1 for r in _read(FIXTURES / "landed_indicator_scores.csv") if r["score"] == "")
         assert blank_scores == csv_blanks > 0
 
@@ -169,7 +252,7 @@ def test_native_load_reports_missing_files(tmp_path):
 
 
 def test_document_kinds_agree_with_the_contract_and_the_gate():
-    from jixiao.landing_schema import DOCUMENT_KINDS
+    from jixiao.landing.schema import DOCUMENT_KINDS
 
     contract = (ROOT / "docs" / "CONTRACT.md").read_text(encoding="utf-8")
     row = next(line for line in contract.splitlines() if line.startswith("| document_kind |"))

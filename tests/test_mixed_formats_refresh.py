@@ -4,6 +4,7 @@ loaded with its gold facts, every bad file quarantined with its reason (issue: f
 Besides .txt/.docx/.html/.pdf: a .doc converted by LibreOffice, a standard budget workbook
 (.xlsx), a scanned PDF (two pages of attached tables, read by OCR) and a .zip bundle holding an
 .html, a GBK-named .txt and a bad member."""
+
 from __future__ import annotations
 
 import os
@@ -12,13 +13,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import SAMPLE_REPORTS, run_refresh_cli
 from fixture_writers import write_docx, write_html, write_pdf, write_scanned_pdf, write_text
 from gold_compare import load_gold, row_matches
 from layout_converters import to_web
 from scan_writer import write_image_pdf
 from workbook_writer import UNIT, YEAR, convert, write_budget_workbook
+
 from jixiao.model import Document, Paragraph
 from jixiao.readers.office import soffice_binary
 from jixiao.readers.text import read_text
@@ -78,9 +79,11 @@ def _add_issue_15_formats(folder: Path, stem: list[str], written: dict[str, str]
         written[doc.name] = SAMPLES[0]
     write_budget_workbook(folder / "部门预算.xlsx")
     write_image_pdf(_attachment_pages(SAMPLES[3]), folder / "附表扫描件.pdf")
-    members = {"b.html": write_html(_doc(SAMPLES[1]), work / "b.html").read_bytes(),
-               "绩效自评报告.txt": (SAMPLE_REPORTS / SAMPLES[4]).read_text(encoding="utf-8").encode("gb18030"),
-               "坏文件.docx": b"PK\x03\x04 not a word file"}
+    members = {
+        "b.html": write_html(_doc(SAMPLES[1]), work / "b.html").read_bytes(),
+        "绩效自评报告.txt": (SAMPLE_REPORTS / SAMPLES[4]).read_text(encoding="utf-8").encode("gb18030"),
+        "坏文件.docx": b"PK\x03\x04 not a word file",
+    }
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
@@ -96,7 +99,7 @@ def _add_issue_15_formats(folder: Path, stem: list[str], written: dict[str, str]
 class _GbkInfo(zipfile.ZipInfo):
     """A member name stored in GBK without the UTF-8 flag, as Chinese Windows zips it."""
 
-    def _encodeFilenameFlags(self):  # noqa: N802 - zipfile's own name
+    def _encodeFilenameFlags(self):
         return self.filename.encode("gbk"), self.flag_bits & ~0x800
 
 
@@ -126,8 +129,10 @@ def test_every_format_yields_the_gold_facts(mixed) -> None:
         dept = _rows(db, f"select department_id, fiscal_year from dim_report where source_file = '{source_file}'")[0]
         assert dept["fiscal_year"] == gold["fiscal_year"]
         for fact in gold["facts"]:
-            rows = [{"table": fact["table"], **r} for r in _rows(
-                db, f"select * from {fact['table']} where department_id = '{dept['department_id']}'")]
+            rows = [
+                {"table": fact["table"], **r}
+                for r in _rows(db, f"select * from {fact['table']} where department_id = '{dept['department_id']}'")
+            ]
             if not any(row_matches(fact, r) for r in rows):
                 missing.append((source_file, fact))
     assert not missing, missing
@@ -137,8 +142,12 @@ def test_workbook_and_scan_load_with_their_facts(mixed) -> None:
     db, _ = mixed
     book = _rows(db, "select * from dim_report where source_file = '部门预算.xlsx'")[0]
     assert (book["fiscal_year"], book["department_name_as_written"]) == (YEAR, UNIT)
-    codes = {r["subject_code"] for r in _rows(
-        db, f"select subject_code from fct_budget_by_function where department_id = '{book['department_id']}'")}
+    codes = {
+        r["subject_code"]
+        for r in _rows(
+            db, f"select subject_code from fct_budget_by_function where department_id = '{book['department_id']}'"
+        )
+    }
     assert {"201", "20103", "2010301", "合计"} <= codes
     scan = _rows(db, "select * from dim_report where source_file = '附表扫描件.pdf'")[0]
     assert scan["file_format"] == "pdf-ocr" and 0.9 <= scan["ocr_confidence"] <= 1.0

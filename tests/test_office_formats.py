@@ -4,6 +4,7 @@ Fixtures are made once per session: the sample reports written as .docx and conv
 by LibreOffice; our own standard 部门预算 workbook as .xlsx and (by LibreOffice) .xls; bundles
 holding several formats, a bad member, a GBK-named member and a nested archive.
 """
+
 from __future__ import annotations
 
 import io
@@ -12,16 +13,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLE_REPORTS
 from fixture_writers import write_docx, write_html
 from gold_compare import compare, flatten, load_gold
 from workbook_writer import UNIT, YEAR, convert, expected_facts, write_budget_workbook
-from jixiao.bundles import expand_bundles
-from jixiao.discover import discover_reports
+
 from jixiao.extract import extract_file
-from jixiao.readers import read_document
-from jixiao.readers import office
+from jixiao.pipeline.bundles import expand_bundles
+from jixiao.pipeline.discover import discover_reports
+from jixiao.readers import office, read_document
 from jixiao.readers.bundle import archive_problem, member_name
 from jixiao.readers.spreadsheet import Grid, format_number, grid_blocks
 from jixiao.readers.text import read_text
@@ -113,8 +113,11 @@ def test_numbers_are_written_without_float_noise() -> None:
 
 
 def test_merged_ranges_resolve_like_word() -> None:
-    grid = Grid("s", [["收支总表", "", ""], ["单位：元", "", ""], ["项目", "金额", ""], ["", "上年", "本年"],
-                      ["合计", "1", "2"]], [(0, 0, 0, 2), (2, 0, 3, 0), (2, 1, 2, 2)])
+    grid = Grid(
+        "s",
+        [["收支总表", "", ""], ["单位：元", "", ""], ["项目", "金额", ""], ["", "上年", "本年"], ["合计", "1", "2"]],
+        [(0, 0, 0, 2), (2, 0, 3, 0), (2, 1, 2, 2)],
+    )
     blocks = grid_blocks(grid)
     assert [b.text for b in blocks[:2]] == ["收支总表", "单位：元"]
     table = blocks[2]
@@ -160,7 +163,7 @@ def test_workbook_without_unit_line_gives_no_money_and_a_finding(tmp_path: Path)
 class _GbkInfo(zipfile.ZipInfo):
     """A member whose name is stored in GBK without the UTF-8 flag, as Chinese Windows zips it."""
 
-    def _encodeFilenameFlags(self):  # noqa: N802 - zipfile's own name
+    def _encodeFilenameFlags(self):
         return self.filename.encode("gbk"), self.flag_bits & ~0x800
 
 
@@ -183,9 +186,16 @@ def bundle_folder(tmp_path_factory, workbooks) -> Path:
     docx = write_docx(_sample(SAMPLES[0]), work / "a.docx").read_bytes()
     html = write_html(_sample(SAMPLES[1]), work / "b.html", encoding="gbk").read_bytes()
     gbk_text = SAMPLES[3].read_text(encoding="utf-8").encode("gb18030")
-    members = {"报告/整体支出绩效评价.docx": docx, "b.html": html, "预算/部门预算.xlsx": workbooks["xlsx"].read_bytes(),
-               "绩效自评报告.txt": gbk_text, "broken.docx": b"PK\x03\x04 not really a word file",
-               "inner.zip": _zip({"x.txt": b"nested"}), "__MACOSX/._b.html": b"\0\0", ".DS_Store": b"\0"}
+    members = {
+        "报告/整体支出绩效评价.docx": docx,
+        "b.html": html,
+        "预算/部门预算.xlsx": workbooks["xlsx"].read_bytes(),
+        "绩效自评报告.txt": gbk_text,
+        "broken.docx": b"PK\x03\x04 not really a word file",
+        "inner.zip": _zip({"x.txt": b"nested"}),
+        "__MACOSX/._b.html": b"\0\0",
+        ".DS_Store": b"\0",
+    }
     (folder / "bundle.zip").write_bytes(_zip(members, gbk={"绩效自评报告.txt"}))
     (folder / "traversal.zip").write_bytes(_zip({"../../etc/evil.txt": b"x"}))
     (folder / "bomb.zip").write_bytes(_zip({"zeros.txt": b"\0" * (3 * 2**20)}))
@@ -210,8 +220,14 @@ def test_bundle_members_become_reports(bundle_folder: Path, tmp_path: Path) -> N
     files = expand_bundles(discover_reports(bundle_folder), tmp_path / "bundles")
     by_name = {f.name: f for f in files}
     members = {n for n in by_name if n.startswith("bundle.zip/")}
-    assert members == {"bundle.zip/报告/整体支出绩效评价.docx", "bundle.zip/b.html", "bundle.zip/预算/部门预算.xlsx",
-                       "bundle.zip/绩效自评报告.txt", "bundle.zip/broken.docx", "bundle.zip/inner.zip"}
+    assert members == {
+        "bundle.zip/报告/整体支出绩效评价.docx",
+        "bundle.zip/b.html",
+        "bundle.zip/预算/部门预算.xlsx",
+        "bundle.zip/绩效自评报告.txt",
+        "bundle.zip/broken.docx",
+        "bundle.zip/inner.zip",
+    }
     assert {"traversal.zip", "bomb.zip", "crowd.zip"} <= set(by_name) and "bundle.zip" not in by_name
     results = {name: extract_file(by_name[name].path) for name in by_name}
     loaded = {n for n, r in results.items() if r.status == "loaded"}
@@ -249,12 +265,15 @@ def test_final_accounts_workbook_gives_spending_and_actual_three_public(tmp_path
     assert (extraction.header.fiscal_year, extraction.header.document_kind) == (2024, "final_accounts_statement")
     got = {(f.table, tuple(sorted(f.key.items()))): f.values for f in extraction.facts}
     three = {k[1]: v["amount_wan"] for k, v in got.items() if k[0] == "fct_three_public_expenses"}
-    assert three == {(("category", "total"), ("phase", "budget")): 5, (("category", "total"), ("phase", "actual")): 2.5,
-                     (("category", "overseas_travel"), ("phase", "budget")): 0,
-                     (("category", "overseas_travel"), ("phase", "actual")): 0,
-                     (("category", "vehicle_total"), ("phase", "budget")): 2.5,
-                     (("category", "vehicle_total"), ("phase", "actual")): 2.5,
-                     (("category", "reception"), ("phase", "budget")): 2.5}
+    assert three == {
+        (("category", "total"), ("phase", "budget")): 5,
+        (("category", "total"), ("phase", "actual")): 2.5,
+        (("category", "overseas_travel"), ("phase", "budget")): 0,
+        (("category", "overseas_travel"), ("phase", "actual")): 0,
+        (("category", "vehicle_total"), ("phase", "budget")): 2.5,
+        (("category", "vehicle_total"), ("phase", "actual")): 2.5,
+        (("category", "reception"), ("phase", "budget")): 2.5,
+    }
     spending = {dict(k[1])["item"]: v["amount_wan"] for k, v in got.items() if k[0] == "fct_spending"}
     assert spending == {"total": 2023.37, "basic": 1575.2, "project": 448.17}
     assert not [k for k in got if k[0] == "fct_budget"]

@@ -1,4 +1,5 @@
 """Data Docs pages are rewritten to load nothing from another host (fast: no GX run)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,10 +28,22 @@ def test_pages_lose_every_external_reference_and_the_index_lists_the_outcomes(tm
     logo.parent.mkdir(parents=True)
     logo.write_bytes(b"png")
     outcomes = [
-        ExpectationOutcome(suite="published", table="fct_budget", expectation="expect_column_values_to_not_be_null",
-                           severity="critical", success=True, description="Amounts are stated."),
-        ExpectationOutcome(suite="published", table="fct_budget", expectation="expect_column_values_to_be_between",
-                           severity="warning", success=False, message="3 amounts are negative"),
+        ExpectationOutcome(
+            suite="published",
+            table="fct_budget",
+            expectation="expect_column_values_to_not_be_null",
+            severity="critical",
+            success=True,
+            description="Amounts are stated.",
+        ),
+        ExpectationOutcome(
+            suite="published",
+            table="fct_budget",
+            expectation="expect_column_values_to_be_between",
+            severity="warning",
+            success=False,
+            message="3 amounts are negative",
+        ),
     ]
     index = make_docs_offline(tmp_path, outcomes, "run-1")
 

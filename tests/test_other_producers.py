@@ -4,6 +4,7 @@ and its own .docx of the HTML.
 LibreOffice breaks table rows across pages, wraps cells and lines its own way and writes its
 own HTML tables; the extractor must read the same facts as from the project's renderings.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,9 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from fixture_writers import write_docx, write_html
 from gold_compare import compare, load_gold
+
 from jixiao.extract import extract_file
 from jixiao.readers.text import read_text
 
@@ -37,9 +38,18 @@ def libreoffice_renderings(tmp_path_factory) -> Path:
         pages.append(write_html(doc, root / "ours" / f"{stem}.html"))
     env = {**os.environ, "HOME": str(root / "home")}
     base = [soffice, "--headless", f"-env:UserInstallation=file://{root}/profile"]
-    for fmt, sources, extra in (("pdf", docs, []), ("html", docs, []), ("docx", pages, ["--infilter=HTML (StarWriter)"])):
-        subprocess.run([*base, *extra, "--convert-to", fmt, "--outdir", str(root / fmt), *map(str, sources)],
-                       check=True, capture_output=True, env=env, timeout=600)
+    for fmt, sources, extra in (
+        ("pdf", docs, []),
+        ("html", docs, []),
+        ("docx", pages, ["--infilter=HTML (StarWriter)"]),
+    ):
+        subprocess.run(
+            [*base, *extra, "--convert-to", fmt, "--outdir", str(root / fmt), *map(str, sources)],
+            check=True,
+            capture_output=True,
+            env=env,
+            timeout=600,
+        )
     return root
 
 

@@ -2,8 +2,10 @@
 completes and publishes the warehouse, the schedule survives the serve process stopping, and the
 `prefect.yaml` deployment registers.  Temporary PREFECT_HOME and database, a free port, bounded
 waits, and the server is always torn down."""
+
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -16,7 +18,6 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-
 from conftest import ROOT, sample_files
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -39,10 +40,8 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, wait_s: float = 20) 
         os.killpg(proc.pid, sig)
         proc.wait(timeout=wait_s)
     except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait(timeout=10)
 
 
@@ -67,21 +66,28 @@ def server(tmp_path_factory) -> Iterator[dict]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update({
-        "PREFECT_HOME": str(home / "home"),
-        "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
-        "PREFECT_UI_ENABLED": "false",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        "GX_ANALYTICS_ENABLED": "false",
-    })
+    env.update(
+        {
+            "PREFECT_HOME": str(home / "home"),
+            "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
+            "PREFECT_UI_ENABLED": "false",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+            "GX_ANALYTICS_ENABLED": "false",
+        }
+    )
     log = home / "server.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                                 "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
+
         def healthy() -> bool:
             if proc.poll() is not None:
                 raise AssertionError(f"prefect server exited ({proc.returncode}):\n{tail(log)}")
@@ -118,24 +124,51 @@ def test_serve_schedules_runs_and_publishes(server: dict, tmp_path: Path):
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "jixiao.cli", "serve", "--cron", "0 3 * * *", "--timezone", "Asia/Shanghai",
-             "--reports", str(reports), "--db", str(db), "--landing", "native", "--name", "test-serve"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "jixiao.cli",
+                "serve",
+                "--cron",
+                "0 3 * * *",
+                "--timezone",
+                "Asia/Shanghai",
+                "--reports",
+                str(reports),
+                "--db",
+                str(db),
+                "--landing",
+                "native",
+                "--name",
+                "test-serve",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
+
         def deployed():
             if proc.poll() is not None:
                 raise AssertionError(f"jixiao serve exited ({proc.returncode}):\n{tail(log)}")
             return read_deployment(server, "jixiao-refresh", "test-serve")
 
         deployment = wait_for(deployed, 120, "the served deployment")
-        schedules = [(s["schedule"].get("cron"), s["schedule"].get("timezone"), s["active"])
-                     for s in deployment["schedules"]]
+        schedules = [
+            (s["schedule"].get("cron"), s["schedule"].get("timezone"), s["active"]) for s in deployment["schedules"]
+        ]
         assert schedules == [("0 3 * * *", "Asia/Shanghai", True)]
         assert deployment["paused"] is False
         assert deployment["parameters"]["db_path"] == str(db.resolve())
 
-        r = api(server, "POST", f"/deployments/{deployment['id']}/create_flow_run",
-                json={"state": {"type": "SCHEDULED", "name": "Scheduled"}})
+        r = api(
+            server,
+            "POST",
+            f"/deployments/{deployment['id']}/create_flow_run",
+            json={"state": {"type": "SCHEDULED", "name": "Scheduled"}},
+        )
         assert r.status_code in (200, 201), r.text
         run_id = r.json()["id"]
 
@@ -167,15 +200,26 @@ def test_prefect_yaml_deployment_registers(server: dict):
 
     env = server["env"]
     pool = spec["work_pool"]["name"]
-    created = subprocess.run([sys.executable, "-m", "prefect", "work-pool", "create", pool, "--type", "process"],
-                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    created = subprocess.run(
+        [sys.executable, "-m", "prefect", "work-pool", "create", pool, "--type", "process"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert created.returncode == 0, created.stdout + created.stderr
     # `prefect deploy` registers the deployment, then lists the pool's online workers for a hint; with
     # fastapi 0.154 the server rejects that listing's `"offset": null` (HTTP 422) and the command exits 1.
     # `jixiao deploy` is `prefect deploy` with the client sending `"offset": 0`: its exit status is a verdict.
-    deploy = subprocess.run([sys.executable, "-m", "jixiao.cli", "deploy", "--all"],
-                            cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
-                            timeout=180)
+    deploy = subprocess.run(
+        [sys.executable, "-m", "jixiao.cli", "deploy", "--all"],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     deployment = read_deployment(server, "jixiao-refresh", spec["name"])
     assert deployment is not None, deploy.stdout + deploy.stderr
@@ -183,8 +227,11 @@ def test_prefect_yaml_deployment_registers(server: dict):
     assert deployment["work_pool_name"] == pool
     assert deployment["parameters"] == spec["parameters"]
     assert {"reports_dir", "db_path", "landing", "workers"} <= set(deployment["parameter_openapi_schema"]["properties"])
-    assert [(s["schedule"]["cron"], s["active"]) for s in deployment["schedules"]] == \
-        [(spec["schedules"][0]["cron"], True)]
-    pull_dirs = [step.get("prefect.deployments.steps.set_working_directory", {}).get("directory")
-                 for step in deployment["pull_steps"] or []]
+    assert [(s["schedule"]["cron"], s["active"]) for s in deployment["schedules"]] == [
+        (spec["schedules"][0]["cron"], True)
+    ]
+    pull_dirs = [
+        step.get("prefect.deployments.steps.set_working_directory", {}).get("directory")
+        for step in deployment["pull_steps"] or []
+    ]
     assert str(ROOT) in pull_dirs

@@ -1,5 +1,6 @@
 """Atomic publish: a failed refresh leaves the published warehouse byte-for-byte as it was, and the
 next refresh publishes and records the failures; a reader of the old file keeps working."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +9,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import Warehouse, sample_files
 
 pytestmark = pytest.mark.slow
@@ -32,17 +32,24 @@ def failing_gate(*args, **kwargs):
     """A gate whose critical expectation fails (after dbt has built the file)."""
     from jixiao.quality import ExpectationOutcome, GateResult
 
-    bad = ExpectationOutcome(suite="published", table="dim_report", expectation="expect_injected_failure",
-                             severity="critical", success=False, message="injected critical failure")
+    bad = ExpectationOutcome(
+        suite="published",
+        table="dim_report",
+        expectation="expect_injected_failure",
+        severity="critical",
+        success=False,
+        message="injected critical failure",
+    )
     return GateResult(run_id=args[1] if len(args) > 1 else "x", stage="all", results=[bad], docs_path=None)
 
 
 def test_failures_leave_the_published_file_untouched_and_the_next_refresh_publishes(
-        warehouse: Warehouse, monkeypatch, prefect_harness):
-    import jixiao.flow
+    warehouse: Warehouse, monkeypatch, prefect_harness
+):
+    import jixiao.pipeline.flow
     import jixiao.quality
-    from jixiao.flow import RefreshFailed, refresh
-    from jixiao.runs import pending_failed_runs, read_runs
+    from jixiao.pipeline.flow import RefreshFailed, refresh
+    from jixiao.pipeline.runs import pending_failed_runs, read_runs
 
     db = warehouse.db
     published = sha256(db)
@@ -54,7 +61,7 @@ def test_failures_leave_the_published_file_untouched_and_the_next_refresh_publis
         raise RuntimeError("injected landing failure")
 
     with monkeypatch.context() as m:
-        m.setattr(jixiao.flow, "write_seeds_from_cache", broken_landing)
+        m.setattr(jixiao.pipeline.flow, "write_seeds_from_cache", broken_landing)
         with pytest.raises(RefreshFailed) as err:
             refresh(reports_dir=str(warehouse.reports), db_path=str(db), landing="native")
     assert err.value.step == "land" and "injected landing failure" in err.value.reason
@@ -94,19 +101,22 @@ def test_failures_leave_the_published_file_untouched_and_the_next_refresh_publis
 
 
 def test_dbt_failure_is_not_published(warehouse: Warehouse, monkeypatch, prefect_harness):
-    import jixiao.dbt_runner
-    from jixiao.dbt_runner import DbtResult, NodeFailure
-    from jixiao.flow import RefreshFailed, refresh
+    import jixiao.warehouse.dbt_runner
+    from jixiao.pipeline.flow import RefreshFailed, refresh
+    from jixiao.warehouse.dbt_runner import DbtResult, NodeFailure
 
     calls = []
 
     def failing_build(db_path, landing_mode="seed", **kwargs):
         calls.append(db_path)
         Path(db_path).write_bytes(b"half-built")
-        return DbtResult(command="dbt build", success=False,
-                         failures=[NodeFailure("model.jixiao.fct_budget", "model", "error", "injected SQL error")])
+        return DbtResult(
+            command="dbt build",
+            success=False,
+            failures=[NodeFailure("model.jixiao.fct_budget", "model", "error", "injected SQL error")],
+        )
 
-    monkeypatch.setattr(jixiao.dbt_runner, "build_warehouse", failing_build)
+    monkeypatch.setattr(jixiao.warehouse.dbt_runner, "build_warehouse", failing_build)
     published = sha256(warehouse.db)
     add_report(warehouse)
     with pytest.raises(RefreshFailed) as err:
@@ -118,20 +128,19 @@ def test_dbt_failure_is_not_published(warehouse: Warehouse, monkeypatch, prefect
 
 
 def test_a_second_refresh_of_the_same_warehouse_is_refused(warehouse: Warehouse, prefect_harness):
-    from jixiao.flow import RefreshFailed, refresh
-    from jixiao.publish import WarehouseLock, lock_path
+    from jixiao.pipeline.flow import RefreshFailed, refresh
+    from jixiao.warehouse.publish import WarehouseLock, lock_path
 
     published = sha256(warehouse.db)
     add_report(warehouse)
-    with WarehouseLock(lock_path(warehouse.db)):
-        with pytest.raises(RefreshFailed) as err:
-            refresh(reports_dir=str(warehouse.reports), db_path=str(warehouse.db))
+    with WarehouseLock(lock_path(warehouse.db)), pytest.raises(RefreshFailed) as err:
+        refresh(reports_dir=str(warehouse.reports), db_path=str(warehouse.db))
     assert err.value.step == "lock" and "another refresh" in err.value.reason
     assert sha256(warehouse.db) == published
 
 
 def test_publish_replaces_atomically_and_discard_cleans_up(tmp_path: Path):
-    from jixiao.publish import building_path, discard, publish
+    from jixiao.warehouse.publish import building_path, discard, publish
 
     db = tmp_path / "w.duckdb"
     with duckdb.connect(str(db)) as con:

@@ -5,6 +5,7 @@ tests/fixtures/gold/*.json (what a careful reader finds in the sample reports). 
 pass every suite; each kind of bad data must fail the gate with a message naming the
 expectation and the report behind the offending row.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,10 +16,9 @@ import socket
 from pathlib import Path
 
 import duckdb
-
-from jixiao.landing_schema import SEED_COLUMNS
 import pytest
 
+from jixiao.landing.schema import SEED_COLUMNS
 from jixiao.quality import (
     GateResult,
     SuiteFileError,
@@ -38,28 +38,77 @@ slow = pytest.mark.slow  # tests that run Great Expectations
 
 # Contract column types (docs/CONTRACT.md) and landed seed types (docs/ARCHITECTURE.md).
 FACT_COLUMNS = {
-    "fct_budget": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"), ("item", "VARCHAR"),
-                   ("item_label_zh", "VARCHAR"), ("phase", "VARCHAR"), ("scope", "VARCHAR"),
-                   ("amount_wan", "DECIMAL(18,4)"), ("report_id", "VARCHAR")],
-    "fct_spending": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"), ("item", "VARCHAR"),
-                     ("item_label_zh", "VARCHAR"), ("scope", "VARCHAR"), ("amount_wan", "DECIMAL(18,4)"),
-                     ("report_id", "VARCHAR")],
-    "fct_three_public_expenses": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"),
-                                  ("category", "VARCHAR"), ("phase", "VARCHAR"), ("amount_wan", "DECIMAL(18,4)"),
-                                  ("report_id", "VARCHAR")],
-    "fct_staffing": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"), ("metric", "VARCHAR"),
-                     ("headcount", "INTEGER"), ("report_id", "VARCHAR")],
-    "fct_projects": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"), ("project_name", "VARCHAR"),
-                     ("budget_wan", "DECIMAL(18,4)"), ("initial_budget_wan", "DECIMAL(18,4)"),
-                     ("actual_wan", "DECIMAL(18,4)"), ("self_score", "DECIMAL(10,4)"), ("report_id", "VARCHAR")],
-    "fct_indicator_scores": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"), ("report_id", "VARCHAR"),
-                             ("project_name", "VARCHAR"), ("level1_name", "VARCHAR"), ("level1", "VARCHAR"), ("level2_name", "VARCHAR"),
-                             ("level2", "VARCHAR"), ("indicator_name", "VARCHAR"), ("target_value", "VARCHAR"),
-                             ("actual_value", "VARCHAR"), ("weight", "DECIMAL(10,4)"), ("score", "DECIMAL(10,4)"),
-                             ("deviation_note", "VARCHAR")],
-    "fct_budget_by_function": [("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"), ("phase", "VARCHAR"),
-                               ("subject_code", "VARCHAR"), ("subject_name", "VARCHAR"), ("total_wan", "DECIMAL(18,4)"),
-                               ("basic_wan", "DECIMAL(18,4)"), ("project_wan", "DECIMAL(18,4)"), ("report_id", "VARCHAR")],
+    "fct_budget": [
+        ("department_id", "VARCHAR"),
+        ("fiscal_year", "INTEGER"),
+        ("item", "VARCHAR"),
+        ("item_label_zh", "VARCHAR"),
+        ("phase", "VARCHAR"),
+        ("scope", "VARCHAR"),
+        ("amount_wan", "DECIMAL(18,4)"),
+        ("report_id", "VARCHAR"),
+    ],
+    "fct_spending": [
+        ("department_id", "VARCHAR"),
+        ("fiscal_year", "INTEGER"),
+        ("item", "VARCHAR"),
+        ("item_label_zh", "VARCHAR"),
+        ("scope", "VARCHAR"),
+        ("amount_wan", "DECIMAL(18,4)"),
+        ("report_id", "VARCHAR"),
+    ],
+    "fct_three_public_expenses": [
+        ("department_id", "VARCHAR"),
+        ("fiscal_year", "INTEGER"),
+        ("category", "VARCHAR"),
+        ("phase", "VARCHAR"),
+        ("amount_wan", "DECIMAL(18,4)"),
+        ("report_id", "VARCHAR"),
+    ],
+    "fct_staffing": [
+        ("department_id", "VARCHAR"),
+        ("fiscal_year", "INTEGER"),
+        ("metric", "VARCHAR"),
+        ("headcount", "INTEGER"),
+        ("report_id", "VARCHAR"),
+    ],
+    "fct_projects": [
+        ("department_id", "VARCHAR"),
+        ("fiscal_year", "INTEGER"),
+        ("project_name", "VARCHAR"),
+        ("budget_wan", "DECIMAL(18,4)"),
+        ("initial_budget_wan", "DECIMAL(18,4)"),
+        ("actual_wan", "DECIMAL(18,4)"),
+        ("self_score", "DECIMAL(10,4)"),
+        ("report_id", "VARCHAR"),
+    ],
+    "fct_indicator_scores": [
+        ("department_id", "VARCHAR"),
+        ("fiscal_year", "INTEGER"),
+        ("report_id", "VARCHAR"),
+        ("project_name", "VARCHAR"),
+        ("level1_name", "VARCHAR"),
+        ("level1", "VARCHAR"),
+        ("level2_name", "VARCHAR"),
+        ("level2", "VARCHAR"),
+        ("indicator_name", "VARCHAR"),
+        ("target_value", "VARCHAR"),
+        ("actual_value", "VARCHAR"),
+        ("weight", "DECIMAL(10,4)"),
+        ("score", "DECIMAL(10,4)"),
+        ("deviation_note", "VARCHAR"),
+    ],
+    "fct_budget_by_function": [
+        ("department_id", "VARCHAR"),
+        ("fiscal_year", "INTEGER"),
+        ("phase", "VARCHAR"),
+        ("subject_code", "VARCHAR"),
+        ("subject_name", "VARCHAR"),
+        ("total_wan", "DECIMAL(18,4)"),
+        ("basic_wan", "DECIMAL(18,4)"),
+        ("project_wan", "DECIMAL(18,4)"),
+        ("report_id", "VARCHAR"),
+    ],
 }
 GRAIN = {
     "fct_budget": ("item", "phase", "scope"),
@@ -71,9 +120,12 @@ GRAIN = {
     "fct_budget_by_function": ("phase", "subject_code"),
 }
 LANDED_OF = {
-    "fct_budget": "landed_budget", "fct_spending": "landed_spending",
-    "fct_three_public_expenses": "landed_three_public", "fct_staffing": "landed_staffing",
-    "fct_projects": "landed_projects", "fct_indicator_scores": "landed_indicator_scores",
+    "fct_budget": "landed_budget",
+    "fct_spending": "landed_spending",
+    "fct_three_public_expenses": "landed_three_public",
+    "fct_staffing": "landed_staffing",
+    "fct_projects": "landed_projects",
+    "fct_indicator_scores": "landed_indicator_scores",
     "fct_budget_by_function": "landed_budget_by_function",
 }
 LANDED_EXTRA = {  # landed columns that the contract tables do not have
@@ -82,13 +134,31 @@ LANDED_EXTRA = {  # landed columns that the contract tables do not have
     "landed_indicator_scores": [("level1_points", "DOUBLE")],
 }
 # Where a published fact row's value was read (docs/CONTRACT.md).
-PUBLISHED_PROVENANCE = [("source_file", "VARCHAR"), ("prov_block", "INTEGER"), ("prov_row", "INTEGER"),
-                        ("prov_col", "INTEGER"), ("prov_span", "VARCHAR"), ("prov_text", "VARCHAR")]
-PROVENANCE = [("source_kind", "VARCHAR"), ("prov_block", "INTEGER"), ("prov_row", "INTEGER"),
-              ("prov_col", "INTEGER"), ("prov_span", "VARCHAR"), ("prov_text", "VARCHAR")]
+PUBLISHED_PROVENANCE = [
+    ("source_file", "VARCHAR"),
+    ("prov_block", "INTEGER"),
+    ("prov_row", "INTEGER"),
+    ("prov_col", "INTEGER"),
+    ("prov_span", "VARCHAR"),
+    ("prov_text", "VARCHAR"),
+]
+PROVENANCE = [
+    ("source_kind", "VARCHAR"),
+    ("prov_block", "INTEGER"),
+    ("prov_row", "INTEGER"),
+    ("prov_col", "INTEGER"),
+    ("prov_span", "VARCHAR"),
+    ("prov_text", "VARCHAR"),
+]
 LANDED_REPORTS = [(name, sql_type.upper()) for name, sql_type in SEED_COLUMNS["landed_reports"]]  # the one schema
-FINDING_COLUMNS = [("report_id", "VARCHAR"), ("check", "VARCHAR"), ("severity", "VARCHAR"),
-                   ("message", "VARCHAR"), ("observed", "VARCHAR"), ("expected", "VARCHAR")]
+FINDING_COLUMNS = [
+    ("report_id", "VARCHAR"),
+    ("check", "VARCHAR"),
+    ("severity", "VARCHAR"),
+    ("message", "VARCHAR"),
+    ("observed", "VARCHAR"),
+    ("expected", "VARCHAR"),
+]
 
 
 def _create(con: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]], rows: list[dict]) -> None:
@@ -137,25 +207,54 @@ def build_clean_warehouse(db_path: Path) -> list[str]:
             table = fact["table"]
             row = {k: v for k, v in fact.items() if k != "table"}
             row.setdefault("scope", "all") if table in ("fct_budget", "fct_spending") else None
-            row.update(report_id=gold["report_id"], department_id=gold["department_id"], source_kind="table",
-                       source_file=gold["source_file"], prov_block=3, prov_row=1, prov_col=2, prov_text="x")
+            row.update(
+                report_id=gold["report_id"],
+                department_id=gold["department_id"],
+                source_kind="table",
+                source_file=gold["source_file"],
+                prov_block=3,
+                prov_row=1,
+                prov_col=2,
+                prov_text="x",
+            )
             key = (gold["department_id"], row["fiscal_year"], *(row.get(k) for k in GRAIN[table]))
             kept = facts[table].get(key)
             # The contract's rule: the report whose own year is the fact's year wins, else the newest.
             if kept is None or (row["fiscal_year"] == gold["fiscal_year"]) > (kept["fiscal_year"] == kept["_year"]):
                 facts[table][key] = {**row, "_year": gold["fiscal_year"]}
 
-    report_rows = [{
-        "report_id": g["report_id"], "source_file": g["source_file"], "content_hash": g["content_hash"],
-        "file_format": "txt-tab", "status": "loaded", "department_name": g["department_name"],
-        "department_id": g["department_id"], "province": g["province"], "city": g["city"],
-        "county": g["county"], "township": g["township"], "fiscal_year": g["fiscal_year"],
-        "report_date": g["report_date"], "self_score": g["self_score"], "grade": g["grade"],
-        "document_kind": "performance_evaluation", "department_status": "known",
-    } for g in reports]
-    issues = [{"report_id": g["report_id"], "check": _issue_check(text),
-               "severity": "warn" if "warning" in text else "error", "message": text}
-              for g in reports for text in g.get("expected_issues", [])]
+    report_rows = [
+        {
+            "report_id": g["report_id"],
+            "source_file": g["source_file"],
+            "content_hash": g["content_hash"],
+            "file_format": "txt-tab",
+            "status": "loaded",
+            "department_name": g["department_name"],
+            "department_id": g["department_id"],
+            "province": g["province"],
+            "city": g["city"],
+            "county": g["county"],
+            "township": g["township"],
+            "fiscal_year": g["fiscal_year"],
+            "report_date": g["report_date"],
+            "self_score": g["self_score"],
+            "grade": g["grade"],
+            "document_kind": "performance_evaluation",
+            "department_status": "known",
+        }
+        for g in reports
+    ]
+    issues = [
+        {
+            "report_id": g["report_id"],
+            "check": _issue_check(text),
+            "severity": "warn" if "warning" in text else "error",
+            "message": text,
+        }
+        for g in reports
+        for text in g.get("expected_issues", [])
+    ]
 
     with duckdb.connect(str(db_path)) as con:
         con.execute("CREATE SCHEMA landed")
@@ -166,12 +265,26 @@ def build_clean_warehouse(db_path: Path) -> list[str]:
             landed_columns = [c for c in columns if c[0] != "department_id"] + LANDED_EXTRA.get(landed, []) + PROVENANCE
             _create(con, f"landed.{landed}", landed_columns, list(facts[table].values()))
             _create(con, f"main.{table}", columns + PUBLISHED_PROVENANCE, list(facts[table].values()))
-        _create(con, "main.dim_report",
-                [("report_id", "VARCHAR"), ("department_id", "VARCHAR"), ("fiscal_year", "INTEGER"),
-                 ("source_file", "VARCHAR"), ("report_date", "DATE"), ("self_score", "DECIMAL(10,4)"),
-                 ("grade", "VARCHAR"), ("status", "VARCHAR"), ("status_reason", "VARCHAR"),
-                 ("document_kind", "VARCHAR"), ("source_url", "VARCHAR"), ("published_date", "DATE"),
-                 ("department_status", "VARCHAR")], report_rows)
+        _create(
+            con,
+            "main.dim_report",
+            [
+                ("report_id", "VARCHAR"),
+                ("department_id", "VARCHAR"),
+                ("fiscal_year", "INTEGER"),
+                ("source_file", "VARCHAR"),
+                ("report_date", "DATE"),
+                ("self_score", "DECIMAL(10,4)"),
+                ("grade", "VARCHAR"),
+                ("status", "VARCHAR"),
+                ("status_reason", "VARCHAR"),
+                ("document_kind", "VARCHAR"),
+                ("source_url", "VARCHAR"),
+                ("published_date", "DATE"),
+                ("department_status", "VARCHAR"),
+            ],
+            report_rows,
+        )
         con.execute("""CREATE TABLE main.dim_department AS
             SELECT DISTINCT department_id, department_name, department_status, province, city, county, township
             FROM landed.landed_reports JOIN main.dim_report USING (report_id)""")
@@ -282,7 +395,13 @@ def test_clean_warehouse_passes_every_suite(fresh_db, tmp_path, no_network):
     expected_count = sum(s.expectation_count() for s in load_stage_suites("all"))
     assert len(result.results) == expected_count
     checked_tables = {o.table for o in result.results}
-    assert {"landed_budget", "landed_findings", "dim_report", "mart_department_year", "data_quality_issues"} <= checked_tables
+    assert {
+        "landed_budget",
+        "landed_findings",
+        "dim_report",
+        "mart_department_year",
+        "data_quality_issues",
+    } <= checked_tables
     assert "PASSED" in result.summary() and f"{expected_count}/{expected_count}" in result.summary()
     assert result.failures_message() == "No critical expectation failed."
     assert no_network == []
@@ -297,8 +416,18 @@ def test_clean_warehouse_passes_every_suite(fresh_db, tmp_path, no_network):
         ).fetchone()
         columns = [r[0] for r in con.execute("DESCRIBE quality_runs").fetchall()]
     assert rows == (expected_count, 2, True, "run-clean", "run-clean")
-    assert columns[:10] == ["run_id", "run_at", "suite", "table_name", "expectation", "severity", "success",
-                            "observed_value", "unexpected_count", "details"]
+    assert columns[:10] == [
+        "run_id",
+        "run_at",
+        "suite",
+        "table_name",
+        "expectation",
+        "severity",
+        "success",
+        "observed_value",
+        "unexpected_count",
+        "details",
+    ]
 
 
 BAD_DATA = [
@@ -306,40 +435,55 @@ BAD_DATA = [
         "SELECT report_id FROM main.fct_spending WHERE item = 'total'",
         "UPDATE main.fct_spending SET amount_wan = -amount_wan - 1 WHERE rowid = "
         "(SELECT min(rowid) FROM main.fct_spending WHERE item = 'total')",
-        "published", "fct_spending", "expect_column_values_to_be_between(amount_wan)",
-        id="negative-amount"),
+        "published",
+        "fct_spending",
+        "expect_column_values_to_be_between(amount_wan)",
+        id="negative-amount",
+    ),
     pytest.param(
         "SELECT report_id FROM main.fct_three_public_expenses",
         "INSERT INTO main.fct_three_public_expenses SELECT * FROM main.fct_three_public_expenses "
         "WHERE rowid = (SELECT min(rowid) FROM main.fct_three_public_expenses)",
-        "published", "fct_three_public_expenses",
+        "published",
+        "fct_three_public_expenses",
         "expect_compound_columns_to_be_unique(department_id, fiscal_year_key, category, phase)",
-        id="duplicate-key"),
+        id="duplicate-key",
+    ),
     pytest.param(
         "SELECT report_id FROM landed.landed_three_public",
         "UPDATE landed.landed_three_public SET category = 'entertainment' WHERE rowid = "
         "(SELECT min(rowid) FROM landed.landed_three_public)",
-        "landed", "landed_three_public", "expect_column_values_to_be_in_set(category)",
-        id="unknown-category"),
+        "landed",
+        "landed_three_public",
+        "expect_column_values_to_be_in_set(category)",
+        id="unknown-category",
+    ),
     pytest.param(
         "SELECT report_id FROM main.fct_indicator_scores WHERE score IS NOT NULL",
         "UPDATE main.fct_indicator_scores SET score = weight + 2 WHERE rowid = "
         "(SELECT min(rowid) FROM main.fct_indicator_scores WHERE score IS NOT NULL)",
-        "published", "fct_indicator_scores", "expect_column_pair_values_a_to_be_greater_than_b(weight, score)",
-        id="score-above-weight"),
+        "published",
+        "fct_indicator_scores",
+        "expect_column_pair_values_a_to_be_greater_than_b(weight, score)",
+        id="score-above-weight",
+    ),
     pytest.param(
         "SELECT report_id FROM main.fct_staffing",
         "UPDATE main.fct_staffing SET fiscal_year = fiscal_year - 11 WHERE rowid = "
         "(SELECT min(rowid) FROM main.fct_staffing)",
-        "published", "fct_staffing", "expect_column_values_to_be_between(years_before_writing)",
-        id="year-too-old"),
+        "published",
+        "fct_staffing",
+        "expect_column_values_to_be_between(years_before_writing)",
+        id="year-too-old",
+    ),
 ]
 
 
 @slow
 @pytest.mark.parametrize("target_sql, damage_sql, suite, table, label", BAD_DATA)
 def test_bad_data_fails_the_gate_naming_expectation_and_report(
-        fresh_db, tmp_path, target_sql, damage_sql, suite, table, label):
+    fresh_db, tmp_path, target_sql, damage_sql, suite, table, label
+):
     db, files = fresh_db
     report_id, source_file = _report_of(db, target_sql)
     _damage(db, damage_sql)
@@ -359,7 +503,8 @@ def test_bad_data_fails_the_gate_naming_expectation_and_report(
         recorded = con.execute(
             "SELECT success, details FROM quality_runs WHERE run_id = 'run-bad' AND suite = ? AND table_name = ? "
             "AND column_name = ? AND expectation = ?",
-            [suite, table, offending.column, offending.expectation]).fetchone()
+            [suite, table, offending.column, offending.expectation],
+        ).fetchone()
     assert recorded is not None and recorded[0] is False and report_id in recorded[1]
 
 
@@ -378,9 +523,12 @@ def test_missing_input_file_fails_naming_the_file(fresh_db, tmp_path):
 @slow
 def test_warning_failures_are_recorded_but_do_not_block(fresh_db, tmp_path):
     db, files = fresh_db
-    _damage(db, "UPDATE main.mart_department_year SET execution_rate = 2.5, execution_rate_basis = 'adjusted_budget' "
-                "WHERE rowid = "
-                "(SELECT min(rowid) FROM main.mart_department_year)")
+    _damage(
+        db,
+        "UPDATE main.mart_department_year SET execution_rate = 2.5, execution_rate_basis = 'adjusted_budget' "
+        "WHERE rowid = "
+        "(SELECT min(rowid) FROM main.mart_department_year)",
+    )
     result = run_quality_gate(db, "run-warn", files, tmp_path / "docs", stage="published")
     assert result.passed, result.failures_message()
     (warning,) = result.warnings
@@ -420,8 +568,11 @@ def test_dropped_column_fails_saying_why(fresh_db, tmp_path):
 def test_quality_history_is_carried_into_the_next_build(fresh_db, tmp_path):
     published, files = fresh_db
     run_quality_gate(published, "run-1", files, tmp_path / "docs", stage="landed")
-    _damage(published, "CREATE TABLE pipeline_runs (run_id VARCHAR, status VARCHAR); "
-                       "INSERT INTO pipeline_runs VALUES ('run-1', 'published')")
+    _damage(
+        published,
+        "CREATE TABLE pipeline_runs (run_id VARCHAR, status VARCHAR); "
+        "INSERT INTO pipeline_runs VALUES ('run-1', 'published')",
+    )
     building = tmp_path / "next.duckdb"
     shutil.copyfile(published, building)
     _damage(building, "DROP TABLE quality_runs; DROP TABLE pipeline_runs")
@@ -450,7 +601,8 @@ def test_vocabularies_match_the_contract():
     assert set(vocab["staffing_metrics"]) == set(re.findall(r"`(\w+)`", staffing))
     three_public = contract.split("`fct_three_public_expenses`")[1].split("- amount_wan")[0]
     assert set(vocab["three_public_categories"]) | set(vocab["three_public_phases"]) == set(
-        re.findall(r"`(\w+)`", three_public))
+        re.findall(r"`(\w+)`", three_public)
+    )
     checks = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8").split("## Check names")[1]
     assert vocab["checks"] == re.findall(r"`(\w+)`", checks)
 
@@ -462,8 +614,10 @@ def test_every_expectation_has_severity_and_description(tmp_path):
             for spec in table.expectations:
                 assert spec.severity in ("critical", "warning") and spec.description
     bad = tmp_path / "bad.yml"
-    bad.write_text("suite: bad\ntables:\n  t:\n    expectations:\n"
-                   "      - {type: expect_column_values_to_not_be_null, kwargs: {column: x}, description: d}\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "suite: bad\ntables:\n  t:\n    expectations:\n"
+        "      - {type: expect_column_values_to_not_be_null, kwargs: {column: x}, description: d}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(SuiteFileError, match=r"bad.yml: table t, expectation #1.*severity"):
         load_suite(bad, vocabularies={})

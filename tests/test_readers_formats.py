@@ -3,6 +3,7 @@
 Unit tests build small documents by hand; round-trip tests write every sample report in
 ``data/reports/`` in each format with :mod:`fixture_writers` and read it back.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,10 +33,10 @@ from reportlab.pdfgen.canvas import Canvas
 from jixiao.model import Document, Paragraph, Table
 from jixiao.readers import UnreadableReport, read_document
 from jixiao.readers.docx_reader import read_docx
-from jixiao.readers.encoding import decode_bytes
 from jixiao.readers.html_reader import read_html
 from jixiao.readers.pdf_reader import join_wrapped, normalize_chars
 from jixiao.readers.text import read_text
+from jixiao.text.encoding import decode_bytes
 
 SAMPLES = sorted((Path(__file__).parent.parent / "data" / "reports").glob("*.txt"))
 LONG_CELL = "根据年初预算安排和全年执行情况综合评定预算执行率得分"
@@ -65,14 +66,16 @@ def _doc(*blocks) -> Document:
 
 
 # An indicator table as a Word TAB export gives it: level cells once, "" below them.
-INDICATORS = _table([
-    ["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分"],
-    ["产出指标（50分）", "数量指标", "工资发放人数", "58人", "10", "10"],
-    ["", "", "地方收入增幅", "8%", "10", "10"],
-    ["", "质量指标", "工资发放及时率", "100%", "10", "10"],
-    ["效益指标（30分）", "社会效益指标", "预算单位集中支付覆盖率", "100%", "30", "28"],
-    ["总分", "100", "98"],
-])
+INDICATORS = _table(
+    [
+        ["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分"],
+        ["产出指标（50分）", "数量指标", "工资发放人数", "58人", "10", "10"],
+        ["", "", "地方收入增幅", "8%", "10", "10"],
+        ["", "质量指标", "工资发放及时率", "100%", "10", "10"],
+        ["效益指标（30分）", "社会效益指标", "预算单位集中支付覆盖率", "100%", "30", "28"],
+        ["总分", "100", "98"],
+    ]
+)
 
 
 # ----------------------------------------------------------------------------------------
@@ -82,14 +85,17 @@ INDICATORS = _table([
 TEXT = "2024年度部门整体支出绩效评价报告\n一、部门基本情况：编制数58人，实有人数61人。"
 
 
-@pytest.mark.parametrize("encoding, expected", [
-    ("utf-8", "utf-8"),
-    ("utf-8-sig", "utf-8-sig"),
-    ("gb18030", "gb18030"),
-    ("gbk", "gb18030"),
-    ("gb2312", "gb18030"),
-    ("utf-16", "utf-16"),
-])
+@pytest.mark.parametrize(
+    "encoding, expected",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gb18030", "gb18030"),
+        ("gbk", "gb18030"),
+        ("gb2312", "gb18030"),
+        ("utf-16", "utf-16"),
+    ],
+)
 def test_decode_bytes_detects_encoding(encoding: str, expected: str) -> None:
     text, used = decode_bytes(TEXT.encode(encoding))
     assert used == expected
@@ -107,7 +113,9 @@ def test_decode_bytes_tells_big5_from_gb18030() -> None:
 
 def test_big5_text_report_is_read_and_simplified(tmp_path: Path) -> None:
     path = tmp_path / "big5.txt"
-    path.write_bytes("部門整體支出績效評價報告\n本單位編制人數五十八人，實有人數六十一人，預算執行率百分之百。\n".encode("big5"))
+    path.write_bytes(
+        "部門整體支出績效評價報告\n本單位編制人數五十八人，實有人數六十一人，預算執行率百分之百。\n".encode("big5")
+    )
     document = read_document(path)
     assert document.encoding == "big5"
     assert "部门整体支出绩效评价报告" in document.paragraphs()[0].text
@@ -124,7 +132,12 @@ def _handmade_docx() -> bytes:
     word.add_paragraph("附件1")
     word.add_paragraph("绩效自评表")
     grid = word.add_table(rows=4, cols=4)
-    grid.cell(0, 0).text, grid.cell(0, 1).text, grid.cell(0, 2).text, grid.cell(0, 3).text = "一级", "二级", "分值", "得分"
+    grid.cell(0, 0).text, grid.cell(0, 1).text, grid.cell(0, 2).text, grid.cell(0, 3).text = (
+        "一级",
+        "二级",
+        "分值",
+        "得分",
+    )
     top = grid.cell(1, 0).merge(grid.cell(2, 0))  # vertical merge
     top.text = "产出指标"
     grid.cell(1, 1).text, grid.cell(1, 2).text, grid.cell(1, 3).text = "数量指标", "10", "10"
@@ -192,8 +205,12 @@ def test_html_reader_grid_paragraphs_and_dropped_parts() -> None:
     document = read_html(HANDMADE_HTML.encode("gb18030"), "x.html")
     assert document.encoding == "gb18030"
     table = document.tables()[0]
-    assert table.rows == [["绩效\n指标", "一级指标", "二级指标"], ["", "产出指标", "数量", "10"],
-                          ["", "", "质量", "5"], ["总分", "100"]]
+    assert table.rows == [
+        ["绩效\n指标", "一级指标", "二级指标"],
+        ["", "产出指标", "数量", "10"],
+        ["", "", "质量", "5"],
+        ["总分", "100"],
+    ]
     assert table.spans == [[1, 1, 2], [1, 1, 1, 1], [1, 1, 1, 1], [1, 3]]
     assert table.caption == "绩效自评表"
     paragraphs = [p.text for p in document.paragraphs()]
@@ -205,7 +222,7 @@ def test_html_reader_grid_paragraphs_and_dropped_parts() -> None:
 
 def test_html_writer_page_has_chrome_that_the_reader_drops(tmp_path: Path) -> None:
     page = to_html(_doc(Paragraph(0, "自评表"), INDICATORS))
-    assert "<script>" in page and "<nav>" in page and 'rowspan="2"' in page and 'colspan=' in page
+    assert "<script>" in page and "<nav>" in page and 'rowspan="2"' in page and "colspan=" in page
     path = write_html(_doc(Paragraph(0, "自评表"), INDICATORS), tmp_path / "x.html", encoding="gbk")
     document = read_document(path)
     assert document.encoding == "gb18030"
@@ -229,8 +246,12 @@ def test_normalize_chars_keeps_cjk_punctuation() -> None:
 
 
 def test_pdf_cells_wrap_and_merges_resolve(tmp_path: Path) -> None:
-    table = _table([["项目", "说明", "分值", "得分", "备注", "偏差", "原因", "措施"],
-                    ["预算执行率", LONG_CELL, "10", "9.5", "", "", "", ""]])
+    table = _table(
+        [
+            ["项目", "说明", "分值", "得分", "备注", "偏差", "原因", "措施"],
+            ["预算执行率", LONG_CELL, "10", "9.5", "", "", "", ""],
+        ]
+    )
     document = read_document(write_pdf(_doc(Paragraph(0, "表一"), table, INDICATORS), tmp_path / "x.pdf"))
     first, second = document.tables()
     assert LONG_CELL in first.rows[1]  # wrapped onto several lines in the PDF, joined back
@@ -240,9 +261,13 @@ def test_pdf_cells_wrap_and_merges_resolve(tmp_path: Path) -> None:
 
 
 def _long_table(rows: int) -> Table:
-    return _table([["序号", "项目名称", "预算数", "执行数"]]
-                  + [[str(i), f"项目{i}：{LONG_CELL[: i % 20 + 4]}", f"{i * 1.5:.2f}", f"{i * 1.25:.2f}"]
-                     for i in range(1, rows + 1)])
+    return _table(
+        [["序号", "项目名称", "预算数", "执行数"]]
+        + [
+            [str(i), f"项目{i}：{LONG_CELL[: i % 20 + 4]}", f"{i * 1.5:.2f}", f"{i * 1.25:.2f}"]
+            for i in range(1, rows + 1)
+        ]
+    )
 
 
 @pytest.mark.parametrize("repeat_header", [True, False])
@@ -336,16 +361,19 @@ def _docx_without_word_part(path: Path) -> None:
         archive.writestr("xl/workbook.xml", "<workbook/>")
 
 
-@pytest.mark.parametrize("name, make, reason", [
-    ("report.pptx", _unknown, "unsupported file type '.pptx'"),
-    ("report.csv", _unknown, "unsupported file type '.csv'"),
-    ("empty.txt", _empty, "empty file"),
-    ("scan.pdf", _scanned, "scanned PDF: no text layer"),
-    ("broken.docx", _corrupt_docx, "corrupt"),
-    ("noise.docx", _not_a_zip_docx, "not a valid .docx"),
-    ("sheet.docx", _docx_without_word_part, "unreadable xlsx file"),  # content decides: read as a workbook
-    ("old.doc", _legacy_doc, "neither a Word nor an Excel document"),
-])
+@pytest.mark.parametrize(
+    "name, make, reason",
+    [
+        ("report.pptx", _unknown, "unsupported file type '.pptx'"),
+        ("report.csv", _unknown, "unsupported file type '.csv'"),
+        ("empty.txt", _empty, "empty file"),
+        ("scan.pdf", _scanned, "scanned PDF: no text layer"),
+        ("broken.docx", _corrupt_docx, "corrupt"),
+        ("noise.docx", _not_a_zip_docx, "not a valid .docx"),
+        ("sheet.docx", _docx_without_word_part, "unreadable xlsx file"),  # content decides: read as a workbook
+        ("old.doc", _legacy_doc, "neither a Word nor an Excel document"),
+    ],
+)
 def test_bad_files_raise_unreadable_report(tmp_path: Path, name: str, make, reason: str) -> None:
     path = tmp_path / name
     make(path)

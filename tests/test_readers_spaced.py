@@ -1,11 +1,12 @@
 """Space-aligned tables (one space between cells, a space for an empty cell) and mirror repairs."""
+
 from __future__ import annotations
 
 from jixiao.extract import extract_document
 from jixiao.model import Table
-from jixiao.readers.normalize import restore_year_character, strip_pinyin_glosses
 from jixiao.readers.spaced import decode_row
 from jixiao.readers.text import read_text
+from jixiao.text.normalize import restore_year_character, strip_pinyin_glosses
 
 
 def test_decode_row_reads_blank_cells_from_runs_of_spaces() -> None:
@@ -39,10 +40,17 @@ def test_space_aligned_three_public_table_in_yuan() -> None:
     doc = read_text(SPACED_TABLE, "s.txt")
     tables = [b for b in doc.blocks if isinstance(b, Table)]
     assert len(tables) == 1 and tables[0].rows[0] == ["项目", "2018年执行数", "2019年预算数"]
-    facts = {(f.fiscal_year, f.key["category"], f.key["phase"]): f.values["amount_wan"]
-             for f in extract_document(doc).facts if f.table == "fct_three_public_expenses"}
-    assert facts == {(2019, "total", "budget"): 8.6, (2019, "reception", "budget"): 3.6,
-                     (2019, "vehicle_total", "budget"): 5.0, (2019, "vehicle_operation", "budget"): 5.0}
+    facts = {
+        (f.fiscal_year, f.key["category"], f.key["phase"]): f.values["amount_wan"]
+        for f in extract_document(doc).facts
+        if f.table == "fct_three_public_expenses"
+    }
+    assert facts == {
+        (2019, "total", "budget"): 8.6,
+        (2019, "reception", "budget"): 3.6,
+        (2019, "vehicle_total", "budget"): 5.0,
+        (2019, "vehicle_operation", "budget"): 5.0,
+    }
 
 
 FUND_COLUMNS = """南岭县文化馆2018年度“三公”经费预算表
@@ -56,8 +64,11 @@ FUND_COLUMNS = """南岭县文化馆2018年度“三公”经费预算表
 
 
 def test_columns_of_parts_by_source_beside_a_total_are_not_read_as_the_amount() -> None:
-    facts = {f.key["category"]: f.values["amount_wan"] for f in extract_document(read_text(FUND_COLUMNS, "f.txt")).facts
-             if f.table == "fct_three_public_expenses"}
+    facts = {
+        f.key["category"]: f.values["amount_wan"]
+        for f in extract_document(read_text(FUND_COLUMNS, "f.txt")).facts
+        if f.table == "fct_three_public_expenses"
+    }
     assert facts == {"total": 6.5, "overseas_travel": 0, "reception": 2.5, "vehicle_total": 4}
 
 
@@ -92,12 +103,19 @@ ROWS_PER_LINE = """项目支出绩效自评表
 def test_rows_flattened_one_per_line_become_tables() -> None:
     tables = [b for b in read_text(ROWS_PER_LINE, "rows.txt").blocks if isinstance(b, Table)]
     assert [t.rows[:2] for t in tables] == [
-        [["", "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分"],
-         ["年度资金总额:", "60", "58", "55", "10", "94.8%", "9"]],
-        [["二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
-         ["数量指标", "指标1:保洁河段", "12公里", "12公里", "30", "30"]],
+        [
+            ["", "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分"],
+            ["年度资金总额:", "60", "58", "55", "10", "94.8%", "9"],
+        ],
+        [
+            ["二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+            ["数量指标", "指标1:保洁河段", "12公里", "12公里", "30", "30"],
+        ],
     ]
-    assert tables[1].rows[2:] == [["时效指标", "指标1:资金支付完成率", "100%", "95%", "20", "18"], ["总分", "100", "97"]]
+    assert tables[1].rows[2:] == [
+        ["时效指标", "指标1:资金支付完成率", "100%", "95%", "20", "18"],
+        ["总分", "100", "97"],
+    ]
 
 
 CELL_LINES = """2025年部门预算公开表
@@ -137,12 +155,16 @@ CELL_LINES = """2025年部门预算公开表
 
 def test_one_cell_per_line_cut_into_rows_by_the_column_number_row() -> None:
     tables = [b for b in read_text(CELL_LINES, "cells.txt").blocks if isinstance(b, Table)]
-    assert tables[0].rows[3:] == [["栏次", "1", "2", "3", "4"],
-                                  ["1", "一、一般公共预算拨款收入", "88.10", "一、一般公共服务支出", "80.00"],
-                                  ["2", "二、政府性基金预算拨款收入", "", "二、农林水支出", "8.10"],
-                                  ["3", "本年收入合计", "88.10", "本年支出合计", "88.10"]]  # the cut row is dropped
-    facts = {(f.table, f.key.get("item") or f.key.get("subject_name")): f.values.get("amount_wan", f.values.get("total_wan"))
-             for f in extract_document(read_text(CELL_LINES, "cells.txt")).facts}
+    assert tables[0].rows[3:] == [
+        ["栏次", "1", "2", "3", "4"],
+        ["1", "一、一般公共预算拨款收入", "88.10", "一、一般公共服务支出", "80.00"],
+        ["2", "二、政府性基金预算拨款收入", "", "二、农林水支出", "8.10"],
+        ["3", "本年收入合计", "88.10", "本年支出合计", "88.10"],
+    ]  # the cut row is dropped
+    facts = {
+        (f.table, f.key.get("item") or f.key.get("subject_name")): f.values.get("amount_wan", f.values.get("total_wan"))
+        for f in extract_document(read_text(CELL_LINES, "cells.txt")).facts
+    }
     assert facts[("fct_budget", "fund_general_public")] == 88.10
     assert facts[("fct_budget", "total")] == 88.10
     assert facts[("fct_budget_by_function", "农林水支出")] == 8.10

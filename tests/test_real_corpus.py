@@ -3,10 +3,10 @@
 The texts stay in ../shared (CI has it beside the clone); the test skips with a message when it
 is absent. The bars are those of issue #11.
 """
+
 from __future__ import annotations
 
 import pytest
-
 from real_corpus import DOCS, score_corpus
 
 RECALL_BAR = 0.97
@@ -17,8 +17,9 @@ HEADER_BAR = 0.95
 @pytest.fixture(scope="module")
 def score():
     if not DOCS.is_dir():
-        pytest.skip(f"real corpus not found at {DOCS} (it sits beside the clone in CI; "
-                    "JIXIAO_REAL_CORPUS points elsewhere)")
+        pytest.skip(
+            f"real corpus not found at {DOCS} (it sits beside the clone in CI; JIXIAO_REAL_CORPUS points elsewhere)"
+        )
     result = score_corpus()
     print("\n" + result.table(verbose=True))
     return result

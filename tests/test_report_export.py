@@ -1,5 +1,6 @@
 """`jixiao export` round-trips every public table; `jixiao report` and the Data Docs work offline
 in a real headless Chromium (the network is off: any http request would go to a dead proxy)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -13,17 +14,28 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from browser import Browser
 from conftest import ROOT, Warehouse
 
 pytestmark = pytest.mark.slow
 
 EXTERNAL_REFERENCE = re.compile(r"""(?:src|href|action)\s*=\s*["']?(?:https?:)?//""", re.I)
-PUBLIC_TABLES = {"dim_department", "dim_report", "fct_budget", "fct_spending", "fct_projects",
-                 "fct_three_public_expenses", "fct_indicator_scores", "fct_staffing", "fct_budget_by_function",
-                 "mart_department_year", "mart_metric_trends", "mart_region_year", "data_quality_issues",
-                 "ref_code_labels"}
+PUBLIC_TABLES = {
+    "dim_department",
+    "dim_report",
+    "fct_budget",
+    "fct_spending",
+    "fct_projects",
+    "fct_three_public_expenses",
+    "fct_indicator_scores",
+    "fct_staffing",
+    "fct_budget_by_function",
+    "mart_department_year",
+    "mart_metric_trends",
+    "mart_region_year",
+    "data_quality_issues",
+    "ref_code_labels",
+}
 ARTIFACTS = ROOT / "test-artifacts"
 CHARTS_DRAWN = "document.querySelectorAll('.js-plotly-plot .main-svg').length > 0"
 # per chart: how many drawn traces (bars, lines) or heat-map images its SVG holds
@@ -47,10 +59,15 @@ def db(base_warehouse: Warehouse) -> Path:
 
 
 def _numeric_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-    return {name: dtype for name, dtype in con.execute(
-        "select column_name, data_type from information_schema.columns where table_schema = 'main' "
-        "and table_name = ? and (data_type like 'DECIMAL%' or data_type in "
-        "('INTEGER', 'BIGINT', 'SMALLINT', 'HUGEINT', 'DOUBLE', 'FLOAT'))", [table]).fetchall()}
+    return {
+        name: dtype
+        for name, dtype in con.execute(
+            "select column_name, data_type from information_schema.columns where table_schema = 'main' "
+            "and table_name = ? and (data_type like 'DECIMAL%' or data_type in "
+            "('INTEGER', 'BIGINT', 'SMALLINT', 'HUGEINT', 'DOUBLE', 'FLOAT'))",
+            [table],
+        ).fetchall()
+    }
 
 
 def _warehouse_figures(db: Path) -> dict[str, tuple[int, dict[str, object]]]:
@@ -87,8 +104,12 @@ def test_export_parquet_round_trips_exactly(db: Path, tmp_path: Path) -> None:
             for column, expected in sums.items():
                 got = con.execute(f'select sum("{column}") from read_parquet(?)', [path]).fetchone()[0]
                 assert got == expected, (table, column, got, expected)  # DECIMAL stays DECIMAL: exact
-        types = dict(con.execute("select column_name, column_type from (describe select * from read_parquet(?))",
-                                 [str(tmp_path / "mart_department_year.parquet")]).fetchall())
+        types = dict(
+            con.execute(
+                "select column_name, column_type from (describe select * from read_parquet(?))",
+                [str(tmp_path / "mart_department_year.parquet")],
+            ).fetchall()
+        )
     assert types["spending_total_wan"] == "DECIMAL(18,4)"
 
 
@@ -107,8 +128,10 @@ def test_export_csv_has_a_bom_and_round_trips(db: Path, tmp_path: Path) -> None:
             got = sum(values) if values else None
             exact = types[table][column] not in ("DOUBLE", "FLOAT")
             assert _close(got, expected, exact), (table, column, got, expected)
-    names = {r["department_name"] for r in csv.DictReader(
-        io.StringIO((tmp_path / "mart_department_year.csv").read_text(encoding="utf-8-sig")))}
+    names = {
+        r["department_name"]
+        for r in csv.DictReader(io.StringIO((tmp_path / "mart_department_year.csv").read_text(encoding="utf-8-sig")))
+    }
     assert "绥宁县武阳镇人民政府" in names  # Chinese survives the round trip
 
 
@@ -164,8 +187,9 @@ def test_report_pages_hold_no_external_reference(site: Path, db: Path) -> None:
 def test_report_renders_its_charts_offline_in_chromium(site: Path, db: Path) -> None:
     pages = [site / "index.html", *sorted((site / "dept").glob("*.html")), *sorted((site / "county").glob("*.html"))]
     with duckdb.connect(str(db), read_only=True) as con:
-        wuyang = con.execute("select department_id from dim_department where department_name = '绥宁县武阳镇人民政府'"
-                             ).fetchone()[0]
+        wuyang = con.execute(
+            "select department_id from dim_department where department_name = '绥宁县武阳镇人民政府'"
+        ).fetchone()[0]
     with Browser() as browser:
         for page in pages:
             requested = browser.open(page, ready=CHARTS_DRAWN)
@@ -175,7 +199,9 @@ def test_report_renders_its_charts_offline_in_chromium(site: Path, db: Path) -> 
             assert traces and all(n > 0 for n in traces), (page.name, traces)
         department_page = site / "dept" / f"{wuyang}.html"
         browser.open(department_page, ready=CHARTS_DRAWN)
-        assert browser.evaluate("document.querySelectorAll('.js-plotly-plot').length") == 4  # budget, 三公, staff, score
+        assert (
+            browser.evaluate("document.querySelectorAll('.js-plotly-plot').length") == 4
+        )  # budget, 三公, staff, score
         assert "绥宁县武阳镇人民政府" in browser.evaluate("document.querySelector('h1').textContent")
         shot = browser.screenshot(site / "department.png")
     assert shot.stat().st_size > 20_000

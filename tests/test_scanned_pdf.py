@@ -4,17 +4,18 @@ The scan fixture is a sample report written as a PDF, rendered to images at 150 
 little, speckled, and saved without a text layer (tests/scan_writer.py); it is made and read
 once per session (OCR is the slow part: one sample only).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import SAMPLE_REPORTS
 from fixture_writers import write_pdf
 from gold_compare import compare, flatten, load_gold
 from scan_writer import write_image_pdf
+
 from jixiao.extract import extract_file
 from jixiao.model import OcrBox
 from jixiao.readers import read_document
@@ -70,13 +71,24 @@ def test_scan_reports_confidence_and_box_provenance(scanned) -> None:
 
 def test_low_confidence_digits_are_left_out_with_a_finding() -> None:
     def box(n, text, score, x0, top):
-        return OcrBox(1, n, text, score, x0, top, x0 + 20 * len(text), top + 22,
-                      kept=not (score < 0.8 and any(c.isdigit() for c in text)))
+        return OcrBox(
+            1,
+            n,
+            text,
+            score,
+            x0,
+            top,
+            x0 + 20 * len(text),
+            top + 22,
+            kept=not (score < 0.8 and any(c.isdigit() for c in text)),
+        )
 
-    boxes = [box(1, "2024年度部门整体支出绩效自评报告", 0.99, 100, 100),
-             box(2, "单位名称：青石县柳溪镇人民政府", 0.99, 100, 160),
-             box(3, "公务接待费支出决算为3.2万元。", 0.99, 100, 220),
-             box(4, "公务用车运行维护费支出决算为8.6万元。", 0.55, 100, 280)]
+    boxes = [
+        box(1, "2024年度部门整体支出绩效自评报告", 0.99, 100, 100),
+        box(2, "单位名称：青石县柳溪镇人民政府", 0.99, 100, 160),
+        box(3, "公务接待费支出决算为3.2万元。", 0.99, 100, 220),
+        box(4, "公务用车运行维护费支出决算为8.6万元。", 0.55, 100, 280),
+    ]
     document = document_from_layers([((1240, 1754), [], boxes)], "t.pdf")
     text = "".join(p.text for p in document.paragraphs())
     assert "3.2万元" in text and "8.6" not in text
@@ -86,10 +98,20 @@ def test_low_confidence_digits_are_left_out_with_a_finding() -> None:
 
 
 def test_ruled_grid_and_boxes_become_table_cells() -> None:
-    rules = [Segment(100, 100, 700, 102), Segment(100, 150, 700, 152), Segment(100, 200, 700, 202),
-             Segment(100, 100, 102, 202), Segment(400, 100, 402, 202), Segment(698, 100, 700, 202)]
-    boxes = [OcrBox(1, 1, "公务接待费", 0.99, 120, 115, 220, 137), OcrBox(1, 2, "12.5", 0.99, 420, 115, 470, 137),
-             OcrBox(1, 3, "公务用车购置费", 0.99, 120, 165, 260, 187), OcrBox(1, 4, "0", 0.99, 420, 165, 432, 187)]
+    rules = [
+        Segment(100, 100, 700, 102),
+        Segment(100, 150, 700, 152),
+        Segment(100, 200, 700, 202),
+        Segment(100, 100, 102, 202),
+        Segment(400, 100, 402, 202),
+        Segment(698, 100, 700, 202),
+    ]
+    boxes = [
+        OcrBox(1, 1, "公务接待费", 0.99, 120, 115, 220, 137),
+        OcrBox(1, 2, "12.5", 0.99, 420, 115, 470, 137),
+        OcrBox(1, 3, "公务用车购置费", 0.99, 120, 165, 260, 187),
+        OcrBox(1, 4, "0", 0.99, 420, 165, 432, 187),
+    ]
     document = document_from_layers([((1240, 1754), rules, boxes)], "t.pdf")
     assert [t.rows for t in document.tables()] == [[["公务接待费", "12.5"], ["公务用车购置费", "0"]]]
 

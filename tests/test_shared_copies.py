@@ -1,4 +1,5 @@
 """The bundled sample corpus, gold answers and contract are copies of ../shared: keep them in sync."""
+
 from __future__ import annotations
 
 from pathlib import Path

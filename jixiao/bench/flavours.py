@@ -17,6 +17,7 @@ Flavours that drop blank cells lose the column of every value of a row that has 
 several value columns: :meth:`TextTable.expected` then expects nothing of that row (the real
 gold's rule for rows with fewer values than columns).
 """
+
 from __future__ import annotations
 
 import random
@@ -24,8 +25,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-FLAVOURS = ("pipe_rows", "pipe_cell_line", "pipe_lone_bar", "cells_blank", "cells_vanishing", "space_aligned",
-            "flattened")
+FLAVOURS = (
+    "pipe_rows",
+    "pipe_cell_line",
+    "pipe_lone_bar",
+    "cells_blank",
+    "cells_vanishing",
+    "space_aligned",
+    "flattened",
+)
 DROPS_BLANKS = {"cells_vanishing", "flattened"}
 
 
@@ -54,8 +62,13 @@ class TextTable:
     rows: list[Row] = field(default_factory=list)
     width: int = 0  # columns of the widest row (for "|" padding)
 
-    def add(self, *cells: str, facts: list[dict] | None = None, absent: list[dict] | None = None,
-            values: tuple[int, ...] = ()) -> None:
+    def add(
+        self,
+        *cells: str,
+        facts: list[dict] | None = None,
+        absent: list[dict] | None = None,
+        values: tuple[int, ...] = (),
+    ) -> None:
         self.rows.append(Row([str(c) for c in cells], facts or [], absent or [], tuple(values)))
         self.width = max(self.width, len(cells))
 

@@ -14,6 +14,7 @@ real documents look:
 - ``html`` — ``<table>`` with ``rowspan``/``colspan``.
 - ``docx`` — a Word file (python-docx's default template) with ``gridSpan``/``vMerge`` cells.
 """
+
 from __future__ import annotations
 
 import io
@@ -138,10 +139,13 @@ def _render_pipe(blocks: list[Block]) -> str:
 
 
 def _render_html(blocks: list[Block], title: str) -> str:
-    out = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
-           f"<title>{html_escape(title)}</title></head><body>",
-           '<div class="breadcrumb">首页 &gt; 政务公开 &gt; 财政预决算 &gt; 绩效评价</div>',
-           '<div class="article">']
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        f"<title>{html_escape(title)}</title></head><body>",
+        '<div class="breadcrumb">首页 &gt; 政务公开 &gt; 财政预决算 &gt; 绩效评价</div>',
+        '<div class="article">',
+    ]
     for block in blocks:
         if isinstance(block, str):
             if block.strip():
@@ -152,7 +156,8 @@ def _render_html(blocks: list[Block], title: str) -> str:
             tds = []
             for cell in row:
                 attrs = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + (
-                    f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
+                    f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else ""
+                )
                 tds.append(f"<td{attrs}>{html_escape(cell.text).replace(chr(10), '<br>')}</td>")
             out.append("<tr>" + "".join(tds) + "</tr>")
         out.append("</table>")
@@ -182,8 +187,10 @@ def _w_par(text: str) -> str:
 def _w_table(table: GridTable) -> str:
     grid = table.grid()
     width = len(grid[0])
-    parts = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/></w:tblPr>',
-             "<w:tblGrid>" + '<w:gridCol w:w="1200"/>' * width + "</w:tblGrid>"]
+    parts = [
+        '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/></w:tblPr>',
+        "<w:tblGrid>" + '<w:gridCol w:w="1200"/>' * width + "</w:tblGrid>",
+    ]
     for row in grid:
         parts.append("<w:tr>")
         for kind, cell in row:
@@ -207,8 +214,10 @@ def _render_docx(blocks: list[Block]) -> bytes:
         else:
             body.append(_w_table(block))
             body.append("<w:p/>")  # Word keeps a paragraph between tables; it also separates them
-    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{_W_NS}">'
-                f"<w:body>{''.join(body)}<w:sectPr/></w:body></w:document>")
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{_W_NS}">'
+        f"<w:body>{''.join(body)}<w:sectPr/></w:body></w:document>"
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in _docx_template().items():

@@ -4,8 +4,10 @@ Each ``measure_*`` function returns a plain dict of figures; :func:`run_benchmar
 order and writes everything as JSON.  Refreshes run ``jixiao refresh`` in a child process whose
 peak resident memory (process tree) is sampled with psutil.
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -17,9 +19,10 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import psutil
 
@@ -28,8 +31,11 @@ from .scoring import CorpusScore, score_report
 
 TEXT_LAYOUTS = ("tab", "web", "pipe")
 STEPS = ("discover", "extract", "land", "dbt_build", "quality_gate", "publish")
-_STEP_LINE = re.compile(r"(discover|extract|land(?:ing)?|dbt[ _]build|quality[ _]gate|gate|publish)\b[^\d\n]{0,30}?"
-                        r"([\d.]+)\s*s\b", re.I)
+_STEP_LINE = re.compile(
+    r"(discover|extract|land(?:ing)?|dbt[ _]build|quality[ _]gate|gate|publish)\b[^\d\n]{0,30}?"
+    r"([\d.]+)\s*s\b",
+    re.I,
+)
 
 
 # ------------------------------------------------------------------------------------------ corpus
@@ -44,9 +50,12 @@ def ensure_corpus(root: Path, n: int, seed: int, mix: str = "default") -> tuple[
     manifest_path = out / "manifest.json"
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if (manifest.get("files") == n and manifest.get("generator") == generator_version()
-                and manifest.get("mix") == dict(parse_mix(mix))
-                and sum(1 for _ in (out / "reports").iterdir()) == n):
+        if (
+            manifest.get("files") == n
+            and manifest.get("generator") == generator_version()
+            and manifest.get("mix") == dict(parse_mix(mix))
+            and sum(1 for _ in (out / "reports").iterdir()) == n
+        ):
             return out, manifest
     return out, generate_corpus(out, n, seed, mix=mix)
 
@@ -86,10 +95,8 @@ class PeakRss:
         except psutil.Error:
             return 0
         for p in procs:
-            try:
+            with contextlib.suppress(psutil.Error):
                 total += p.memory_info().rss
-            except psutil.Error:
-                pass
         return total
 
     def _run(self) -> None:
@@ -129,7 +136,7 @@ def measure_extraction_single(corpus: Path, per_layout: int = 150, repeats: int 
     _extract(warm_up)  # imports and vocabularies outside the timing
     out: dict[str, Any] = {}
     for layout, paths in sorted(by_layout.items()):
-        samples = [paths[i:i + per_layout] for i in range(0, len(paths), per_layout)][:repeats]
+        samples = [paths[i : i + per_layout] for i in range(0, len(paths), per_layout)][:repeats]
         timed = []
         for sample in samples:
             t0 = time.perf_counter()
@@ -138,9 +145,14 @@ def measure_extraction_single(corpus: Path, per_layout: int = 150, repeats: int 
             seconds = time.perf_counter() - t0
             timed.append((len(sample) / seconds, seconds, len(sample), sum(p.stat().st_size for p in sample)))
         rate, seconds, n, size = sorted(timed)[(len(timed) - 1) // 2]  # median speed (the slower of two)
-        out[layout] = {"reports": n, "seconds": round(seconds, 3), "reports_per_s": round(rate, 1),
-                       "mb_per_s": round(size / seconds / 1e6, 2), "runs": [round(t[1], 3) for t in timed],
-                       "runs_reports": [t[2] for t in timed]}
+        out[layout] = {
+            "reports": n,
+            "seconds": round(seconds, 3),
+            "reports_per_s": round(rate, 1),
+            "mb_per_s": round(size / seconds / 1e6, 2),
+            "runs": [round(t[1], 3) for t in timed],
+            "runs_reports": [t[2] for t in timed],
+        }
     text = [out[k] for k in TEXT_LAYOUTS if k in out]
     if text:
         n, s = sum(x["reports"] for x in text), sum(x["seconds"] for x in text)
@@ -151,7 +163,7 @@ def measure_extraction_single(corpus: Path, per_layout: int = 150, repeats: int 
 def _extract_score_land(args: tuple[list[str], str, str, str]) -> dict[str, Any]:
     """Worker: extract files, score them against their records, land them as one chunk of seeds."""
     names, corpus, seeds_dir, _ = args
-    from jixiao.landing import write_landed_seeds
+    from jixiao.landing.seeds import write_landed_seeds
 
     corpus_path = Path(corpus)
     total = CorpusScore()
@@ -189,7 +201,7 @@ def measure_correctness_parallel(corpus: Path, workers: int, seeds_out: Path) ->
     names = sorted(p.name for p in (corpus / "reports").iterdir())
     chunk = max(20, len(names) // (workers * 10) + 1)
     tmp = Path(tempfile.mkdtemp(prefix="bench-seeds-"))
-    jobs = [(names[i:i + chunk], str(corpus), str(tmp / f"c{i:06d}"), "") for i in range(0, len(names), chunk)]
+    jobs = [(names[i : i + chunk], str(corpus), str(tmp / f"c{i:06d}"), "") for i in range(0, len(names), chunk)]
     t0 = time.perf_counter()
     with ProcessPoolExecutor(workers) as pool:
         parts = list(pool.map(_extract_score_land, jobs))
@@ -202,28 +214,39 @@ def measure_correctness_parallel(corpus: Path, workers: int, seeds_out: Path) ->
     _merge_seed_chunks([Path(j[2]) for j in jobs], seeds_out)
     shutil.rmtree(tmp, ignore_errors=True)
     size = sum(p["bytes"] for p in parts)
-    return {"workers": workers, "files": len(names), "wall_seconds": round(wall, 2),
-            "reports_per_s": round(len(names) / wall, 1), "mb_per_s": round(size / wall / 1e6, 2),
-            "cpu_seconds_in_extract": round(sum(p["seconds"] for p in parts), 2),
-            **score.summary(), "missed_examples": score.missed_examples[:20],
-            "wrong_examples": score.wrong_examples[:20], "header_examples": score.header_examples[:20]}
+    return {
+        "workers": workers,
+        "files": len(names),
+        "wall_seconds": round(wall, 2),
+        "reports_per_s": round(len(names) / wall, 1),
+        "mb_per_s": round(size / wall / 1e6, 2),
+        "cpu_seconds_in_extract": round(sum(p["seconds"] for p in parts), 2),
+        **score.summary(),
+        "missed_examples": score.missed_examples[:20],
+        "wrong_examples": score.wrong_examples[:20],
+        "header_examples": score.header_examples[:20],
+    }
 
 
 # ------------------------------------------------------------------------------------------ landing
 def measure_landing(seeds_dir: Path, work: Path) -> dict[str, Any]:
     """``dbt seed`` landing against DuckDB ``read_csv`` landing, each a full ``build_warehouse``."""
-    from jixiao.dbt_runner import build_warehouse
+    from jixiao.warehouse.dbt_runner import build_warehouse
 
     out: dict[str, Any] = {}
     for mode in ("native", "seed"):
         db = work / f"landing-{mode}.duckdb"
         db.unlink(missing_ok=True)
         t0 = time.perf_counter()
-        result = build_warehouse(db, landing_mode=mode, seeds_dir=seeds_dir, target_dir=work / f"target-{mode}",
-                                 extra_args=["--quiet"])
-        out[mode] = {"wall_seconds": round(time.perf_counter() - t0, 2), "success": result.success,
-                     "steps": {k: round(v, 2) for k, v in result.steps.items()},
-                     "failures": [f"{f.name}: {f.message[:200]}" for f in result.failures[:5]]}
+        result = build_warehouse(
+            db, landing_mode=mode, seeds_dir=seeds_dir, target_dir=work / f"target-{mode}", extra_args=["--quiet"]
+        )
+        out[mode] = {
+            "wall_seconds": round(time.perf_counter() - t0, 2),
+            "success": result.success,
+            "steps": {k: round(v, 2) for k, v in result.steps.items()},
+            "failures": [f"{f.name}: {f.message[:200]}" for f in result.failures[:5]],
+        }
         seed_nodes = {k: v for k, v in result.node_seconds.items() if k.startswith("seed.")}
         out[mode]["seed_node_seconds"] = round(sum(seed_nodes.values()), 2)
         db.unlink(missing_ok=True)
@@ -256,13 +279,29 @@ def parse_step_timings(text: str) -> dict[str, float]:
     return steps
 
 
-def run_refresh(reports: Path, db: Path, landing: str = "native", extra: list[str] | None = None,
-                timeout: float = 3600) -> dict[str, Any]:
+def run_refresh(
+    reports: Path, db: Path, landing: str = "native", extra: list[str] | None = None, timeout: float = 3600
+) -> dict[str, Any]:
     """One ``jixiao refresh`` in a child process: wall time, peak RSS of its process tree, step timings."""
-    cmd = [*jixiao_command(), "refresh", "--reports", str(reports), "--db", str(db), "--landing", landing,
-           "--json", *(extra or [])]
-    env = {**os.environ, "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false"}
+    cmd = [
+        *jixiao_command(),
+        "refresh",
+        "--reports",
+        str(reports),
+        "--db",
+        str(db),
+        "--landing",
+        landing,
+        "--json",
+        *(extra or []),
+    ]
+    env = {
+        **os.environ,
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "GX_ANALYTICS_ENABLED": "false",
+    }
     log = tempfile.TemporaryFile()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -276,9 +315,14 @@ def run_refresh(reports: Path, db: Path, landing: str = "native", extra: list[st
     peak = rss.stop()
     log.seek(0)
     text = log.read().decode("utf-8", "replace")
-    return {"command": " ".join(cmd), "exit_code": code, "wall_seconds": round(wall, 2),
-            "peak_rss_mb": round(peak / 2**20, 1), "steps": parse_step_timings(text),
-            "output_tail": text[-1500:] if code else text[-400:]}
+    return {
+        "command": " ".join(cmd),
+        "exit_code": code,
+        "wall_seconds": round(wall, 2),
+        "peak_rss_mb": round(peak / 2**20, 1),
+        "steps": parse_step_timings(text),
+        "output_tail": text[-1500:] if code else text[-400:],
+    }
 
 
 def warehouse_path(work: Path, n: int) -> Path:
@@ -317,7 +361,7 @@ def readme_queries(doc: Path) -> list[tuple[str, str]]:
     text = doc.read_text(encoding="utf-8")
     out = []
     for m in _SQL_BLOCK.finditer(text):
-        before = text[:m.start()]
+        before = text[: m.start()]
         heads = re.findall(r"^#+\s*(.+)$", before, re.M)
         lines = [ln for ln in before.rstrip().splitlines() if ln.strip()]
         title = lines[-1].strip("#*: ") if lines and not lines[-1].startswith("#") else (heads[-1] if heads else "")
@@ -331,11 +375,15 @@ _SOURCE_FILE_LITERAL = re.compile(r"(source_file\s*=\s*)'[^']*'")
 def sample_source_file(con) -> str | None:
     """A loaded report of the warehouse with indicator scores and findings (the median one by name),
     so that the one-report example queries return rows instead of looking up a sample file name."""
-    names = [r[0] for r in con.execute(
-        "select r.source_file from dim_report r where r.status = 'loaded'"
-        " and exists (select 1 from fct_indicator_scores s where s.report_id = r.report_id)"
-        " and exists (select 1 from data_quality_issues q where q.source_file = r.source_file)"
-        " order by r.source_file").fetchall()]
+    names = [
+        r[0]
+        for r in con.execute(
+            "select r.source_file from dim_report r where r.status = 'loaded'"
+            " and exists (select 1 from fct_indicator_scores s where s.report_id = r.report_id)"
+            " and exists (select 1 from data_quality_issues q where q.source_file = r.source_file)"
+            " order by r.source_file"
+        ).fetchall()
+    ]
     return names[len(names) // 2] if names else None
 
 
@@ -372,12 +420,23 @@ def machine() -> dict[str, Any]:
     import platform
 
     try:
-        model = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo", encoding="utf-8")
-                      if ln.startswith("model name")), platform.processor())
+        model = next(
+            (
+                ln.split(":", 1)[1].strip()
+                for ln in open("/proc/cpuinfo", encoding="utf-8")
+                if ln.startswith("model name")
+            ),
+            platform.processor(),
+        )
     except OSError:
         model = platform.processor()
-    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "python": platform.python_version(), "platform": platform.platform()}
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def layout_counts(corpus: Path) -> dict[str, int]:

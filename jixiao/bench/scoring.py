@@ -5,6 +5,7 @@ expected record lists agree: amounts within 0.01 万元, headcounts, weights and
 with white space removed.  Precision counts extracted rows of the record's ``complete`` tables;
 recall counts expected facts.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,18 @@ GRAIN = {
 _AMOUNT_COLUMNS = {"amount_wan", "budget_wan", "actual_wan", "total_wan", "basic_wan", "project_wan"}
 _TEXT_COLUMNS = {"indicator_name", "project_name", "target_value", "actual_value", "subject_name"}
 _DEFAULTS = {"scope": "all"}
-HEADER_FIELDS = ("fiscal_year", "province", "city", "county", "township", "department_name", "report_date",
-                 "self_score", "grade", "document_kind")
+HEADER_FIELDS = (
+    "fiscal_year",
+    "province",
+    "city",
+    "county",
+    "township",
+    "department_name",
+    "report_date",
+    "self_score",
+    "grade",
+    "document_kind",
+)
 _WS = re.compile(r"\s+")
 
 
@@ -42,8 +53,7 @@ def flat_fact(fact: Any) -> dict[str, Any]:
 
 def grain_of(row: dict[str, Any]) -> tuple:
     keys = GRAIN.get(row["table"], ())
-    return (row["table"], row["fiscal_year"]) + tuple(
-        _norm_text(row.get(k, _DEFAULTS.get(k))) for k in keys)
+    return (row["table"], row["fiscal_year"]) + tuple(_norm_text(row.get(k, _DEFAULTS.get(k))) for k in keys)
 
 
 def _same(column: str, want: Any, got: Any) -> bool:
@@ -63,13 +73,16 @@ def _same(column: str, want: Any, got: Any) -> bool:
 
 def fact_matches(expected: dict[str, Any], got: dict[str, Any]) -> list[str]:
     """Columns of ``expected`` that ``got`` disagrees on (empty when it matches)."""
-    return [col for col, want in expected.items()
-            if col not in ("table", "fiscal_year") and not _same(col, want, got.get(col, _DEFAULTS.get(col)))]
+    return [
+        col
+        for col, want in expected.items()
+        if col not in ("table", "fiscal_year") and not _same(col, want, got.get(col, _DEFAULTS.get(col)))
+    ]
 
 
 def _norm_name(name: str | None, province: str | None) -> str | None:
     if name and province and name.startswith(province):
-        return name[len(province):]
+        return name[len(province) :]
     return name
 
 
@@ -121,8 +134,9 @@ def score_report(record: dict[str, Any], extraction: Any) -> ReportScore:
         if fact is not None and not fact_matches(fact, row):
             score.correct += 1
         else:
-            score.wrong.append({"read": {k: v for k, v in row.items() if not k.endswith("_label_zh")},
-                                "expected": fact})
+            score.wrong.append(
+                {"read": {k: v for k, v in row.items() if not k.endswith("_label_zh")}, "expected": fact}
+            )
     header = extraction.header
     for name in HEADER_FIELDS:
         if name not in record:
@@ -170,17 +184,30 @@ class CorpusScore:
         """Recall, precision and counts per layout family."""
         out = {}
         for layout, c in sorted(self.by_layout.items()):
-            out[layout] = {"reports": c["reports"], "expected_facts": c["expected"], "found": c["found"],
-                           "recall": round(c["found"] / c["expected"], 5) if c["expected"] else 1.0,
-                           "extracted_rows": c["extracted"], "wrong_rows": c["extracted"] - c["correct"],
-                           "precision": round(c["correct"] / c["extracted"], 5) if c["extracted"] else 1.0,
-                           "status_errors": c["status_errors"]}
+            out[layout] = {
+                "reports": c["reports"],
+                "expected_facts": c["expected"],
+                "found": c["found"],
+                "recall": round(c["found"] / c["expected"], 5) if c["expected"] else 1.0,
+                "extracted_rows": c["extracted"],
+                "wrong_rows": c["extracted"] - c["correct"],
+                "precision": round(c["correct"] / c["extracted"], 5) if c["extracted"] else 1.0,
+                "status_errors": c["status_errors"],
+            }
         return out
 
     def merge(self, other: CorpusScore, examples: int = 8) -> None:
         """Add the totals of ``other`` (a part of the same corpus) to these."""
-        for attr in ("reports", "expected_facts", "found", "extracted", "correct", "status_errors",
-                     "header_checked", "header_ok"):
+        for attr in (
+            "reports",
+            "expected_facts",
+            "found",
+            "extracted",
+            "correct",
+            "status_errors",
+            "header_checked",
+            "header_ok",
+        ):
             setattr(self, attr, getattr(self, attr) + getattr(other, attr))
         self.missed_examples += other.missed_examples[:examples]
         self.wrong_examples += other.wrong_examples[:examples]
@@ -193,8 +220,16 @@ class CorpusScore:
 
     def add(self, record: dict[str, Any], s: ReportScore, examples: int = 5) -> None:
         c = self.by_layout.setdefault(record.get("layout") or "?", Counter())
-        c.update({"reports": 1, "expected": s.expected_facts, "found": s.found, "extracted": s.extracted,
-                  "correct": s.correct, "status_errors": 0 if s.status_ok else 1})
+        c.update(
+            {
+                "reports": 1,
+                "expected": s.expected_facts,
+                "found": s.found,
+                "extracted": s.extracted,
+                "correct": s.correct,
+                "status_errors": 0 if s.status_ok else 1,
+            }
+        )
         self.reports += 1
         self.expected_facts += s.expected_facts
         self.found += s.found
@@ -218,9 +253,18 @@ class CorpusScore:
                 self.header_examples.append({"file": s.source_file, "layout": record.get("layout"), **h})
 
     def summary(self) -> dict[str, Any]:
-        return {"reports": self.reports, "expected_facts": self.expected_facts, "found": self.found,
-                "recall": round(self.recall, 5), "extracted_rows": self.extracted, "correct_rows": self.correct,
-                "precision": round(self.precision, 5), "status_errors": self.status_errors,
-                "header_accuracy": round(self.header_ok / self.header_checked, 5) if self.header_checked else 1.0,
-                "missed_by_table": dict(self.missed_by_table), "wrong_by_table": dict(self.wrong_by_table),
-                "missed_by_layout": dict(self.missed_by_layout), "by_layout": self.layout_scores()}
+        return {
+            "reports": self.reports,
+            "expected_facts": self.expected_facts,
+            "found": self.found,
+            "recall": round(self.recall, 5),
+            "extracted_rows": self.extracted,
+            "correct_rows": self.correct,
+            "precision": round(self.precision, 5),
+            "status_errors": self.status_errors,
+            "header_accuracy": round(self.header_ok / self.header_checked, 5) if self.header_checked else 1.0,
+            "missed_by_table": dict(self.missed_by_table),
+            "wrong_by_table": dict(self.wrong_by_table),
+            "missed_by_layout": dict(self.missed_by_layout),
+            "by_layout": self.layout_scores(),
+        }

@@ -1,4 +1,5 @@
 """Real counties from the extractor's current division table, and invented townships in them."""
+
 from __future__ import annotations
 
 import random
@@ -32,8 +33,12 @@ class Unit:
         """The unit's name: ``full`` (省市县), ``city`` (市县), ``county`` (县) or ``short`` (镇 only)."""
         base = f"{self.township}人民政府"
         c = self.county
-        return {"full": f"{c.province}{c.city}{c.county}{base}", "city": f"{c.city}{c.county}{base}",
-                "county": f"{c.county}{base}", "short": base}[form]
+        return {
+            "full": f"{c.province}{c.city}{c.county}{base}",
+            "city": f"{c.city}{c.county}{base}",
+            "county": f"{c.county}{base}",
+            "short": base,
+        }[form]
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@
 ``extract_file`` never raises for bad input: a file that cannot be read or understood comes
 back quarantined with a reason a person can act on.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -10,11 +11,11 @@ from pathlib import Path
 
 from jixiao.extract.cell_stream import extract_cell_streams
 from jixiao.extract.context import Context
-from jixiao.extract.item_columns import extract_item_column_tables
 from jixiao.extract.flattened import extract_flattened_tables
 from jixiao.extract.functions import extract_function_tables
 from jixiao.extract.header import read_header
 from jixiao.extract.indicators import extract_indicator_tables
+from jixiao.extract.item_columns import extract_item_column_tables
 from jixiao.extract.money_tables import extract_money_tables
 from jixiao.extract.prose import extract_prose
 from jixiao.extract.resolve import resolve
@@ -46,8 +47,11 @@ def extract_document(doc: Document) -> ReportExtraction:
     result.facts, result.findings = resolve(ctx)
     annotate_ocr(doc, result)  # scanned PDFs: OCR confidence, page/box provenance, left-out figures
     if not result.facts:
-        return _quarantine(result, f"no figures of the contract found in '{doc.source_file}' (no budget, spending, "
-                                   "三公, staffing or indicator table or sentence was understood)")
+        return _quarantine(
+            result,
+            f"no figures of the contract found in '{doc.source_file}' (no budget, spending, "
+            "三公, staffing or indicator table or sentence was understood)",
+        )
     return result
 
 
@@ -68,13 +72,13 @@ def extract_file(path: Path | str) -> ReportExtraction:
     content_hash = hashlib.sha256(data).hexdigest()
     try:
         doc = _read(path, data)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes a quarantine reason
+    except Exception as exc:
         reason = getattr(exc, "reason", None) or f"unreadable: {exc}"
         return _failed(path, data, reason, content_hash)
     doc.content_hash = doc.content_hash or content_hash
     try:
         return extract_document(doc)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return _failed(path, data, f"extraction failed: {type(exc).__name__}: {exc}", content_hash)
 
 
@@ -92,5 +96,11 @@ def _read(path: Path, data: bytes) -> Document:
 
 def _failed(path: Path, data: bytes, reason: str, content_hash: str | None = None) -> ReportExtraction:
     content_hash = content_hash or hashlib.sha256(data).hexdigest()
-    return ReportExtraction(path.name, content_hash, path.suffix.lstrip(".") or "unknown", ReportHeader(),
-                            status="quarantined", status_reason=reason)
+    return ReportExtraction(
+        path.name,
+        content_hash,
+        path.suffix.lstrip(".") or "unknown",
+        ReportHeader(),
+        status="quarantined",
+        status_reason=reason,
+    )

@@ -10,6 +10,7 @@ in the wrong place:
   by exactly one number per value column (plus its 行次 number when the header has 行次). A label
   followed by fewer or more numbers is left out: a blank that left no line would shift values.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,14 +19,16 @@ from dataclasses import dataclass
 from jixiao.extract.columns import MONEY_MEASURES, column_meaning
 from jixiao.extract.context import Context
 from jixiao.extract.functions import emit_function_line
-from jixiao.extract.numbers import Amount, is_blank, parse_amount, parse_int, squash
 from jixiao.extract.vocab import clean_label, is_table_total, item_for, staffing_metric, three_public_category
 from jixiao.model import Paragraph, Provenance, Table
+from jixiao.text.numbers import Amount, is_blank, parse_amount, parse_int, squash
 
 _MAX_CELL = 40
 _SENTENCE = re.compile(r"[。；;，,]")
-_VALUE_HEADER = re.compile(r"^(?:金额|(?:(?:19|20)\d{2}年度?)?(?:年初|全年|调整后)?(?:预算|决算|执行|实际支出)(?:数|金额)?)"
-                           r"(?:[(（](?:万元|元)[)）])?$")
+_VALUE_HEADER = re.compile(
+    r"^(?:金额|(?:(?:19|20)\d{2}年度?)?(?:年初|全年|调整后)?(?:预算|决算|执行|实际支出)(?:数|金额)?)"
+    r"(?:[(（](?:万元|元)[)）])?$"
+)
 _ROW_NUMBER_HEADER = re.compile(r"^行次$")
 _LABEL_HEADER = re.compile(r"^(?:项目|科目名称|项目名称)$")
 _UNIT_YUAN = re.compile(r"单位[:：]\s*元|[(（]元[)）]")
@@ -85,8 +88,14 @@ def _staffing_pairs(ctx: Context, cells: list[_Cell]) -> None:
         value = parse_int(nxt.text) if re.fullmatch(r"\d{1,6}\s*[人名]?", nxt.text) else None
         if value is None or (nxt.number is not None and nxt.number.unit not in ("", "人")):
             continue
-        ctx.add("fct_staffing", ctx.year_ok(None), {"metric": metric},
-                {"headcount": value, "metric_label_zh": squash(cell.text)}, "table", nxt.prov)
+        ctx.add(
+            "fct_staffing",
+            ctx.year_ok(None),
+            {"metric": metric},
+            {"headcount": value, "metric_label_zh": squash(cell.text)},
+            "table",
+            nxt.prov,
+        )
 
 
 @dataclass
@@ -186,8 +195,16 @@ def _emit(ctx: Context, label: _Cell, value: _Cell, header: _Header) -> None:
         category = "total"
     if category:
         phase = "actual" if header.measure == "actual" else "budget"
-        ctx.add_amount("fct_three_public_expenses", year, {"category": category, "phase": phase}, label.text, amount,
-                       "table", value.prov, "category_label_zh")
+        ctx.add_amount(
+            "fct_three_public_expenses",
+            year,
+            {"category": category, "phase": phase},
+            label.text,
+            amount,
+            "table",
+            value.prov,
+            "category_label_zh",
+        )
         return
     phase = header.measure
     if emit_function_line(ctx, year, phase, label.text, amount, "table", value.prov) and item_for(label.text) is None:
@@ -196,8 +213,24 @@ def _emit(ctx: Context, label: _Cell, value: _Cell, header: _Header) -> None:
     if item is None:
         return
     if header.measure == "actual":
-        ctx.add_amount("fct_spending", year, {"item": item, "scope": "all"}, clean_label(label.text), amount, "table",
-                       value.prov, "item_label_zh")
+        ctx.add_amount(
+            "fct_spending",
+            year,
+            {"item": item, "scope": "all"},
+            clean_label(label.text),
+            amount,
+            "table",
+            value.prov,
+            "item_label_zh",
+        )
     else:
-        ctx.add_amount("fct_budget", year, {"item": item, "phase": header.measure, "scope": "all"},
-                       clean_label(label.text), amount, "table", value.prov, "item_label_zh")
+        ctx.add_amount(
+            "fct_budget",
+            year,
+            {"item": item, "phase": header.measure, "scope": "all"},
+            clean_label(label.text),
+            amount,
+            "table",
+            value.prov,
+            "item_label_zh",
+        )

@@ -1,12 +1,13 @@
 """Column meaning from table headers: "2023年决算数" → (2023, actual)."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jixiao.extract.numbers import squash
 from jixiao.extract.vocab import first_code, year_dash_read
+from jixiao.text.numbers import squash
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 

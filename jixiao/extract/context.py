@@ -1,10 +1,11 @@
 """What every extractor gets: the document, the evaluated year, and sinks for facts and findings."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jixiao.extract.numbers import Amount, to_wan
 from jixiao.model import Document, Fact, Finding, Paragraph, Provenance, Table
+from jixiao.text.numbers import Amount, to_wan
 
 
 @dataclass
@@ -36,8 +37,17 @@ class Context:
     ) -> None:
         self.facts.append(Fact(table, year, key, values, kind, prov, decimals))  # type: ignore[arg-type]
 
-    def add_amount(self, table: str, year: int, key: dict, label: str, amount: Amount, kind: str, prov: Provenance,
-                   label_column: str) -> None:
+    def add_amount(
+        self,
+        table: str,
+        year: int,
+        key: dict,
+        label: str,
+        amount: Amount,
+        kind: str,
+        prov: Provenance,
+        label_column: str,
+    ) -> None:
         """Add a money fact in 万元, reporting a 元 slip amid 万元 figures instead of converting it."""
         value = to_wan(amount)
         if amount.unit == "元" and amount.value < 1000:
@@ -52,8 +62,15 @@ class Context:
             )
         self.add(table, year, key, {"amount_wan": value, label_column: label}, kind, prov, amount.decimals)
 
-    def finding(self, check: str, severity: str, message: str, observed: str = "", expected: str = "",
-                prov: Provenance | None = None) -> None:
+    def finding(
+        self,
+        check: str,
+        severity: str,
+        message: str,
+        observed: str = "",
+        expected: str = "",
+        prov: Provenance | None = None,
+    ) -> None:
         self.findings.append(Finding(check, severity, message, observed, expected, prov))  # type: ignore[arg-type]
 
     def year_ok(self, year: int | None, offset: int = 0) -> int | None:

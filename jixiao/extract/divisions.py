@@ -9,6 +9,7 @@ a former name (湟中县, now 湟中区), or the short form of an autonomous cou
 (寻甸县 for 寻甸回族彝族自治县, 群加乡 for 群加藏族乡); each resolves to the *current* code, so a
 unit keeps one identity across renames, while :func:`name_in_year` gives the name of its era.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,12 +21,67 @@ PROVINCE, CITY, COUNTY = 1, 2, 3
 MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京 天津 上海 重庆: districts hang under the province
 
 # The 55 minority peoples, longest first, to read autonomous-county and ethnic-township short forms.
-_PEOPLES = sorted([
-    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣",
-    "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌",
-    "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂",
-    "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
-], key=len, reverse=True)
+_PEOPLES = sorted(
+    [
+        "蒙古",
+        "回",
+        "藏",
+        "维吾尔",
+        "苗",
+        "彝",
+        "壮",
+        "布依",
+        "朝鲜",
+        "满",
+        "侗",
+        "瑶",
+        "白",
+        "土家",
+        "哈尼",
+        "哈萨克",
+        "傣",
+        "黎",
+        "傈僳",
+        "佤",
+        "畲",
+        "高山",
+        "拉祜",
+        "水",
+        "东乡",
+        "纳西",
+        "景颇",
+        "柯尔克孜",
+        "土",
+        "达斡尔",
+        "仫佬",
+        "羌",
+        "布朗",
+        "撒拉",
+        "毛南",
+        "仡佬",
+        "锡伯",
+        "阿昌",
+        "普米",
+        "塔吉克",
+        "怒",
+        "乌孜别克",
+        "俄罗斯",
+        "鄂温克",
+        "德昂",
+        "保安",
+        "裕固",
+        "京",
+        "塔塔尔",
+        "独龙",
+        "鄂伦春",
+        "赫哲",
+        "门巴",
+        "珞巴",
+        "基诺",
+    ],
+    key=len,
+    reverse=True,
+)
 _ETHNIC = "(?:" + "|".join(_PEOPLES) + ")族?"
 _AUTONOMOUS = re.compile(rf"^(.{{1,6}}?)(?:{_ETHNIC})+(自治县|自治旗|自治州|族乡|族镇|族苏木)$")
 # Events after which a division's old name or code stands for its current one.
@@ -67,7 +123,9 @@ def divisions() -> dict[str, Division]:
 @lru_cache(maxsize=1)
 def changes() -> tuple[Change, ...]:
     out = []
-    for year, kind, level, old_code, old_name, old_parent, new_code, _new_name, _new_parent in _lines("division_history.tsv"):
+    for year, kind, level, old_code, old_name, old_parent, new_code, _new_name, _new_parent in _lines(
+        "division_history.tsv"
+    ):
         out.append(Change(int(year), kind, int(level), old_code, old_name, old_parent, new_code))
     return tuple(sorted(out, key=lambda c: c.year))
 
@@ -175,8 +233,13 @@ def name_in_year(code: str, year: int | None) -> str:
     if year is None:
         return current.name
     for change in changes():  # the first change after the year, that ended the name of that year
-        if change.year >= year and continues(change) and canonical_code(change.new_code) == code \
-                and change.old_name != current.name and change.level == current.level:
+        if (
+            change.year >= year
+            and continues(change)
+            and canonical_code(change.new_code) == code
+            and change.old_name != current.name
+            and change.level == current.level
+        ):
             return change.old_name
     return current.name
 

@@ -6,6 +6,7 @@ label 4 5 6", sometimes with a cell broken over a blank line ("95." … "10%"). 
 after it, a row is a label followed by exactly one number per column. A label followed by fewer
 or more numbers is left out: which columns its numbers belong to is not written.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,9 @@ from dataclasses import dataclass
 
 from jixiao.extract.columns import MONEY_MEASURES, ColumnMeaning, column_meaning
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import parse_amount, parse_int
 from jixiao.extract.vocab import clean_label, is_table_total, item_for, staffing_metric, three_public_category
 from jixiao.model import Paragraph, Provenance
+from jixiao.text.numbers import parse_amount, parse_int
 
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?\.?$")
 _STAFF_HEAD = re.compile(r"^(?:编制数|(?:(?:19|20)\d{2}年)?(?:实际在职人数|在职人数|实有人数)|控制率)$")
@@ -109,8 +110,14 @@ def _row(ctx: Context, label: str, numbers: list[_Token], columns: _Columns, thr
             value = parse_int(token.text)
             if metric is None or value is None or token.text.endswith("%"):
                 continue
-            ctx.add("fct_staffing", ctx.year_ok(meaning.year), {"metric": metric},
-                    {"headcount": value, "metric_label_zh": head}, "table", token.prov)
+            ctx.add(
+                "fct_staffing",
+                ctx.year_ok(meaning.year),
+                {"metric": metric},
+                {"headcount": value, "metric_label_zh": head},
+                "table",
+                token.prov,
+            )
         return
     category = three_public_category(label) or ("total" if three_public and is_table_total(label) else None)
     item = None if category else item_for(label)
@@ -123,12 +130,35 @@ def _row(ctx: Context, label: str, numbers: list[_Token], columns: _Columns, thr
         year = ctx.year_ok(meaning.year)
         if category:
             phase = "actual" if meaning.measure == "actual" else "budget"
-            ctx.add_amount("fct_three_public_expenses", year, {"category": category, "phase": phase}, label,
-                           amount, "table", token.prov, "category_label_zh")
+            ctx.add_amount(
+                "fct_three_public_expenses",
+                year,
+                {"category": category, "phase": phase},
+                label,
+                amount,
+                "table",
+                token.prov,
+                "category_label_zh",
+            )
         elif meaning.measure == "actual":
-            ctx.add_amount("fct_spending", year, {"item": item, "scope": "all"}, clean_label(label), amount,
-                           "table", token.prov, "item_label_zh")
+            ctx.add_amount(
+                "fct_spending",
+                year,
+                {"item": item, "scope": "all"},
+                clean_label(label),
+                amount,
+                "table",
+                token.prov,
+                "item_label_zh",
+            )
         else:
-            ctx.add_amount("fct_budget", year, {"item": item, "phase": meaning.measure, "scope": "all"},
-                           clean_label(label), amount, "table", token.prov, "item_label_zh")
-
+            ctx.add_amount(
+                "fct_budget",
+                year,
+                {"item": item, "phase": meaning.measure, "scope": "all"},
+                clean_label(label),
+                amount,
+                "table",
+                token.prov,
+                "item_label_zh",
+            )

@@ -1,13 +1,14 @@
 """Budget tables by 功能分类科目 (subject codes 201 / 20103 / 2010301, 合计 row)."""
+
 from __future__ import annotations
 
 import re
 
 from jixiao.extract.columns import MONEY_MEASURES, column_meaning
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import Amount, is_blank, parse_amount, squash
 from jixiao.extract.vocab import clean_label, function_class, item_for
 from jixiao.model import Provenance, Table
+from jixiao.text.numbers import Amount, is_blank, parse_amount, squash
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _MEASURES = {"合计": "total_wan", "基本支出": "basic_wan", "项目支出": "project_wan"}
@@ -21,8 +22,9 @@ def extract_function_tables(ctx: Context) -> None:
             _summary_table(ctx, table)
 
 
-def emit_function_line(ctx: Context, year: int | None, phase: str, label: str, amount: Amount, kind: str,
-                       prov: Provenance) -> bool:
+def emit_function_line(
+    ctx: Context, year: int | None, phase: str, label: str, amount: Amount, kind: str, prov: Provenance
+) -> bool:
     """A class line without a code ("一、一般公共服务支出 516.39") or the 支出 total of a 收支总表 as its 合计
     row; False when the label is neither."""
     name = function_class(label)
@@ -32,8 +34,15 @@ def emit_function_line(ctx: Context, year: int | None, phase: str, label: str, a
             return False
         code, name = "合计", clean_label(label)
     key = {"phase": phase, "subject_code": code, "subject_name": name}  # no code: the name tells the lines apart
-    ctx.add("fct_budget_by_function", year, key, {"total_wan": amount.value, "basic_wan": None, "project_wan": None},
-            kind, prov, amount.decimals)
+    ctx.add(
+        "fct_budget_by_function",
+        year,
+        key,
+        {"total_wan": amount.value, "basic_wan": None, "project_wan": None},
+        kind,
+        prov,
+        amount.decimals,
+    )
     return True
 
 
@@ -120,7 +129,9 @@ def _function_table(ctx: Context, table: Table) -> None:
         # only the leading columns whose header says total/basic/project are read; only when the
         # row has as many value cells as the header has value columns can positions be trusted
         record: dict[str, float | None] = {"total_wan": None, "basic_wan": None, "project_wan": None}
-        positional = len(values) >= len([o for o in order if o]) and (len(values) == len(order) or all(o for o in order[:3]))
+        positional = len(values) >= len([o for o in order if o]) and (
+            len(values) == len(order) or all(o for o in order[:3])
+        )
         if not positional:
             continue
         for measure, amount in zip(order, amounts):
@@ -128,12 +139,23 @@ def _function_table(ctx: Context, table: Table) -> None:
                 record[measure] = amount.value
         if record["total_wan"] is None:
             continue
-        ctx.add("fct_budget_by_function", year, {"phase": phase, "subject_code": code},
-                {"subject_name": re.sub(r"^\s+", "", name) if name else None, **record}, "table",
-                ctx.cell(table, r, 2 if code != "合计" else 0))
+        ctx.add(
+            "fct_budget_by_function",
+            year,
+            {"phase": phase, "subject_code": code},
+            {"subject_name": re.sub(r"^\s+", "", name) if name else None, **record},
+            "table",
+            ctx.cell(table, r, 2 if code != "合计" else 0),
+        )
         if code == "合计":
             for item, measure in (("total", "total_wan"), ("basic", "basic_wan"), ("project", "project_wan")):
                 if record[measure] is not None:
-                    ctx.add("fct_budget", year, {"item": item, "phase": phase, "scope": "all"},
-                            {"amount_wan": record[measure], "item_label_zh": f"合计({measure[:-4]})"}, "table",
-                            ctx.cell(table, r, 0), None)
+                    ctx.add(
+                        "fct_budget",
+                        year,
+                        {"item": item, "phase": phase, "scope": "all"},
+                        {"amount_wan": record[measure], "item_label_zh": f"合计({measure[:-4]})"},
+                        "table",
+                        ctx.cell(table, r, 0),
+                        None,
+                    )

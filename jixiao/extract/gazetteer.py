@@ -4,6 +4,7 @@ A region is never guessed: a county name shared by several counties (朝阳区) 
 name found in several counties (长滩镇) is settled only by a city or province that the name or
 the document names; when nothing settles it the region stays unknown.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Report-level fields: the unit and its region, the evaluated year, the signing date, score and grade."""
+
 from __future__ import annotations
 
 import re
@@ -49,9 +50,13 @@ def _department(doc: Document, header: ReportHeader, lines: list[header_text.Lin
     if name is None or chosen is None:
         return
     header.department_name = name
-    header.provenance["department_name"] = Provenance(doc.source_file, chosen.line.block, chosen.line.row,
-                                                      0 if chosen.line.row is not None else None,
-                                                      text=chosen.name)
+    header.provenance["department_name"] = Provenance(
+        doc.source_file,
+        chosen.line.block,
+        chosen.line.row,
+        0 if chosen.line.row is not None else None,
+        text=chosen.name,
+    )
     region = locate(name, text, header.fiscal_year)
     if region is not None:
         header.province, header.city, header.county = region.province, region.city, region.county
@@ -73,7 +78,7 @@ def unit_key(name: str, region: Region | None) -> str | None:
         return None  # a unit of unknown place: namesakes elsewhere must not share its identity
     own = core_name(name)
     if region.township and region.township_official and own.startswith(region.township):
-        own = region.township_official + own[len(region.township):]
+        own = region.township_official + own[len(region.township) :]
     return f"{region.code}/{own}"
 
 
@@ -87,7 +92,9 @@ def _score_and_grade(doc: Document, header: ReportHeader) -> None:
             m = _SCORE.search(text)
             if m and not re.search(r"满意度", text[max(0, m.start() - 12) : m.start()]):
                 header.self_score = float(m.group(1))
-                header.provenance["self_score"] = Provenance(doc.source_file, para.index, span=m.span(), text=text[:120])
+                header.provenance["self_score"] = Provenance(
+                    doc.source_file, para.index, span=m.span(), text=text[:120]
+                )
         if header.grade is None:
             g = _GRADE.search(text)
             if g:
@@ -101,6 +108,7 @@ def _score_and_grade(doc: Document, header: ReportHeader) -> None:
             m = _SCORE_TOTAL.search(para.text)
             if m:
                 header.self_score = float(m.group(1))
-                header.provenance["self_score"] = Provenance(doc.source_file, para.index, span=m.span(),
-                                                             text=para.text[:120])
+                header.provenance["self_score"] = Provenance(
+                    doc.source_file, para.index, span=m.span(), text=para.text[:120]
+                )
                 break

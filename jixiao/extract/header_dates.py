@@ -6,6 +6,7 @@ fiscal_year is the year the report evaluates or budgets, in this order: a labell
 (2015年群加乡本年度预算…), and last the latest year of a column header (2023年预算数). A date
 (2022年2月3日, 2024-07-01) is never read as the fiscal year.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,17 +20,23 @@ _DATE_CN = re.compile(rf"{_Y}年(\d{{1,2}})月(\d{{1,2}})[日号]")
 _DATE_NUM = re.compile(rf"{_Y}[-./](\d{{1,2}})[-./](\d{{1,2}})(?:(?!\d)|(?=\d{{1,2}}:\d{{2}}))")
 _NOT_A_YEAR_AFTER = re.compile(r"^(?:年\d{1,2}月|[-./]\d{1,2}[-./]?|\d)")
 _YEAR_LABEL = re.compile(rf"(?:评价年度|预算年度|决算年度|所属年度|报告年度|年度)[:：]\|?\s*{_Y}(?!\d)")
-_DISCLOSURE = (r"部门整体|整体支出|部门预算|单位预算|部门决算|单位决算|预算公开|决算公开|预算信息|决算信息|预算情况|决算情况|"
-               r"预算编制|预算说明|决算说明|预算的批复|预算批复|预算表|决算表|“三公”|\"三公\"|三公经费|绩效自评|绩效评价|"
-               r"自评表|自评报告|自评价|财政预算|财政决算|一般公共预算|项目支出|收支总表|收入总表|支出总表|财政拨款收支")
+_DISCLOSURE = (
+    r"部门整体|整体支出|部门预算|单位预算|部门决算|单位决算|预算公开|决算公开|预算信息|决算信息|预算情况|决算情况|"
+    r"预算编制|预算说明|决算说明|预算的批复|预算批复|预算表|决算表|“三公”|\"三公\"|三公经费|绩效自评|绩效评价|"
+    r"自评表|自评报告|自评价|财政预算|财政决算|一般公共预算|项目支出|收支总表|收入总表|支出总表|财政拨款收支"
+)
 _TITLE_YEAR = re.compile(rf"{_Y}年度?(?!预算数|决算数|执行数|实际)[^。;；]{{0,24}}?(?:{_DISCLOSURE})")
 _PAREN_YEAR = re.compile(rf"[(（]{_Y}年度[)）]")
 _SENTENCE_YEAR = re.compile(rf"{_Y}年度?(?!预算数|决算数|执行数)[^。;；,，]{{0,10}}?(?:预算|决算|“三公”|三公)")
 _COLUMN_YEAR = re.compile(rf"{_Y}年度?(?:预算数|决算数|执行数|预算|决算|实际在职|实有)")
 # "…镇人民政府2023年3月5日召开…": a date inside a sentence, not a signature
-_DATE_IN_SENTENCE = re.compile(r"(?:召开|下发|印发|发布|下达|在|起|至|到|前|后|以来|的|开始|完成|组织|举行|对|向|,|，|、)")
+_DATE_IN_SENTENCE = re.compile(
+    r"(?:召开|下发|印发|发布|下达|在|起|至|到|前|后|以来|的|开始|完成|组织|举行|对|向|,|，|、)"
+)
 _REPORT_DATE = re.compile(r"(?:填报日期|报告日期|报告期|成文日期|评价日期|编制日期)\s*\]?\s*[:：]?\s*[|•]?\s*")
-_PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期|发表时间|(?<![报告文制价写填])日期|(?<![报告文制价写填])时间)\s*\]?\s*[:：]?\s*[|•]?\s*")
+_PUBLISHED = re.compile(
+    r"(?:发布时间|发布日期|发文日期|发表时间|(?<![报告文制价写填])日期|(?<![报告文制价写填])时间)\s*\]?\s*[:：]?\s*[|•]?\s*"
+)
 _SOURCE_STAMP = re.compile(r"(?:来源|來源)[:：][^|:：]{0,20}?((?:19|20)\d{2}-\d{1,2}-\d{1,2})")
 _URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]+")
 
@@ -44,23 +51,23 @@ def _iso(y: str, m: str, d: str) -> str | None:
 def _years(pattern: re.Pattern, text: str) -> list[int]:
     out = []
     for m in pattern.finditer(text):
-        if not _NOT_A_YEAR_AFTER.match(text[m.end(1):]):
+        if not _NOT_A_YEAR_AFTER.match(text[m.end(1) :]):
             out.append(int(m.group(1)))
     return out
 
 
 def fiscal_year(lines: list[Line]) -> tuple[int | None, Line | None]:
     for line in lines:
-        if (m := _YEAR_LABEL.search(line.text)):
+        if m := _YEAR_LABEL.search(line.text):
             return int(m.group(1)), line
     for line in lines[:25]:
         if len(line.text) <= 120 and (years := _years(_PAREN_YEAR, line.text) or _years(_TITLE_YEAR, line.text)):
             return years[0], line
     for line in lines:
-        if (years := _years(_PAREN_YEAR, line.text) or _years(_TITLE_YEAR, line.text)):
+        if years := _years(_PAREN_YEAR, line.text) or _years(_TITLE_YEAR, line.text):
             return years[0], line
     for line in lines:
-        if (years := _years(_SENTENCE_YEAR, line.text)):
+        if years := _years(_SENTENCE_YEAR, line.text):
             return years[0], line
     columns = [(y, line) for line in lines for y in _years(_COLUMN_YEAR, line.text)]
     if columns:
@@ -78,15 +85,15 @@ def report_date(lines: list[Line], unit_names: list[str]) -> tuple[str | None, L
     Chinese date standing alone right under a line that is the unit's name. Publication stamps never."""
     for i, line in enumerate(lines):
         for m in _REPORT_DATE.finditer(line.text):
-            value = line.text[m.end():] or (lines[i + 1].text.lstrip("•|") if i + 1 < len(lines) else "")
-            if (d := _date_after(value.lstrip("•| "))):
+            value = line.text[m.end() :] or (lines[i + 1].text.lstrip("•|") if i + 1 < len(lines) else "")
+            if d := _date_after(value.lstrip("•| ")):
                 return d, line
     names = [n for n in unit_names if n]
     for i, line in enumerate(lines):
         for name in names:
             for m in re.finditer(re.escape(name), line.text):
-                d = _DATE_CN.match(line.text[m.end():])
-                if d and not _DATE_IN_SENTENCE.match(line.text[m.end() + d.end():]) and (iso := _iso(*d.groups())):
+                d = _DATE_CN.match(line.text[m.end() :])
+                if d and not _DATE_IN_SENTENCE.match(line.text[m.end() + d.end() :]) and (iso := _iso(*d.groups())):
                     return iso, line
             d = _DATE_CN.fullmatch(lines[i + 1].text) if line.text == name and i + 1 < len(lines) else None
             if d and (iso := _iso(*d.groups())):
@@ -99,7 +106,7 @@ def published_date(lines: list[Line]) -> str | None:
     header) in its first lines."""
     for line in lines[:30]:
         for m in _PUBLISHED.finditer(line.text):
-            if (d := _date_after(line.text[m.end():].lstrip("•| "))):
+            if d := _date_after(line.text[m.end() :].lstrip("•| ")):
                 return d
         if (m := _SOURCE_STAMP.search(line.text)) and (d := _date_after(m.group(1))):
             return d
@@ -108,7 +115,7 @@ def published_date(lines: list[Line]) -> str | None:
 
 def source_url(lines: list[Line]) -> str | None:
     for line in lines[:30]:
-        if (m := _URL.search(line.raw or line.text)):
+        if m := _URL.search(line.raw or line.text):
             return m.group(0)
     return None
 
@@ -118,8 +125,13 @@ DOCUMENT_KINDS: tuple[tuple[str, re.Pattern], ...] = (
     ("performance_evaluation", re.compile(r"整体支出绩效|部门整体|整体绩效|绩效评价基础数据表")),
     ("project_evaluation", re.compile(r"项目支出绩效|项目绩效|项目自评|绩效目标自评表")),
     ("performance_evaluation", re.compile(r"绩效自评|绩效评价|自评报告|自评表")),
-    ("three_public_disclosure", re.compile(r"^(?!.*(?:部门|单位)(?:预算|决算)(?:公开|说明|情况|信息|编制|的批复))"
-                                           r".*(?:“三公”|\"三公\"|三公经费)")),
+    (
+        "three_public_disclosure",
+        re.compile(
+            r"^(?!.*(?:部门|单位)(?:预算|决算)(?:公开|说明|情况|信息|编制|的批复))"
+            r".*(?:“三公”|\"三公\"|三公经费)"
+        ),
+    ),
     ("final_accounts_statement", re.compile(r"(?<!预)决算")),
     ("budget_statement", re.compile(r"预算")),
 )

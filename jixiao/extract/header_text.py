@@ -4,6 +4,7 @@ Pinyin glosses injected by mirror sites ("政务(wù)") are removed, white space
 squashed (stray spaces inside names and numbers), and a table row becomes one line with its
 cells joined by " | " so that a label and the value in the next cell stay side by side.
 """
+
 from __future__ import annotations
 
 import re

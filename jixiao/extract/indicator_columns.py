@@ -5,12 +5,13 @@ in some order.  Each header cell gets a *role*; data rows are aligned to the rol
 :mod:`jixiao.extract.indicator_rows` (rows) or :mod:`jixiao.extract.indicator_stream` (cell
 streams of flattened text).
 """
+
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from jixiao.extract.numbers import is_blank, parse_amount, squash
+from jixiao.text.numbers import is_blank, parse_amount, squash
 
 L1, L2, L3 = "l1", "l2", "l3"
 L1_POINTS, L2_POINTS = "l1_points", "l2_points"  # 得分 columns beside the level names hold their points
@@ -23,9 +24,11 @@ LEVELS = (L1, L2, L3)
 _POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 _LEVEL1_WORD = re.compile(
     r"^(?:产出|效益|效果|满意度|成本|投入|过程|结果|影响|项目决策|项目管理|项目产出|项目效益|预算执行|部门管理|履职效能)"
-    r"(?:指标)?$")
+    r"(?:指标)?$"
+)
 _LEVEL2_WORD = re.compile(
-    r"^(?:数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度)指标$")
+    r"^(?:数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度)指标$"
+)
 _HEADER_ROLES: list[tuple[str, str]] = [
     (L1, r"^一级指标"),
     (L2, r"^二级指标"),
@@ -78,8 +81,10 @@ def is_level_word(text: str) -> bool:
     return is_level1_word(text) or is_level2_word(text)
 
 
-_LEVEL2_BARE = re.compile(r"^(?:数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|可持续影响"
-                          r"|服务对象满意度)$")
+_LEVEL2_BARE = re.compile(
+    r"^(?:数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|可持续影响"
+    r"|服务对象满意度)$"
+)
 
 
 @lru_cache(maxsize=1 << 14)

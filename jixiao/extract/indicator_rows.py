@@ -7,6 +7,7 @@ missing, leading blank cells dropped) and kept only if its cells fit their colum
 are level words or blank, the name is text, 分值 a number, 得分 a number or blank, nothing beyond
 the header.  When the alignments that fit disagree on a value, the row is left out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -132,7 +133,12 @@ def _try(cells: list[str], drop: int, missing: int, roles: list[str], raw_len: i
     return AlignedRow(
         level1=l1 or None if missing <= l1_col else None,
         level2=l2 or None if missing <= l2_col else None,
-        name=name, name_col=col_of.get(L3, 0), target=target, actual=actual, weight=weight, score=score,
+        name=name,
+        name_col=col_of.get(L3, 0),
+        target=target,
+        actual=actual,
+        weight=weight,
+        score=score,
         cells=by_role,
     )
 

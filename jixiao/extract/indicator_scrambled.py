@@ -17,24 +17,37 @@ template confirm it:
 
 The result is rows like a table's, read by :func:`jixiao.extract.indicators.walk_rows`.
 """
+
 from __future__ import annotations
 
 import itertools
 import re
 
 from jixiao.extract.indicator_columns import is_level1_word, is_level2_word
-from jixiao.extract.numbers import clean_number_text
 from jixiao.extract.project_tables import rate_agrees
+from jixiao.text.numbers import clean_number_text
 
 _TITLE = re.compile(r"[\u4e00-\u9fff]{0,8}项目支出绩效自评表\s*[(（]\s*(?:19|20)\d{2}\s*年度\s*[)）]")
 _MONEY_HEADER = re.compile(r"年初预算数\s+全年预算数\s+全年执行数\s+分值\s+执行率\s+得分")
 _MONEY_ROLES = ["initial", "adjusted", "spent", "weight", "rate", "score"]
 _NUMBER = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 _GROUP_VALUE = re.compile(r"^(?:[=<>≥≤]{0,2}\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?|[\u4e00-\u9fff]{1,6})$")
-_LABELS = re.compile(r"^(?:项目名称|主管部门|实施单位|年度|总体|目标|预期目标|实际完成情况|指标值|实际|完成值|分值|得分"
-                     r"|一级指标|二级指标|三级指标|绩|效|指|标|总分|偏差原因分析及|改进措施|-\d+-)$")
-_L2_TO_L1 = {"数量": "产出", "质量": "产出", "时效": "产出", "成本": "产出", "经济效益": "效益", "社会效益": "效益",
-             "生态效益": "效益", "可持续影响": "效益", "服务对象满意度": "满意度", "满意度": "满意度"}
+_LABELS = re.compile(
+    r"^(?:项目名称|主管部门|实施单位|年度|总体|目标|预期目标|实际完成情况|指标值|实际|完成值|分值|得分"
+    r"|一级指标|二级指标|三级指标|绩|效|指|标|总分|偏差原因分析及|改进措施|-\d+-)$"
+)
+_L2_TO_L1 = {
+    "数量": "产出",
+    "质量": "产出",
+    "时效": "产出",
+    "成本": "产出",
+    "经济效益": "效益",
+    "社会效益": "效益",
+    "生态效益": "效益",
+    "可持续影响": "效益",
+    "服务对象满意度": "满意度",
+    "满意度": "满意度",
+}
 
 
 def scrambled_rows(text: str) -> list[list[str]] | None:
@@ -45,7 +58,7 @@ def scrambled_rows(text: str) -> list[list[str]] | None:
     rows: list[list[str]] = []
     for k, title in enumerate(titles):
         end = titles[k + 1].start() if k + 1 < len(titles) else len(text)
-        rows += _form_rows(text[title.end(): end])
+        rows += _form_rows(text[title.end() : end])
     return rows or None
 
 
@@ -73,7 +86,7 @@ def _project_name(segment: str) -> str | None:
     before = re.sub(r"\s+", "", segment[: m.start()])
     if before:
         return before if len(before) <= 40 else None
-    after = re.match(r"\s*(\S+?)\s+(?:主管部门|实施单位)", segment[m.end():])
+    after = re.match(r"\s*(\S+?)\s+(?:主管部门|实施单位)", segment[m.end() :])
     return after.group(1) if after else None
 
 
@@ -90,7 +103,7 @@ def _money(segment: str) -> list[str] | None:
     """The 年度资金总额 row's six cells, only when one reading satisfies the form's arithmetic."""
     h = _MONEY_HEADER.search(segment)
     assert h is not None
-    tokens = _tokens(segment[h.end():])
+    tokens = _tokens(segment[h.end() :])
     run: list[str] = []
     for t in tokens:
         if _num(t) is None:
@@ -122,9 +135,14 @@ def _complete(cells: dict[str, str], numbers: list[tuple[str, float | None]], ra
     out = []
     for rate in rate_options:
         r = float(rate.rstrip("%"))
-        spent_options = [cells["spent"]] if "spent" in cells else [t for t, v in numbers if rate_agrees(v or 0, base, rate)]
-        weight_options = [cells["weight"]] if "weight" in cells else [
-            t for t, v in numbers if v and v <= 100 and abs(min(r, 100) / 100 * v - score) <= 0.006]
+        spent_options = (
+            [cells["spent"]] if "spent" in cells else [t for t, v in numbers if rate_agrees(v or 0, base, rate)]
+        )
+        weight_options = (
+            [cells["weight"]]
+            if "weight" in cells
+            else [t for t, v in numbers if v and v <= 100 and abs(min(r, 100) / 100 * v - score) <= 0.006]
+        )
         for spent in set(spent_options):
             s = _num(spent)
             if s is None or not rate_agrees(s, base, rate):
@@ -139,17 +157,21 @@ def _complete(cells: dict[str, str], numbers: list[tuple[str, float | None]], ra
 
 def _indicators(segment: str, budget_weight: float, budget_score: float) -> list[list[str]] | None:
     """Indicator rows when groups, names and level words agree in number, an anchor and the 总分 confirm."""
-    h = re.search(r"分值\s+得分", segment[segment.find("三级指标"):]) if "三级指标" in segment else None
+    h = re.search(r"分值\s+得分", segment[segment.find("三级指标") :]) if "三级指标" in segment else None
     if h is None:
         return None
     start = segment.find("三级指标") + h.end()
-    before = _tokens(segment[segment.find("一级指标"): segment.find("三级指标") + h.start()])
+    before = _tokens(segment[segment.find("一级指标") : segment.find("三级指标") + h.start()])
     tokens = _tokens(segment[start:])
     groups: list[list[str]] = []
     i = 0
-    while i + 4 <= len(tokens) and all(_GROUP_VALUE.match(t) for t in tokens[i: i + 2]) \
-            and _num(tokens[i + 2]) is not None and _num(tokens[i + 3]) is not None:
-        groups.append(tokens[i: i + 4])
+    while (
+        i + 4 <= len(tokens)
+        and all(_GROUP_VALUE.match(t) for t in tokens[i : i + 2])
+        and _num(tokens[i + 2]) is not None
+        and _num(tokens[i + 3]) is not None
+    ):
+        groups.append(tokens[i : i + 4])
         i += 4
     if not groups or i + 2 > len(tokens) or _num(tokens[i]) is None or _num(tokens[i + 1]) is None:
         return None
@@ -158,7 +180,7 @@ def _indicators(segment: str, budget_weight: float, budget_score: float) -> list
     scores = [float(g[3]) for g in groups]
     if abs(sum(weights) + budget_weight - total_w) > 0.005 or abs(sum(scores) + budget_score - total_s) > 0.005:
         return None
-    words = [t for t in before + tokens[i + 2:] if not _LABELS.match(t)]
+    words = [t for t in before + tokens[i + 2 :] if not _LABELS.match(t)]
     level2 = [w for w in words if is_level2_word(w) and not is_level1_word(w)]
     level1 = [w for w in words if is_level1_word(w)]
     names = _names([w for w in words if not is_level1_word(w) and not is_level2_word(w)])

@@ -13,6 +13,7 @@ say which), and the 总分 row.  A row is cut only where its cells fit their col
 cell can open a row; otherwise the cut stops there with a finding.  The rows are then read like
 any table (:func:`jixiao.extract.indicators.walk_rows`).
 """
+
 from __future__ import annotations
 
 import re
@@ -34,7 +35,6 @@ from jixiao.extract.indicator_rows import try_alignment
 from jixiao.extract.indicator_scrambled import scrambled_rows
 from jixiao.extract.indicator_stream_marks import UNPLACEABLE
 from jixiao.extract.indicator_undelimited import undelimited_rows
-from jixiao.extract.numbers import is_blank, parse_amount
 from jixiao.extract.project_tables import (
     B_OTHER,
     B_WEIGHT,
@@ -45,6 +45,7 @@ from jixiao.extract.project_tables import (
     is_execution_label,
 )
 from jixiao.model import Paragraph, Table
+from jixiao.text.numbers import is_blank, parse_amount
 
 _TOTAL_LABELS = ("总分", "总计", "合计")
 
@@ -82,8 +83,12 @@ def _merge_split_words(tokens: list[str]) -> list[str]:
             i = spaced
             continue
         t = tokens[i]
-        glued = out and (is_level_word(out[-1] + t) and not is_level_word(t)
-                         or re.fullmatch(r"[(（](?:万元|元|\d+(?:\.\d+)?分)[)）]", t) and not out[-1].endswith(")"))
+        glued = out and (
+            is_level_word(out[-1] + t)
+            and not is_level_word(t)
+            or re.fullmatch(r"[(（](?:万元|元|\d+(?:\.\d+)?分)[)）]", t)
+            and not out[-1].endswith(")")
+        )
         if glued:
             out[-1] += t
         else:
@@ -200,7 +205,9 @@ def _indicator_rows(tokens: list[str], j: int, roles: list[str], rows: list[list
         t = cell_text(tokens[j])
         if t in _TOTAL_LABELS:
             k = j + 1
-            while k < n and k - j <= 3 and (number(tokens[k]) is not None or (blanks_kept and not cell_text(tokens[k]))):
+            while (
+                k < n and k - j <= 3 and (number(tokens[k]) is not None or (blanks_kept and not cell_text(tokens[k])))
+            ):
                 k += 1
             rows.append(list(tokens[j:k]))
             return k
@@ -239,8 +246,16 @@ def _indicator_rows(tokens: list[str], j: int, roles: list[str], rows: list[list
 def _leading_levels(tokens: list[str], j: int) -> tuple[list[str], int]:
     """Level cells at ``j``: a level-1 word and/or a level-2 word, as the row states them."""
     out: list[str] = []
-    if j < len(tokens) and is_level1_word(tokens[j]) and (not is_level2_word(tokens[j]) or _has_points(tokens[j])
-                                                           or j + 1 < len(tokens) and is_level2_word(tokens[j + 1])):
+    if (
+        j < len(tokens)
+        and is_level1_word(tokens[j])
+        and (
+            not is_level2_word(tokens[j])
+            or _has_points(tokens[j])
+            or j + 1 < len(tokens)
+            and is_level2_word(tokens[j + 1])
+        )
+    ):
         out.append(tokens[j])
         j += 1
     while j < len(tokens) and is_level2_word(tokens[j]) and j + 1 < len(tokens) and is_level2_word(tokens[j + 1]):
@@ -249,8 +264,13 @@ def _leading_levels(tokens: list[str], j: int) -> tuple[list[str], int]:
     if j < len(tokens) and is_level2_word(tokens[j]):
         out.append(tokens[j])
         j += 1
-    if len(out) == 1 and is_level1_word(out[0]) and not is_level2_word(out[0]) and j < len(tokens) \
-            and is_level1_word(tokens[j]):
+    if (
+        len(out) == 1
+        and is_level1_word(out[0])
+        and not is_level2_word(out[0])
+        and j < len(tokens)
+        and is_level1_word(tokens[j])
+    ):
         return _leading_levels(tokens, j)  # a level 1 with no rows of its own
     return out, j
 

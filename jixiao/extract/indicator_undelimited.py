@@ -8,6 +8,7 @@ and the text after the row opens the next row.  A row is cut only when exactly o
 left (a value written twice, '显著提升显著提升', is split in its middle); otherwise the cut stops
 with a row marked unplaceable.  The rows are then read like any table.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,13 +36,16 @@ _CELL_FORMS = {
 }
 _LEVEL = re.compile(
     r"(?:产出|效益|满意度|成本|数量|质量|时效|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|可持续影响"
-    r"|服务对象满意度)指标(?:[(（]\d+(?:\.\d+)?分[)）])?")
+    r"|服务对象满意度)指标(?:[(（]\d+(?:\.\d+)?分[)）])?"
+)
 _INDICATOR_HEADER_WORDS = re.compile(
     r"绩效指标|一级指标|二级指标|三级指标|分值|权重|年度指标值|实际完成值|全年实际值|指标值|完成值|得分"
-    r"|未完成原因及拟采取的改进措施|偏差原因分析及改进措施|未完成原因分析")
+    r"|未完成原因及拟采取的改进措施|偏差原因分析及改进措施|未完成原因分析"
+)
 _BUDGET_HEADER_WORDS = re.compile(
     r"(?:资金情况|项目资金)[(（](?:万元|元)[)）]|年初预算数(?:[(（][A-Z][)）])?|全年预算数(?:[(（][A-Z][)）])?"
-    r"|全年执行数(?:[(（][A-Z][)）])?|分值|执行率(?:[(（][A-Z]/[A-Z][)）])?|得分")
+    r"|全年执行数(?:[(（][A-Z][)）])?|分值|执行率(?:[(（][A-Z]/[A-Z][)）])?|得分"
+)
 _EXECUTION = re.compile(r"年度资金总额[:：]?")
 _FIELD = re.compile(r"项目负责人|主管部门|实施单位|联系电话")
 _OPENER = re.compile(r"$|[\u4e00-\u9fff…(（★]")
@@ -79,7 +83,7 @@ def _project_name(text: str, rows: list[list[str]]) -> None:
     if not m:
         return
     end = _FIELD.search(text, m.end())
-    name = text[m.end(): end.start() if end else m.end()]
+    name = text[m.end() : end.start() if end else m.end()]
     if name and len(name) <= 60:
         rows.append(["项目名称", name])
 
@@ -94,7 +98,7 @@ def _budget_block(text: str, rows: list[list[str]]) -> None:
     if cols is None or not label:
         return
     rows.append(header)
-    run = re.match(r"[\d.%万]+", text[label.end():])
+    run = re.match(r"[\d.%万]+", text[label.end() :])
     if not run:
         return
     forms = ["rate" if r == "rate" else WEIGHT if r in ("weight", "score") else "money" for r in cols.roles]
@@ -102,7 +106,7 @@ def _budget_block(text: str, rows: list[list[str]]) -> None:
     if len(splits) > 1:  # the usual rule: 得分 = 执行率 × 分值 (at most the 分值)
         splits = [s for s in splits if _score_follows_rate(s, cols.roles)]
     rows.append([label.group(0), *splits[0]] if len(splits) == 1 else [label.group(0), run.group(0), UNPLACEABLE])
-    rest = text[label.end() + run.end():]
+    rest = text[label.end() + run.end() :]
     sub = re.match(r"(其中[:：]?[\u4e00-\u9fff]+?)(\d[\d.]*)", rest)
     if sub:
         rows.append([sub.group(1), sub.group(2), UNPLACEABLE])
@@ -144,7 +148,7 @@ def _splits(s: str, forms: list[str]) -> list[list[str]]:
 def _indicator_rows(text: str, pos: int, roles: list[str], rows: list[list[str]]) -> None:
     l3 = roles.index(L3)
     score_col = len(roles) - 1 - roles[::-1].index(SCORE)
-    after = roles[l3 + 1: score_col + 1]
+    after = roles[l3 + 1 : score_col + 1]
     if not after or after[0] not in (WEIGHT, SCORE) or SPLIT in after or OTHER in after:
         return  # the name's end cannot be told from a value that may be words
     forms = [WEIGHT if r in (WEIGHT, SCORE) else "value" for r in after]

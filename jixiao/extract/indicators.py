@@ -12,6 +12,7 @@ A table (or a block holding several 自评表 one after another) is walked row b
 
 Flattened tables whose cells run together in one paragraph are read by :mod:`.indicator_stream`.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,6 @@ from jixiao.extract.indicator_columns import (
 )
 from jixiao.extract.indicator_rows import AlignedRow, align_row
 from jixiao.extract.indicator_stream_marks import UNPLACEABLE
-from jixiao.extract.numbers import parse_amount
 from jixiao.extract.project_tables import (
     BudgetColumns,
     BudgetRow,
@@ -45,6 +45,7 @@ from jixiao.extract.project_tables import (
 )
 from jixiao.extract.vocab import level1_for, level1_of_level2, level2_for
 from jixiao.model import Provenance, Table
+from jixiao.text.numbers import parse_amount
 
 FormTotal = tuple  # (总分 weight, 总分 score, project name) of one form, members None when not stated
 
@@ -92,10 +93,13 @@ def _guarded(ctx: Context, read: Callable[[], list[FormTotal]], where: str) -> l
     kept = len(ctx.facts)
     try:
         return read()
-    except Exception as exc:  # noqa: BLE001 - reported as a finding, the report is still loaded
+    except Exception as exc:
         del ctx.facts[kept:]
-        ctx.finding("unreadable_table", "warn", f"the 自评表 in {where} could not be read ({type(exc).__name__}: "
-                    f"{exc}); its indicator rows are left out")
+        ctx.finding(
+            "unreadable_table",
+            "warn",
+            f"the 自评表 in {where} could not be read ({type(exc).__name__}: {exc}); its indicator rows are left out",
+        )
         return []
 
 
@@ -132,8 +136,13 @@ def walk_rows(ctx: Context, table: Table) -> list[FormTotal]:
                 walk.project.name = named[0]
                 walk.project.prov = ctx.cell(table, r, named[1])
                 if named[0] is None:
-                    ctx.finding("ambiguous_cell", "warn", "the 项目名称 cell holds no project name (the form's title "
-                                "or a blank); the project's money and name are left out", prov=ctx.cell(table, r, named[1]))
+                    ctx.finding(
+                        "ambiguous_cell",
+                        "warn",
+                        "the 项目名称 cell holds no project name (the form's title "
+                        "or a blank); the project's money and name are left out",
+                        prov=ctx.cell(table, r, named[1]),
+                    )
             elif re.search(r"项目", "".join(row)):
                 walk.project.is_project = True
             continue
@@ -205,8 +214,14 @@ def _unplaceable(ctx: Context, table: Table, r: int, walk: _Walk) -> None:
             return
         else:
             return  # a sub-row stating no amount
-    ctx.finding("ambiguous_cell", "warn", "a row of a flattened 自评表 has fewer or more cells than its header "
-                "and cannot be matched to columns; left out", observed=text, prov=ctx.cell(table, r, 0))
+    ctx.finding(
+        "ambiguous_cell",
+        "warn",
+        "a row of a flattened 自评表 has fewer or more cells than its header "
+        "and cannot be matched to columns; left out",
+        observed=text,
+        prov=ctx.cell(table, r, 0),
+    )
 
 
 def _nonzero(text: str) -> bool:
@@ -230,10 +245,23 @@ def _budget_row(ctx: Context, table: Table, r: int, walk: _Walk) -> None:
         label_prov = ctx.cell(table, r, read.label_col)
         walk.project.money_prov = label_prov
         if read.weight is not None:
-            _add(ctx, walk, {"indicator_name": clean_name(read.label)[0], "level1_name": None},
-                 {"level1": "budget_execution", "level1_points": None, "level2_name": None, "level2": "other",
-                  "target_value": None, "actual_value": None, "weight": read.weight, "score": read.score,
-                  "deviation_note": None}, label_prov)
+            _add(
+                ctx,
+                walk,
+                {"indicator_name": clean_name(read.label)[0], "level1_name": None},
+                {
+                    "level1": "budget_execution",
+                    "level1_points": None,
+                    "level2_name": None,
+                    "level2": "other",
+                    "target_value": None,
+                    "actual_value": None,
+                    "weight": read.weight,
+                    "score": read.score,
+                    "deviation_note": None,
+                },
+                label_prov,
+            )
         return
     walk.budget_subs.append(read)
 
@@ -242,8 +270,12 @@ def _close_budget(ctx: Context, table: Table, walk: _Walk) -> None:
     if walk.budget_total is not None and walk.project.is_project:
         money, reason = project_money(walk.budget_total, walk.budget_subs)
         if money is None and reason:
-            ctx.finding("ambiguous_cell", "warn", f"project '{walk.project.name or '?'}': {reason}; its money is "
-                        "left out", prov=walk.project.money_prov)
+            ctx.finding(
+                "ambiguous_cell",
+                "warn",
+                f"project '{walk.project.name or '?'}': {reason}; its money is left out",
+                prov=walk.project.money_prov,
+            )
         walk.project.money = money
     walk.budget, walk.budget_total, walk.budget_subs = None, None, []
 
@@ -270,12 +302,21 @@ def _indicator_row(ctx: Context, table: Table, r: int, walk: _Walk) -> None:
         if l2:
             walk.level2 = l2
         if reading.ambiguous:
-            ctx.finding("ambiguous_cell", "warn", f"an indicator row cannot be placed under the header "
-                        f"({reading.reason}); left out", observed=" | ".join(c for c in row if c.strip()),
-                        prov=ctx.cell(table, r, 0))
+            ctx.finding(
+                "ambiguous_cell",
+                "warn",
+                f"an indicator row cannot be placed under the header ({reading.reason}); left out",
+                observed=" | ".join(c for c in row if c.strip()),
+                prov=ctx.cell(table, r, 0),
+            )
         elif reading.reason and _has_points(row):
-            ctx.finding("ambiguous_cell", "warn", f"an indicator row does not fit the header ({reading.reason}); "
-                        "left out", observed=" | ".join(c for c in row if c.strip()), prov=ctx.cell(table, r, 0))
+            ctx.finding(
+                "ambiguous_cell",
+                "warn",
+                f"an indicator row does not fit the header ({reading.reason}); left out",
+                observed=" | ".join(c for c in row if c.strip()),
+                prov=ctx.cell(table, r, 0),
+            )
         return
     a = reading.row
     if a.level1:
@@ -294,13 +335,23 @@ def _emit_indicator(ctx: Context, a: AlignedRow, prov: Provenance, walk: _Walk) 
     level1, level2, points = walk.level1, walk.level2, walk.level1_points
     l1_name, l1_heading_points = clean_name(level1)
     l2_name, _ = clean_name(level2)
-    _add(ctx, walk, {"indicator_name": name, "level1_name": l1_name or None},
-         {"level1": level1_for(l1_name) if l1_name else level1_of_level2(level2_for(l2_name) if l2_name else "other"),
-          "level1_points": l1_heading_points if l1_heading_points is not None else points,
-          "level2_name": l2_name or None,
-          "level2": level2_for(l2_name) if l2_name else "other",
-          "target_value": a.target, "actual_value": a.actual, "weight": a.weight, "score": a.score,
-          "deviation_note": None}, prov)
+    _add(
+        ctx,
+        walk,
+        {"indicator_name": name, "level1_name": l1_name or None},
+        {
+            "level1": level1_for(l1_name) if l1_name else level1_of_level2(level2_for(l2_name) if l2_name else "other"),
+            "level1_points": l1_heading_points if l1_heading_points is not None else points,
+            "level2_name": l2_name or None,
+            "level2": level2_for(l2_name) if l2_name else "other",
+            "target_value": a.target,
+            "actual_value": a.actual,
+            "weight": a.weight,
+            "score": a.score,
+            "deviation_note": None,
+        },
+        prov,
+    )
 
 
 def _add(ctx: Context, walk: _Walk, key: dict, values: dict, prov: Provenance) -> None:
@@ -312,5 +363,3 @@ def _add(ctx: Context, walk: _Walk, key: dict, values: dict, prov: Provenance) -
 
 def _has_points(row: list[str]) -> bool:
     return sum(1 for c in row if re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", c or "")) >= 2
-
-

@@ -5,14 +5,15 @@ with one row per unit: the unit as a whole (…汇总, 合计) and then its sub-
 the whole is the report's unit; sub-unit rows are not its facts. A two-row header whose last
 upper cell ("其中:") spans the lower row is spread over the columns first.
 """
+
 from __future__ import annotations
 
 import re
 
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import is_blank, parse_amount, squash
 from jixiao.extract.vocab import clean_label, item_for
 from jixiao.model import Table
+from jixiao.text.numbers import is_blank, parse_amount, squash
 
 _UNIT_HEAD = re.compile(r"^(?:机构名称|单位名称|单位|部门名称)$")
 _WHOLE_ROW = re.compile(r"汇总|^合计$|^总计$")
@@ -64,8 +65,24 @@ def _emit(ctx: Context, table: Table, d: int, header: list[str], phase: str) -> 
         label = clean_label(header[c])
         prov = ctx.cell(table, d, c)
         if phase == "actual":
-            ctx.add_amount("fct_spending", ctx.year_ok(None), {"item": item, "scope": "all"}, label, amount, "table",
-                           prov, "item_label_zh")
+            ctx.add_amount(
+                "fct_spending",
+                ctx.year_ok(None),
+                {"item": item, "scope": "all"},
+                label,
+                amount,
+                "table",
+                prov,
+                "item_label_zh",
+            )
         else:
-            ctx.add_amount("fct_budget", ctx.year_ok(None), {"item": item, "phase": phase, "scope": "all"}, label,
-                           amount, "table", prov, "item_label_zh")
+            ctx.add_amount(
+                "fct_budget",
+                ctx.year_ok(None),
+                {"item": item, "phase": phase, "scope": "all"},
+                label,
+                amount,
+                "table",
+                prov,
+                "item_label_zh",
+            )

@@ -5,6 +5,7 @@ Covers the 基础数据表 (三公 lines, 项目支出 and its project lines, �
 "label：value" cells, and the staffing header/row pair.  A table may hold several sections,
 each opened by its own header row.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 
 from jixiao.extract.columns import MONEY_MEASURES, ColumnMeaning, column_meaning, expand_two_level_header
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import Amount, is_blank, malformed_number, parse_amount, parse_int, squash
 from jixiao.extract.project_tables import budget_block_row_indices
 from jixiao.extract.row_alignment import place_row
 from jixiao.extract.vocab import (
@@ -24,10 +24,13 @@ from jixiao.extract.vocab import (
     three_public_category,
 )
 from jixiao.model import Table
+from jixiao.text.numbers import Amount, is_blank, malformed_number, parse_amount, parse_int, squash
 
 _ENUMERATED = re.compile(r"^\s*\d+\s*[、.．]")
 _TEMPLATE_PROJECT = re.compile(r"^(?:省级|上级|市级|县级|本级|中央)?专项资金")
-_LABEL_VALUE_CELL = re.compile(r"^(?:其中[:：])?\s*([^:：\d]{2,24}?)\s*[:：]\s*([0-9０-９][0-9０-９.,，\s]*)\s*(万元|万|元)?$")
+_LABEL_VALUE_CELL = re.compile(
+    r"^(?:其中[:：])?\s*([^:：\d]{2,24}?)\s*[:：]\s*([0-9０-９][0-9０-９.,，\s]*)\s*(万元|万|元)?$"
+)
 _STAFF_HEADER = re.compile(r"编制|在职人数|实有人数|实际在职|退休")
 
 
@@ -101,7 +104,9 @@ def _extract_table(ctx: Context, table: Table) -> None:
                 if expanded:
                     texts = expanded
                     r += 1
-            meanings = _without_part_columns(texts, [ColumnMeaning(None, "none")] + [column_meaning(t) for t in texts[1:]])
+            meanings = _without_part_columns(
+                texts, [ColumnMeaning(None, "none")] + [column_meaning(t) for t in texts[1:]]
+            )
             section = _Section(meanings, texts, _caption_phase(table.caption))
             staffing = None
             r += 1
@@ -123,8 +128,12 @@ def _without_part_columns(texts: list[str], meanings: list[ColumnMeaning]) -> li
     has_total = any(_TOTAL_COLUMN.search(t) and m.measure in MONEY_MEASURES for t, m in zip(texts, meanings))
     if not has_total:
         return meanings
-    return [ColumnMeaning(m.year, "ignore") if m.measure in MONEY_MEASURES and not _TOTAL_COLUMN.search(t)
-            and _PART_COLUMN.search(t) else m for t, m in zip(texts, meanings)]
+    return [
+        ColumnMeaning(m.year, "ignore")
+        if m.measure in MONEY_MEASURES and not _TOTAL_COLUMN.search(t) and _PART_COLUMN.search(t)
+        else m
+        for t, m in zip(texts, meanings)
+    ]
 
 
 def _is_indicator_header(row: list[str]) -> bool:
@@ -160,8 +169,15 @@ def _label_for(row: list[str], col: int, meanings: list[ColumnMeaning]) -> tuple
     return None
 
 
-def _money_row(ctx: Context, table: Table, r: int, section: _Section, subsection: str | None,
-               three_public_table: bool, factor: float) -> str | None:
+def _money_row(
+    ctx: Context,
+    table: Table,
+    r: int,
+    section: _Section,
+    subsection: str | None,
+    three_public_table: bool,
+    factor: float,
+) -> str | None:
     placed = place_row(table.rows[r], len(section.meanings), section.label_column)
     if placed is None:
         return subsection
@@ -180,8 +196,14 @@ def _money_row(ctx: Context, table: Table, r: int, section: _Section, subsection
         amount = parse_amount(row[c])
         if amount is None and malformed_number(row[c]):
             shown = row[c].strip() if len(row[c].strip()) <= 40 else row[c].strip()[:40] + "…"
-            ctx.finding("ambiguous_cell", "warn", f"'{shown}' is not one well-formed number; left out",
-                        observed=shown, expected="one number, e.g. 1,234.56", prov=ctx.cell(table, r, c))
+            ctx.finding(
+                "ambiguous_cell",
+                "warn",
+                f"'{shown}' is not one well-formed number; left out",
+                observed=shown,
+                expected="one number, e.g. 1,234.56",
+                prov=ctx.cell(table, r, c),
+            )
         if amount is None or amount.unit in ("%", "人"):
             continue
         found = _label_for(row, c, section.meanings)
@@ -192,8 +214,20 @@ def _money_row(ctx: Context, table: Table, r: int, section: _Section, subsection
         year = ctx.year_ok(meaning.year, meaning.offset)
         phase = section.phase_hint if measure == "budget" and section.phase_hint else measure
         col = placed.origin[c]
-        subsection = _emit(ctx, table, r, c if col is None else col, label, amount, year, phase, subsection,
-                           three_public_table, factor, per_year)
+        subsection = _emit(
+            ctx,
+            table,
+            r,
+            c if col is None else col,
+            label,
+            amount,
+            year,
+            phase,
+            subsection,
+            three_public_table,
+            factor,
+            per_year,
+        )
     if label_seen is None:
         label_cell = next((x for x in row if x.strip()), "")
         subsection = _section_of(label_cell, subsection)
@@ -213,17 +247,42 @@ def _section_of(label: str, current: str | None) -> str | None:
     return current
 
 
-def _emit(ctx: Context, table: Table, r: int, c: int, label: str, amount: Amount, year: int, phase: str,
-          subsection: str | None, three_public_table: bool, factor: float, per_year: dict) -> str | None:
+def _emit(
+    ctx: Context,
+    table: Table,
+    r: int,
+    c: int,
+    label: str,
+    amount: Amount,
+    year: int,
+    phase: str,
+    subsection: str | None,
+    three_public_table: bool,
+    factor: float,
+    per_year: dict,
+) -> str | None:
     prov = ctx.cell(table, r, c)
-    scaled = Amount(amount.value * factor, amount.decimals + (4 if factor != 1 else 0), "万元" if factor != 1 else amount.unit, amount.text)
+    scaled = Amount(
+        amount.value * factor,
+        amount.decimals + (4 if factor != 1 else 0),
+        "万元" if factor != 1 else amount.unit,
+        amount.text,
+    )
     category = three_public_category(label)
     if category is None and three_public_table and is_table_total(label):
         category = "total"
     if category:
         tp_phase = "actual" if phase == "actual" else "budget"
-        ctx.add_amount("fct_three_public_expenses", year, {"category": category, "phase": tp_phase}, label, scaled,
-                       "table", prov, "category_label_zh")
+        ctx.add_amount(
+            "fct_three_public_expenses",
+            year,
+            {"category": category, "phase": tp_phase},
+            label,
+            scaled,
+            "table",
+            prov,
+            "category_label_zh",
+        )
         return "three_public"
     item = item_for(label)
     if item:
@@ -240,11 +299,27 @@ def _emit(ctx: Context, table: Table, r: int, c: int, label: str, amount: Amount
 
 def _emit_item(ctx: Context, item: str, label: str, amount: Amount, year: int, phase: str, prov) -> None:
     if phase == "actual":
-        ctx.add_amount("fct_spending", year, {"item": item, "scope": "all"}, clean_label(label), amount, "table", prov,
-                       "item_label_zh")
+        ctx.add_amount(
+            "fct_spending",
+            year,
+            {"item": item, "scope": "all"},
+            clean_label(label),
+            amount,
+            "table",
+            prov,
+            "item_label_zh",
+        )
     else:
-        ctx.add_amount("fct_budget", year, {"item": item, "phase": phase, "scope": "all"}, clean_label(label), amount,
-                       "table", prov, "item_label_zh")
+        ctx.add_amount(
+            "fct_budget",
+            year,
+            {"item": item, "phase": phase, "scope": "all"},
+            clean_label(label),
+            amount,
+            "table",
+            prov,
+            "item_label_zh",
+        )
 
 
 def _is_project_line(label: str) -> bool:
@@ -285,8 +360,14 @@ def _staffing_row(ctx: Context, table: Table, r: int, header: list[str]) -> None
         if value is None:
             continue
         meaning = column_meaning(head)
-        ctx.add("fct_staffing", ctx.year_ok(meaning.year, meaning.offset), {"metric": metric},
-                {"headcount": value, "metric_label_zh": squash(head)}, "table", ctx.cell(table, r, c))
+        ctx.add(
+            "fct_staffing",
+            ctx.year_ok(meaning.year, meaning.offset),
+            {"metric": metric},
+            {"headcount": value, "metric_label_zh": squash(head)},
+            "table",
+            ctx.cell(table, r, c),
+        )
 
 
 def _extract_label_value_cells(ctx: Context, table: Table) -> None:
@@ -302,5 +383,13 @@ def _extract_label_value_cells(ctx: Context, table: Table) -> None:
             amount = parse_amount(m.group(2) + (m.group(3) or ""))
             if amount is None:
                 continue
-            ctx.add_amount("fct_spending", ctx.fiscal_year, {"item": item, "scope": "all"}, clean_label(m.group(1)),
-                           amount, "table", ctx.cell(table, r, c), "item_label_zh")
+            ctx.add_amount(
+                "fct_spending",
+                ctx.fiscal_year,
+                {"item": item, "scope": "all"},
+                clean_label(m.group(1)),
+                amount,
+                "table",
+                ctx.cell(table, r, c),
+                "item_label_zh",
+            )

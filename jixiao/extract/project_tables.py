@@ -5,20 +5,30 @@ order) and opened by 年度资金总额 (or 总额); its sub-rows (其中：当�
 give the money by source.  Only the 年度资金总额 row is a scored indicator (Settled rule 2).  In a
 project table the same row's money is the project's (``fct_projects``), never the unit's budget.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
 from jixiao.extract.context import Context
-from jixiao.extract.row_alignment import place_row
 from jixiao.extract.indicator_columns import cell_text, clean_name, number
-from jixiao.extract.numbers import is_blank, parse_amount, to_wan
+from jixiao.extract.row_alignment import place_row
 from jixiao.extract.vocab import clean_label, item_for
 from jixiao.model import Provenance
+from jixiao.text.numbers import is_blank, parse_amount, to_wan
 
 INITIAL, ADJUSTED, BUDGET, SPENT, RATE, B_WEIGHT, B_SCORE, LABEL, B_OTHER = (
-    "initial", "adjusted", "budget", "spent", "rate", "weight", "score", "label", "other")
+    "initial",
+    "adjusted",
+    "budget",
+    "spent",
+    "rate",
+    "weight",
+    "score",
+    "label",
+    "other",
+)
 MONEY_ROLES = (INITIAL, ADJUSTED, BUDGET, SPENT)
 _EXECUTION_LABEL = re.compile(r"^(?:年度资金总额|资金总额|总额|预算执行率|年度预算执行率)$")
 _PROJECT_NAME_LABEL = re.compile(r"^项目名称$")
@@ -147,7 +157,7 @@ def rate_agrees(spent: float, base: float, rate_text: str) -> bool:
     """执行率 as written ('100.00%', '83.5%') equals 执行数 / 预算数 to its written precision."""
     digits = rate_text.rstrip("%")
     decimals = len(digits.split(".")[1]) if "." in digits else 0
-    return abs(spent / base * 100 - float(digits)) <= 0.5 * 10 ** -decimals + 0.01
+    return abs(spent / base * 100 - float(digits)) <= 0.5 * 10**-decimals + 0.01
 
 
 def is_execution_label(label: str) -> bool:
@@ -212,9 +222,13 @@ def project_money(total: BudgetRow, sub_rows: list[BudgetRow]) -> tuple[dict[str
     money = {k: v[k] for k in MONEY_ROLES if k in v}
     if not money:
         return None, "no money stated"
-    if all(x == 0 for x in money.values()) and any(s.has_money or any(s.values.get(k) for k in MONEY_ROLES) for s in sub_rows):
-        return None, ("the 年度资金总额 row reads 0 while its sub-rows do not; which figure is the project's "
-                      "budget cannot be told")
+    if all(x == 0 for x in money.values()) and any(
+        s.has_money or any(s.values.get(k) for k in MONEY_ROLES) for s in sub_rows
+    ):
+        return None, (
+            "the 年度资金总额 row reads 0 while its sub-rows do not; which figure is the project's "
+            "budget cannot be told"
+        )
     out: dict[str, float] = {}
     budget = v.get(ADJUSTED, v.get(BUDGET))
     if budget is None and INITIAL in v:
@@ -264,8 +278,22 @@ def unit_money(ctx: Context, row: BudgetRow, prov: Provenance) -> None:
     label = clean_label(row.label)
     for role, phase in _PHASES.items():
         if role in row.values:
-            ctx.add("fct_budget", ctx.fiscal_year, {"item": item, "phase": phase, "scope": "all"},
-                    {"amount_wan": row.values[role], "item_label_zh": label}, "table", prov, row.decimals.get(role))
+            ctx.add(
+                "fct_budget",
+                ctx.fiscal_year,
+                {"item": item, "phase": phase, "scope": "all"},
+                {"amount_wan": row.values[role], "item_label_zh": label},
+                "table",
+                prov,
+                row.decimals.get(role),
+            )
     if SPENT in row.values:
-        ctx.add("fct_spending", ctx.fiscal_year, {"item": item, "scope": "all"},
-                {"amount_wan": row.values[SPENT], "item_label_zh": label}, "table", prov, row.decimals.get(SPENT))
+        ctx.add(
+            "fct_spending",
+            ctx.fiscal_year,
+            {"item": item, "scope": "all"},
+            {"amount_wan": row.values[SPENT], "item_label_zh": label},
+            "table",
+            prov,
+            row.decimals.get(SPENT),
+        )

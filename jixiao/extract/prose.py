@@ -3,18 +3,19 @@
 Money statements are read by prose_money (三公 by prose_three_public), headcounts by
 prose_staffing; the phase and subject a heading sets are kept in prose_phase.PassageState.
 """
+
 from __future__ import annotations
 
 import re
 
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import parse_amount
 from jixiao.extract.prose_money import declared_unit, extract_money_sentence, paragraph_unit, subject_of
 from jixiao.extract.prose_phase import PassageState
 from jixiao.extract.prose_staffing import extract_staffing_sentence
 from jixiao.extract.prose_three_public import category_in
 from jixiao.extract.vocab import PROSE_ITEMS, level1_for
 from jixiao.model import Paragraph
+from jixiao.text.numbers import parse_amount
 
 # Full-width digits and punctuation read as ASCII, one character for one (spans stay valid).
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -28,7 +29,9 @@ _RATIO = re.compile(
 _SECTION_SCORE = re.compile(
     r"([\u4e00-\u9fa5]{2,8}?)(?:考核)?指标(?:总计|合计|共计|共|满分)\s*(\d+(?:\.\d+)?)\s*分[，,、]?\s*扣\s*(\d+(?:\.\d+)?)\s*分[，,、]?\s*得\s*(\d+(?:\.\d+)?)\s*分"
 )
-_SECTION_HEADING = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.、．]\s*([\u4e00-\u9fa5]{2,10}?)(?:情况)?(?:分析|[:：])")
+_SECTION_HEADING = re.compile(
+    r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.、．]\s*([\u4e00-\u9fa5]{2,10}?)(?:情况)?(?:分析|[:：])"
+)
 
 
 def extract_prose(ctx: Context) -> None:
@@ -81,11 +84,16 @@ def _spending_by_source_wins(ctx: Context, first_fact: int) -> None:
         for f in income:
             ctx.facts.remove(f)
         kept, dropped = spending[0], income[0]
-        ctx.finding("same_report_conflict", "warn",
-                    f"{kept.values['item_label_zh']} {kept.values['amount_wan']:g}万元 and "
-                    f"{dropped.values['item_label_zh']} {dropped.values['amount_wan']:g}万元 differ; funds by source "
-                    "keep the spending figure", observed=f"{dropped.values['amount_wan']:g}",
-                    expected=f"{kept.values['amount_wan']:g}", prov=dropped.prov)
+        ctx.finding(
+            "same_report_conflict",
+            "warn",
+            f"{kept.values['item_label_zh']} {kept.values['amount_wan']:g}万元 and "
+            f"{dropped.values['item_label_zh']} {dropped.values['amount_wan']:g}万元 differ; funds by source "
+            "keep the spending figure",
+            observed=f"{dropped.values['amount_wan']:g}",
+            expected=f"{kept.values['amount_wan']:g}",
+            prov=dropped.prov,
+        )
 
 
 def _is_heading(text: str) -> bool:
@@ -123,7 +131,7 @@ def _ratio_terms(ctx: Context, para: Paragraph, sentence: str, s0: int) -> None:
 
 def _ratio_term(desc: str) -> tuple[str, dict] | None:
     tp = category_in(desc)
-    rest = desc if tp is None else desc[: tp[1].start()] + desc[tp[1].end():]
+    rest = desc if tp is None else desc[: tp[1].start()] + desc[tp[1].end() :]
     phase = "budget" if re.search(r"预算|安排", rest) else "actual" if re.search(r"实际|支出|决算|执行", rest) else None
     if phase is None:
         return None
@@ -149,19 +157,43 @@ def _section_scores(ctx: Context, para: Paragraph, sentence: str, s0: int, headi
         prov = ctx.span(para, s0 + m.start(), s0 + m.end(), sentence.strip())
         lv_name, lv_heading = level1_for(name), level1_for(heading) if heading else "other"
         if heading and lv_heading != "other" and lv_name != lv_heading:
-            ctx.finding("section_label_slip", "warn",
-                        f"inside section '{heading}' the text scores '{name}' ({weight:g}分, 得{score:g}分); "
-                        f"the label does not match its section, so the score was not loaded",
-                        observed=m.group(0), expected=heading, prov=prov)
+            ctx.finding(
+                "section_label_slip",
+                "warn",
+                f"inside section '{heading}' the text scores '{name}' ({weight:g}分, 得{score:g}分); "
+                f"the label does not match its section, so the score was not loaded",
+                observed=m.group(0),
+                expected=heading,
+                prov=prov,
+            )
             continue
         if abs(weight - deduct - score) > 1e-6:
-            ctx.finding("indicator_scores_sum", "warn",
-                        f"section '{name}': {weight:g}分 minus {deduct:g}分 is not the stated {score:g}分",
-                        observed=f"{score:g}", expected=f"{weight - deduct:g}", prov=prov)
-        ctx.add("fct_indicator_scores", ctx.fiscal_year, {"indicator_name": name, "level1_name": name},
-                {"level1": lv_name, "level1_points": None, "level2_name": None, "level2": "other",
-                 "target_value": None, "actual_value": None, "weight": weight, "score": score,
-                 "deviation_note": None}, "prose", prov)
+            ctx.finding(
+                "indicator_scores_sum",
+                "warn",
+                f"section '{name}': {weight:g}分 minus {deduct:g}分 is not the stated {score:g}分",
+                observed=f"{score:g}",
+                expected=f"{weight - deduct:g}",
+                prov=prov,
+            )
+        ctx.add(
+            "fct_indicator_scores",
+            ctx.fiscal_year,
+            {"indicator_name": name, "level1_name": name},
+            {
+                "level1": lv_name,
+                "level1_points": None,
+                "level2_name": None,
+                "level2": "other",
+                "target_value": None,
+                "actual_value": None,
+                "weight": weight,
+                "score": score,
+                "deviation_note": None,
+            },
+            "prose",
+            prov,
+        )
 
 
 def _unit_slips(ctx: Context, para: Paragraph) -> None:
@@ -176,7 +208,11 @@ def _unit_slips(ctx: Context, para: Paragraph) -> None:
         if amount is None or amount.value >= 1000:
             continue
         context = para.text[max(0, m.start() - 24) : m.end()]
-        ctx.finding("unit_slip", "warn",
-                    f"'{context.strip()}': {m.group(0)} is written in 元 amid 万元 figures; 万元 is meant",
-                    observed=m.group(0), expected=f"{m.group(1)}万元",
-                    prov=ctx.span(para, m.start(), m.end()))
+        ctx.finding(
+            "unit_slip",
+            "warn",
+            f"'{context.strip()}': {m.group(0)} is written in 元 amid 万元 figures; 万元 is meant",
+            observed=m.group(0),
+            expected=f"{m.group(1)}万元",
+            prov=ctx.span(para, m.start(), m.end()),
+        )

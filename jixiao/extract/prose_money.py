@@ -5,13 +5,13 @@ A sentence is cut into clauses; each amount is named by its clause's words befor
 The phase comes from the label, else from the sentence, else from the passage (headings such as
 "二、部门预算情况说明" and earlier sentences).  Comparisons, shares and differences are never facts.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import Amount, parse_amount, to_wan
 from jixiao.extract.prose_phase import (
     BUDGETS,
     PassageState,
@@ -32,6 +32,7 @@ from jixiao.extract.vocab import (
     PROSE_SUBJECTS,
 )
 from jixiao.model import Paragraph
+from jixiao.text.numbers import Amount, parse_amount, to_wan
 
 _CLAUSE_SPLIT = re.compile(
     r"[，、：:；;]|,(?!\d{3})|\s{2,}"
@@ -50,8 +51,10 @@ _LEAD = re.compile(
     r"|全(?:镇|乡|县|区|局|市|街道)|我(?:单位|部门|镇|乡)|安排|[:：,，.、\s—－\-·•]"
     r"|(?:年初|调整后|全年)预算(?:批复)?的|年初批复的?|(?:预算|决算)(?:批复|安排)?的|实际|(?:支出|收入)?(?:主要)?包括)+"
 )
-_NAME_YEAR = re.compile(r"^[^\d，,；;：:]{0,38}(?:政府|镇|乡|街道|局|委员会|委|办公室|办|中心|单位|部门|院|所|站|馆|队|园|校)"
-                        r"(?:19|20)\d{2}\s*(?:年度|年)(?![末底])")
+_NAME_YEAR = re.compile(
+    r"^[^\d，,；;：:]{0,38}(?:政府|镇|乡|街道|局|委员会|委|办公室|办|中心|单位|部门|院|所|站|馆|队|园|校)"
+    r"(?:19|20)\d{2}\s*(?:年度|年)(?![末底])"
+)
 _SPACE = re.compile(r"\s+")
 _FIGURE_ROW = re.compile(r"\d(?:\s*(?:万元|万|元|%))?\s+[-+]?\d")
 _DIGIT = re.compile(r"\d")
@@ -80,7 +83,9 @@ _LISTED_PROJECT = re.compile(r"[\u4e00-\u9fa5()（）“”\d]{2,40}")
 _PROJECT_LIST_CUE = re.compile(PROJECT_LIST_CUE)
 _OPENS_BREAKDOWN = re.compile(r"包括|其中")
 _SUB_ENUM = re.compile(r"^\s*(?:\d{1,2}[)）]|[(（]\d{1,2}[)）]|[①-⑳])")
-_NO_FUNCTION = re.compile(r"合计|小计|总计|收入|结转|结余|预算|决算|[0-9]|^(?:年初|年度|全年|本年度?|当年|上年|调整后?)$")
+_NO_FUNCTION = re.compile(
+    r"合计|小计|总计|收入|结转|结余|预算|决算|[0-9]|^(?:年初|年度|全年|本年度?|当年|上年|调整后?)$"
+)
 
 
 @dataclass
@@ -136,7 +141,7 @@ def clean_label(text: str) -> str:
 
 
 def declared_unit(text: str) -> str | None:
-    """"（单位：万元）" → 万元."""
+    """ "（单位：万元）" → 万元."""
     declared = _DECLARED_UNIT.search(text)
     return declared.group(1) if declared else None
 
@@ -160,7 +165,7 @@ def name_label(label: str, function_list: bool) -> Named | None:
     named = _name_label(label, function_list)
     unit_word = _UNIT_WORD.match(label)
     if named is None and unit_word:
-        named = _name_label(label[unit_word.end():], function_list)  # "本单位一般公共预算财政拨款收入"
+        named = _name_label(label[unit_word.end() :], function_list)  # "本单位一般公共预算财政拨款收入"
     return named
 
 
@@ -198,12 +203,15 @@ def subject_of(text: str) -> tuple[str, str] | None:
     return None
 
 
-def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int, state: PassageState,
-                           unit: str | None, last_block: bool) -> None:
+def extract_money_sentence(
+    ctx: Context, para: Paragraph, sentence: str, s0: int, state: PassageState, unit: str | None, last_block: bool
+) -> None:
     """Read every amount of one sentence; update the passage's phase, function and project lists."""
     lead_year = _lead_year(sentence)
-    run = _Sentence(year=lead_year or state.paragraph_year or ctx.fiscal_year,  # "2017年…。其中：…" stays 2017
-                    function_list=state.function_list or bool(_FUNCTION_CUE.search(sentence)))
+    run = _Sentence(
+        year=lead_year or state.paragraph_year or ctx.fiscal_year,  # "2017年…。其中：…" stays 2017
+        function_list=state.function_list or bool(_FUNCTION_CUE.search(sentence)),
+    )
     if lead_year:
         state.paragraph_year = lead_year
     for clause in clauses(sentence, s0):
@@ -216,7 +224,7 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
             run.previous = text
             continue  # "年度资金总额 150万 148万": figures side by side are a flattened table row
         for am in AMOUNT.finditer(text):
-            amount = _amount(am, text[am.end():], unit, para, clause, last_block)
+            amount = _amount(am, text[am.end() :], unit, para, clause, last_block)
             if amount is not None:
                 _read_amount(ctx, para, sentence, clause, am, amount, run, state)
                 run.seen_amount = True
@@ -231,8 +239,16 @@ def extract_money_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int
         state.project_list = True
 
 
-def _read_amount(ctx: Context, para: Paragraph, sentence: str, clause: Clause, am: re.Match, amount: Amount,
-                 run: _Sentence, state: PassageState) -> None:
+def _read_amount(
+    ctx: Context,
+    para: Paragraph,
+    sentence: str,
+    clause: Clause,
+    am: re.Match,
+    amount: Amount,
+    run: _Sentence,
+    state: PassageState,
+) -> None:
     before = clause.text[: am.start()]
     first_amount = not run.seen_amount
     if _stated_as_change(before):
@@ -273,8 +289,13 @@ def _name_in_sentence(label: str, before: str, run: _Sentence, state: PassageSta
     named = name_label(label, run.function_list)
     if named is None and run.project_list and _PROJECT_NAME.fullmatch(label):
         named = Named("project", label, label)
-    if (named is None and state.project_list and not run.project_list and _LISTED_PROJECT.fullmatch(label)
-            and not _ONLY_NUMBERS.fullmatch(label)):
+    if (
+        named is None
+        and state.project_list
+        and not run.project_list
+        and _LISTED_PROJECT.fullmatch(label)
+        and not _ONLY_NUMBERS.fullmatch(label)
+    ):
         named = Named("project", label, label)  # a numbered line after "具体项目情况说明如下："
     return named
 
@@ -287,12 +308,13 @@ def _narrower(new: str | None, old: str | None) -> str | None:
 
 
 def _stated_as_change(before: str) -> bool:
-    """"比上年增加12万元", "占30%", "-5万元": a change, a share or a signed figure."""
+    """ "比上年增加12万元", "占30%", "-5万元": a change, a share or a signed figure."""
     return is_comparison(before) or bool(_SIGNED.search(before))
 
 
-def _amount(am: re.Match, after: str, unit: str | None, para: Paragraph, clause: Clause,
-            last_block: bool) -> Amount | None:
+def _amount(
+    am: re.Match, after: str, unit: str | None, para: Paragraph, clause: Clause, last_block: bool
+) -> Amount | None:
     number, written_unit = am.group(1), am.group(2)
     if written_unit == "元" and unit == "元":
         return _in_wan(parse_amount(number + written_unit))  # a small 元 figure among 元 figures is no slip
@@ -300,8 +322,13 @@ def _amount(am: re.Match, after: str, unit: str | None, para: Paragraph, clause:
         return parse_amount(number + written_unit)
     # no unit written: only a decimal figure right after its words, ending its item, in a passage whose unit is
     # clear ("公务接待费 3.00 2.50" is a flattened table row, not a sentence)
-    if (unit is None or "." not in number or _NOT_MONEY_AFTER.match(after) or not _UNITLESS_END.match(after)
-            or _DIGIT.search(clean_label(clause.text[: am.start()]))):
+    if (
+        unit is None
+        or "." not in number
+        or _NOT_MONEY_AFTER.match(after)
+        or not _UNITLESS_END.match(after)
+        or _DIGIT.search(clean_label(clause.text[: am.start()]))
+    ):
         return None
     at_end = clause.start + am.end() >= len(para.text.rstrip())
     if at_end and last_block:
@@ -315,16 +342,31 @@ def _in_wan(amount: Amount | None) -> Amount | None:
     return Amount(to_wan(amount), amount.decimals + 4, "万元", amount.text)
 
 
-def _emit(ctx: Context, named: Named, phase: str, amount: Amount, year, prov, state: PassageState,
-          run: _Sentence) -> None:
+def _emit(
+    ctx: Context, named: Named, phase: str, amount: Amount, year, prov, state: PassageState, run: _Sentence
+) -> None:
     if named.kind == "function":
-        ctx.add("fct_budget_by_function", year, {"phase": phase, "subject_code": None, "subject_name": named.code},
-                {"total_wan": to_wan(amount), "basic_wan": None, "project_wan": None}, "prose", prov, amount.decimals)
+        ctx.add(
+            "fct_budget_by_function",
+            year,
+            {"phase": phase, "subject_code": None, "subject_name": named.code},
+            {"total_wan": to_wan(amount), "basic_wan": None, "project_wan": None},
+            "prose",
+            prov,
+            amount.decimals,
+        )
         return
     if named.kind == "project":
         budget, actual = (None, to_wan(amount)) if phase == "actual" else (to_wan(amount), None)
-        ctx.add("fct_projects", year, {"project_name": named.code}, {"budget_wan": budget, "actual_wan": actual},
-                "prose", prov, amount.decimals)
+        ctx.add(
+            "fct_projects",
+            year,
+            {"project_name": named.code},
+            {"budget_wan": budget, "actual_wan": actual},
+            "prose",
+            prov,
+            amount.decimals,
+        )
         return
     item = named.code
     if named.kind == "bare":
@@ -340,11 +382,20 @@ def _emit(ctx: Context, named: Named, phase: str, amount: Amount, year, prov, st
         state.parent, run.parent_open = None, False
     label = named.label
     if phase in BUDGETS:
-        ctx.add_amount("fct_budget", year, {"item": item, "phase": phase, "scope": scope}, label, amount, "prose",
-                       prov, "item_label_zh")
+        ctx.add_amount(
+            "fct_budget",
+            year,
+            {"item": item, "phase": phase, "scope": scope},
+            label,
+            amount,
+            "prose",
+            prov,
+            "item_label_zh",
+        )
     else:
-        ctx.add_amount("fct_spending", year, {"item": item, "scope": scope}, label, amount, "prose", prov,
-                       "item_label_zh")
+        ctx.add_amount(
+            "fct_spending", year, {"item": item, "scope": scope}, label, amount, "prose", prov, "item_label_zh"
+        )
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")

@@ -1,5 +1,6 @@
 """What a prose passage is about: the phase (预算/决算) and subject (收入/支出) its headings and
 sentences set, the unit its amounts carry, and the words that make a clause a comparison."""
+
 from __future__ import annotations
 
 import re

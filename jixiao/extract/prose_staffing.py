@@ -4,6 +4,7 @@ Each clause "LABEL 12人" is named by its label as a whole (exclusions first: �
 工勤, 参公 … have no contract metric).  在职 wins over 实有 in one sentence; a count dated
 "2021年末"/"2017年底" belongs to that year; "其中行政12人，事业6人" after a serving headcount splits it.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,10 @@ _NUMBER_GOES_ON = re.compile(r"\s*[\d.%]")  # "12.5人", "12%": not a headcount
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
 _EXCLUDE = re.compile(STAFF_EXCLUDE)
 _METRICS = [(metric, re.compile(p)) for metric, p in STAFF_METRICS]
-_LEAD = re.compile(r"^(?:其中|现有|共有|另有|另外|此外|全局|全镇|全乡|全单位|本单位|我单位|我部门|单位|部门|年末|年底|截至|截止|目前"
-                   r"|[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[:：\s])+")
+_LEAD = re.compile(
+    r"^(?:其中|现有|共有|另有|另外|此外|全局|全镇|全乡|全单位|本单位|我单位|我部门|单位|部门|年末|年底|截至|截止|目前"
+    r"|[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[:：\s])+"
+)
 _YEAR_WORDS = re.compile(r"(?:截至|截止)?((?:19|20)\d{2})\s*年(?:度|末|底)?")
 _CATEGORY = re.compile(r"行政|事业")
 _CUE = re.compile(r"编制|编外|无编|在职|在编|实有|退休|人员|人数|派遣|外聘|职工")
@@ -62,8 +65,14 @@ def extract_staffing_sentence(ctx: Context, para: Paragraph, sentence: str, s0: 
             continue
         if c.metric == "retired" and plain_retired and _CATEGORY.search(c.label):
             continue  # "退休12人，行政退休11人，事业退休1人": the split has no metric
-        ctx.add("fct_staffing", c.year, {"metric": c.metric}, {"headcount": c.value, "metric_label_zh": c.label},
-                "prose", ctx.span(para, s0 + c.span[0], s0 + c.span[1], sentence.strip()))
+        ctx.add(
+            "fct_staffing",
+            c.year,
+            {"metric": c.metric},
+            {"headcount": c.value, "metric_label_zh": c.label},
+            "prose",
+            ctx.span(para, s0 + c.span[0], s0 + c.span[1], sentence.strip()),
+        )
 
 
 def _counts(ctx: Context, text: str) -> list[_Count]:
@@ -83,7 +92,7 @@ def _counts(ctx: Context, text: str) -> list[_Count]:
         if m is None:
             continue
         label = _LEAD.sub("", _SPACE.sub("", m.group("label")))
-        rest = blanked.lstrip()[m.end():]
+        rest = blanked.lstrip()[m.end() :]
         if not label or _NUMBER_GOES_ON.match(rest):
             continue
         if m.group("unit") is None and (not label.endswith("人数") or start + len(part) >= len(text.rstrip())):
@@ -97,8 +106,16 @@ def _counts(ctx: Context, text: str) -> list[_Count]:
             continue
         rank = 0 if "在职" in label else 1 if "实有" in label else 2
         offset = start + lead
-        out.append(_Count(metric, int(m.group("n")), label, year or ctx.fiscal_year,
-                          (offset + m.start("n"), offset + m.end("n")), rank))
+        out.append(
+            _Count(
+                metric,
+                int(m.group("n")),
+                label,
+                year or ctx.fiscal_year,
+                (offset + m.start("n"), offset + m.end("n")),
+                rank,
+            )
+        )
     return out
 
 
@@ -116,10 +133,13 @@ def _metric(label: str, after_actual: bool) -> str | None:
 
 
 def _qualify_paired_actuals(counts: list[_Count], text: str) -> None:
-    """"行政编制0人，实有人数0人；事业编制82人，实有人数61人": each 实有 belongs to the category before it,
+    """ "行政编制0人，实有人数0人；事业编制82人，实有人数61人": each 实有 belongs to the category before it,
     where both categories are paired so."""
-    pairs = [(a, b) for a, b in zip(counts, counts[1:])
-             if a.metric in ("authorized_admin", "authorized_institution") and b.metric == "actual"]
+    pairs = [
+        (a, b)
+        for a, b in zip(counts, counts[1:])
+        if a.metric in ("authorized_admin", "authorized_institution") and b.metric == "actual"
+    ]
     if len({a.metric for a, _ in pairs}) < 2:
         return
     for a, b in pairs:

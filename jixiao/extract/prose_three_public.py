@@ -1,15 +1,16 @@
 """三公经费 stated in sentences: a category and its amount, the phase from the clause, the sentence
 or the passage; a bare phase after a category restates that category ("…决算为3.2万元，完成全年预算4万元")."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import Amount
 from jixiao.extract.prose_phase import last_phase
 from jixiao.extract.vocab import PROSE_ITEMS, PROSE_THREE_PUBLIC
 from jixiao.model import Provenance
+from jixiao.text.numbers import Amount
 
 _CATEGORIES = [(code, re.compile(p)) for code, p in PROSE_THREE_PUBLIC]
 _ITEM_WORDS = re.compile("|".join(f"(?:{p})" for code, p in PROSE_ITEMS if code != "total"))
@@ -39,8 +40,17 @@ class ThreePublicRun:
     last: str | None = None
     phase: str | None = None
 
-    def take(self, ctx: Context, label: str, before: str, amount: Amount, year, prov: Provenance,
-             sentence_phase: str | None, running_phase: str | None) -> bool:
+    def take(
+        self,
+        ctx: Context,
+        label: str,
+        before: str,
+        amount: Amount,
+        year,
+        prov: Provenance,
+        sentence_phase: str | None,
+        running_phase: str | None,
+    ) -> bool:
         """Add the amount as a 三公 fact if its clause names a category (or restates the last one); True when taken."""
         found = category_in(before)
         if found is None:
@@ -52,7 +62,7 @@ class ThreePublicRun:
                 self.phase = carried
             return True
         code, m = found
-        rest = before[: m.start()] + " " + before[m.end():]
+        rest = before[: m.start()] + " " + before[m.end() :]
         phase = tp_phase(last_phase(rest)) or self.phase or tp_phase(sentence_phase) or tp_phase(running_phase)
         if phase is None:
             return True  # nothing says whether this is the budget or what was spent
@@ -62,5 +72,13 @@ class ThreePublicRun:
 
     @staticmethod
     def _add(ctx: Context, code: str, phase: str, label: str, amount: Amount, year, prov: Provenance) -> None:
-        ctx.add_amount("fct_three_public_expenses", year, {"category": code, "phase": phase}, label, amount, "prose",
-                       prov, "category_label_zh")
+        ctx.add_amount(
+            "fct_three_public_expenses",
+            year,
+            {"category": code, "phase": phase},
+            label,
+            amount,
+            "prose",
+            prov,
+            "category_label_zh",
+        )

@@ -7,11 +7,12 @@ the row's last text cell before its first number sits under the header's last la
 its first value column. A row that cannot be placed that way (a value would land outside the header) is not
 placed at all: a value read into the wrong column is worse than a value left out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jixiao.extract.numbers import is_blank, parse_amount
+from jixiao.text.numbers import is_blank, parse_amount
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,16 @@ def place_row(row: list[str], width: int, header_label: int) -> PlacedRow | None
     while trimmed and not trimmed[-1].strip():
         trimmed.pop()
     label = row_label_index(trimmed)
-    in_place = len(trimmed) <= width and (label is None or label <= header_label) and not any(
-        _is_number(t) for t in trimmed[: header_label + 1])
+    in_place = (
+        len(trimmed) <= width
+        and (label is None or label <= header_label)
+        and not any(_is_number(t) for t in trimmed[: header_label + 1])
+    )
     shift = 0 if label is None or in_place else header_label - label
     if shift == 0 and len(trimmed) <= width:
-        return PlacedRow(trimmed + [""] * (width - len(trimmed)), list(range(len(trimmed))) + [None] * (width - len(trimmed)))
+        return PlacedRow(
+            trimmed + [""] * (width - len(trimmed)), list(range(len(trimmed))) + [None] * (width - len(trimmed))
+        )
     cells = [""] * width
     origin: list[int | None] = [None] * width
     for i, text in enumerate(trimmed):

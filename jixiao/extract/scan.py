@@ -1,10 +1,11 @@
 """Facts read from a scanned PDF: the document's OCR confidence, and each fact's page and box."""
+
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from jixiao.model import Finding, Document, OcrBox, Paragraph, ReportExtraction
+from jixiao.model import Document, Finding, OcrBox, Paragraph, ReportExtraction
 
 
 def _squash(text: str) -> str:
@@ -80,9 +81,16 @@ def _drop_lost_points(result: ReportExtraction) -> None:
     for fact in result.facts:
         values = [v for k, v in fact.values.items() if k.endswith("_wan") and isinstance(v, (int, float))]
         if fact.decimals == 0 and any(abs(v) >= LOST_POINT_WAN for v in values):
-            result.findings.append(Finding(
-                "ocr_low_confidence", "warn", f"a scanned figure of {max(values):g} 万元 with no decimal point "
-                "is left out: a decimal point lost by OCR is likelier", observed=fact.prov.text, prov=fact.prov))
+            result.findings.append(
+                Finding(
+                    "ocr_low_confidence",
+                    "warn",
+                    f"a scanned figure of {max(values):g} 万元 with no decimal point "
+                    "is left out: a decimal point lost by OCR is likelier",
+                    observed=fact.prov.text,
+                    prov=fact.prov,
+                )
+            )
             continue
         kept.append(fact)
     result.facts = kept

@@ -8,6 +8,7 @@ The chosen name then takes the longest division prefix the text writes before it
 重庆市南川区石溪镇), a short form its county (县政协 → 南县政协), and a township government its
 official suffix (新开镇政府 → 新开镇人民政府).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,28 +22,81 @@ from jixiao.extract.header_text import Line
 CJK = r"\u4e00-\u9fa5"
 # What a unit's name ends with (longest first in the alternation).
 UNIT_SUFFIXES = (
-    "人民政府办公室", "人民政府", "办事处", "委员会", "办公室", "管委会", "联合会", "国资委", "政协", "人大", "文联", "工会",
-    "中心", "学校", "幼儿园", "医院", "大队", "支队", "经开区", "开发区", "高新区", "园区", "新区", "小学", "中学",
-    "大学", "学院", "电视台", "监狱", "妇联", "残联", "科协", "侨联", "工商联", "团委",
-    "局", "委", "办", "院", "所", "站", "馆", "队", "校", "园", "社", "会", "处", "厅", "部",
+    "人民政府办公室",
+    "人民政府",
+    "办事处",
+    "委员会",
+    "办公室",
+    "管委会",
+    "联合会",
+    "国资委",
+    "政协",
+    "人大",
+    "文联",
+    "工会",
+    "中心",
+    "学校",
+    "幼儿园",
+    "医院",
+    "大队",
+    "支队",
+    "经开区",
+    "开发区",
+    "高新区",
+    "园区",
+    "新区",
+    "小学",
+    "中学",
+    "大学",
+    "学院",
+    "电视台",
+    "监狱",
+    "妇联",
+    "残联",
+    "科协",
+    "侨联",
+    "工商联",
+    "团委",
+    "局",
+    "委",
+    "办",
+    "院",
+    "所",
+    "站",
+    "馆",
+    "队",
+    "校",
+    "园",
+    "社",
+    "会",
+    "处",
+    "厅",
+    "部",
 )
 _SUFFIX = "|".join(sorted(UNIT_SUFFIXES, key=len, reverse=True))
 _TOWNSHIP_GOV = re.compile(rf"([{CJK}]{{1,8}}?(?:镇|乡|街道|苏木))(?:人民政府|政府|办事处)")
 _UNIT_AT_END = re.compile(rf"(?:{_SUFFIX})$")
-_NOT_A_UNIT = re.compile(r"^(?:部门|单位|本单位|本部门|我单位|我局|本局|填报单位|预算单位|主管部门|实施单位|各单位|全部|"
-                         r"[县市区省乡镇]?(?:政府|人民政府))$|单位[:：]|万元|^[一二三四五六七八九十]+、|"
-                         r"^(?:全|本|我|该|各|每|其|此|乡|城|集|小城|建制|村|县|市|区|省)(?:镇|乡|街道|县|市|区)|"
-                         r"^(?:根据|按照|依据|依照|经(?!开)|由|向|对|在|从|与|和|及|将|为|是|由于|通过|关于|下达|印发)")
-_KIND = r"(?:部门|单位)?(?:整体支出|预算|决算|财政拨款|一般公共预算|政府性基金|“三公”|\"三公\"|三公|绩效|项目|收支|财务)"
+_NOT_A_UNIT = re.compile(
+    r"^(?:部门|单位|本单位|本部门|我单位|我局|本局|填报单位|预算单位|主管部门|实施单位|各单位|全部|"
+    r"[县市区省乡镇]?(?:政府|人民政府))$|单位[:：]|万元|^[一二三四五六七八九十]+、|"
+    r"^(?:全|本|我|该|各|每|其|此|乡|城|集|小城|建制|村|县|市|区|省)(?:镇|乡|街道|县|市|区)|"
+    r"^(?:根据|按照|依据|依照|经(?!开)|由|向|对|在|从|与|和|及|将|为|是|由于|通过|关于|下达|印发)"
+)
+_KIND = (
+    r"(?:部门|单位)?(?:整体支出|预算|决算|财政拨款|一般公共预算|政府性基金|“三公”|\"三公\"|三公|绩效|项目|收支|财务)"
+)
 # "<unit>2024年部门预算…", "<county>2015年度<unit>“三公”…", "2016年<unit>财政拨款“三公”…"
 _YEAR_AT = re.compile(r"(?:19|20)\d{2}年度?")
 _NAME_CHAR = re.compile(rf"[{CJK}()（）]")
 _KIND_AT = re.compile(_KIND)
 # "…绩效评价报告（某某县某某镇人民政府）", "…预算公开——某某县某某局": the unit right after a title
-_TITLE_PAREN = re.compile(rf"(?:报告|说明|自评表|评价表|情况表|公开|批复)(?:[(（]([{CJK}]{{2,40}})[)）]|[—–\-]+([{CJK}]{{2,40}})$)")
+_TITLE_PAREN = re.compile(
+    rf"(?:报告|说明|自评表|评价表|情况表|公开|批复)(?:[(（]([{CJK}]{{2,40}})[)）]|[—–\-]+([{CJK}]{{2,40}})$)"
+)
 _LABELS = re.compile(
     r"(部门[(（]单位[)）]名称|单位[(（]部门[)）]名称|单位名称|部门名称|评价单位|实施单位|预算单位|填报单位|报送单位|编制单位|"
-    r"单位[(（](?:盖章|公章)[)）]|部门[(（](?:盖章|公章)[)）])(?:[(（](?:盖章|公章)[)）])?\s*([:：|]?)\s*\|?\s*")
+    r"单位[(（](?:盖章|公章)[)）]|部门[(（](?:盖章|公章)[)）])(?:[(（](?:盖章|公章)[)）])?\s*([:：|]?)\s*\|?\s*"
+)
 # a bare 部门 / 单位 cell: only with a separator, and not the end of a longer word (主管部门, 计量单位)
 _BARE_LABEL = re.compile(r"(?<![\u4e00-\u9fa5])(?:部门|单位)\s*([:：|])\s*\|?\s*")
 _META = re.compile(r"(发文单位|发文机构|发布机构|发布单位|制发机关)\s*[:：]?\s*\]?\s*\|?\s*")
@@ -60,8 +114,10 @@ _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
 _METADATA_WORDS = re.compile(r"发文|发布|制发|来源|來源|欢迎")
 _WELCOME = re.compile(rf"欢迎(?:来到|访问|光临)([{CJK}]{{2,30}}?)(?:网站|官网|门户|政务网)")
 _CODE_PREFIX = re.compile(r"^[\dA-Za-z]+[-—_]?(?![年\d])")  # a budget code (219001-, 920), never a year
-_NAMES_A_UNIT = re.compile(rf"(?:人民政府|政府|办事处|(?:19|20)\d{{2}}年|[{CJK}]{{0,10}}?(?<![路街村号组巷道])(?:{_SUFFIX})"
-                           rf"(?![{CJK}])|$)")
+_NAMES_A_UNIT = re.compile(
+    rf"(?:人民政府|政府|办事处|(?:19|20)\d{{2}}年|[{CJK}]{{0,10}}?(?<![路街村号组巷道])(?:{_SUFFIX})"
+    rf"(?![{CJK}])|$)"
+)
 _QUALIFIER = re.compile(r"[(（](?:本级|汇总|机关|盖章|公章)[)）]$")
 
 
@@ -84,11 +140,16 @@ def _unit_prefix(value: str) -> str | None:
     ends = [m.end() for m in re.finditer(rf"(?:{_SUFFIX}|镇|乡|街道)", value)]
     if not ends:
         return None
-    clean_ends = [e for e in ends if e == len(value) or _QUALIFIER.match(value[e:]) or re.match(
-        r"(?:预算|评价|填报|日期|主管|实施|资金|项目|联系|负责|单位|部门|编码|代码|[(（]|\d)", value[e:])]
+    clean_ends = [
+        e
+        for e in ends
+        if e == len(value)
+        or _QUALIFIER.match(value[e:])
+        or re.match(r"(?:预算|评价|填报|日期|主管|实施|资金|项目|联系|负责|单位|部门|编码|代码|[(（]|\d)", value[e:])
+    ]
     if not clean_ends:
         return None
-    name = value[:max(clean_ends)]
+    name = value[: max(clean_ends)]
     return name if _valid(name) else None
 
 
@@ -97,7 +158,7 @@ def _from_labels(line: Line, following: Line | None) -> list[str]:
     if "单位" not in line.text and "部门" not in line.text:
         return out
     for m in _LABELS.finditer(line.text):
-        value = line.text[m.end():]
+        value = line.text[m.end() :]
         if not value.strip("| ") and following is not None:  # one cell per line: the value is the next line
             value = following.text
         name = _unit_prefix(value)
@@ -105,7 +166,7 @@ def _from_labels(line: Line, following: Line | None) -> list[str]:
         if name and (m.group(2) or leading_divisions(name)[0]):
             out.append(name)
     for m in _BARE_LABEL.finditer(line.text):
-        name = _unit_prefix(line.text[m.end():])
+        name = _unit_prefix(line.text[m.end() :])
         if name and _is_unit(name):
             out.append(name)
     return out
@@ -130,7 +191,7 @@ def _title_before(text: str, year_at: int) -> tuple[str, int] | None:
         cut = max(run.rfind("关于"), run.rfind("现将"))
         if cut < 0 or not 2 <= len(run) - cut - 2 <= 40:
             return None
-        return run[cut + 2:], start + cut + 1
+        return run[cut + 2 :], start + cut + 1
     return run, start - 1
 
 
@@ -143,8 +204,8 @@ def _from_titles(line: Line) -> list[str]:
             continue
         run, boundary = found
         before = trim_unit(_TRAILING_PARTICLE.sub("", run)) if run else ""
-        tail = text[m.end():m.end() + 40]
-        afters = [_TRAILING_WORDS.sub("", tail[:k.start()]) for k in _KIND_AT.finditer(tail)]
+        tail = text[m.end() : m.end() + 40]
+        afters = [_TRAILING_WORDS.sub("", tail[: k.start()]) for k in _KIND_AT.finditer(tail)]
         afters = [a for a in afters if _ALL_CJK.fullmatch(a) and _is_unit(a)]
         if afters:
             after = max(afters, key=len)
@@ -152,7 +213,7 @@ def _from_titles(line: Line) -> list[str]:
         else:
             name = before
         name = _QUALIFIER.sub("", name)
-        attachment = text[max(0, boundary - 2):max(0, boundary)] == "附件"  # 附件：<unit>2023年…预算表.xlsx
+        attachment = text[max(0, boundary - 2) : max(0, boundary)] == "附件"  # 附件：<unit>2023年…预算表.xlsx
         cell_start = bool(run) and boundary >= 0 and text[boundary] in "|】]》>"  # a title starting a joined cell
         body = len(text) > 60 and boundary > 0 and not attachment and not cell_start
         if _valid(name) and _is_unit(name) and (not body or leading_divisions(name)[0]):
@@ -186,13 +247,13 @@ def _from_metadata(line: Line, sources: bool = False) -> list[str]:
     which may be the publishing site rather than the unit: it is the least trusted source."""
     out = []
     for m in (_SOURCE if sources else _META).finditer(line.text):
-        value = line.text[m.end():]
+        value = line.text[m.end() :]
         if re.match(r"(?:本网|本站|网站|政府网|[^|]{0,12}网)", value):
             continue
         name = _unit_prefix(re.split(r"\d", value)[0])
         if name:
             out.append(name)
-        elif (m2 := re.match(rf"([{CJK}]{{2,20}}?(?:镇|乡|街道))(?![{CJK}])", value)):
+        elif m2 := re.match(rf"([{CJK}]{{2,20}}?(?:镇|乡|街道))(?![{CJK}])", value):
             out.append(m2.group(1))
     if not sources:
         out += [m.group(1) for m in _WELCOME.finditer(line.text) if _valid(m.group(1))]
@@ -277,7 +338,7 @@ def fullest(name: str, text: str, others: list[str] = ()) -> str:
         key = township.group(0)
     seen: list[list[str]] = []
     for m in re.finditer(re.escape(key), text):
-        if township and not _NAMES_A_UNIT.match(text[m.end():m.end() + 16]):
+        if township and not _NAMES_A_UNIT.match(text[m.end() : m.end() + 16]):
             continue  # an address (湖南省湘潭县中路铺镇湘中路10号) is not the township's government or unit
         written, _ = leading_divisions_before(text, m.start())
         if level_char and (not written or not written[-1].endswith(level_char)):
@@ -288,7 +349,7 @@ def fullest(name: str, text: str, others: list[str] = ()) -> str:
     if any(not "".join(best).endswith("".join(w)) for w in seen):
         best = prefix  # the text prefixes the name with different places (岳阳市财政局, 岳阳县财政局)
     if level_char and best:
-        return "".join(best) + key + core[len(level_char) + len(key):]
+        return "".join(best) + key + core[len(level_char) + len(key) :]
     return "".join(best) + core
 
 

@@ -1,10 +1,11 @@
 """The contract's vocabularies and the wordings that reports use for them."""
+
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from jixiao.extract.numbers import squash
+from jixiao.text.numbers import squash
 
 # Budget / spending items (contract "Items shared by fct_budget and fct_spending").  Order
 # matters: the first pattern that matches a label wins, so specific wordings come first.
@@ -67,6 +68,7 @@ def is_table_total(label: str) -> bool:
     """合计 / 总计 / 小计 / 支出合计: the total row of the table the label stands in."""
     return bool(_TABLE_TOTAL.match(clean_label(label)))
 
+
 # Classes (类) of the 支出功能分类科目, current and earlier names; a label naming one is a function line.
 FUNCTION_CLASS = re.compile(
     r"^(?:一般公共服务|外交|国防|公共安全|教育|科学技术|文化旅游体育与传媒|文化体育与传媒|社会保障和就业|社会保险基金"
@@ -85,7 +87,9 @@ def function_class(label: str) -> str | None:
 
 # Rows of the 基础数据表 template that are not facts of any contract table.
 # ×× placeholders: OCR often reads one × as x or X
-TEMPLATE_ROWS = re.compile(r"业务工作经费|运行维护经费|专项资金[(（]每个|[×xX]{2}|部门基本支出预算调整|楼堂馆所|厉行节约")
+TEMPLATE_ROWS = re.compile(
+    r"业务工作经费|运行维护经费|专项资金[(（]每个|[×xX]{2}|部门基本支出预算调整|楼堂馆所|厉行节约"
+)
 
 LEVEL1_PATTERNS: list[tuple[str, str]] = [
     ("budget_execution", r"预算执行|年度资金总额|资金执行"),
@@ -106,10 +110,23 @@ LEVEL2_PATTERNS: list[tuple[str, str]] = [
     ("satisfaction", r"满意"),
 ]
 
-GRADES = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等": "中", "中": "中", "一般": "中", "较差": "中",
-          "合格": "中", "差": "差", "不合格": "差"}
+GRADES = {
+    "优秀": "优",
+    "优": "优",
+    "良好": "良",
+    "良": "良",
+    "中等": "中",
+    "中": "中",
+    "一般": "中",
+    "较差": "中",
+    "合格": "中",
+    "差": "差",
+    "不合格": "差",
+}
 
-_LEAD = re.compile(r"^(?:其中[:：]?|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[:：、\s])+")
+_LEAD = re.compile(
+    r"^(?:其中[:：]?|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[:：、\s])+"
+)
 _TRAIL = re.compile(r"[:：\s]+$|[(（](?:万元|元|人)[)）]$")
 
 
@@ -127,7 +144,7 @@ def clean_label(label: str) -> str:
     s = squash(label)
     s = _LEAD.sub("", s)
     s = _TRAIL.sub("", s)
-    s = s.strip("“”\"")
+    s = s.strip('“”"')
     return s
 
 
@@ -177,9 +194,16 @@ def level1_for(name: str) -> str:
 
 # The 一级指标 a 二级指标 stands under in every 自评表 template (成本指标 moved between 产出 and a
 # heading of its own over the years, so it gives none).
-_LEVEL2_PARENT = {"quantity": "output", "quality": "output", "timeliness": "output", "economic": "benefit",
-                  "social": "benefit", "ecological": "benefit", "sustainability": "benefit",
-                  "satisfaction": "satisfaction"}
+_LEVEL2_PARENT = {
+    "quantity": "output",
+    "quality": "output",
+    "timeliness": "output",
+    "economic": "benefit",
+    "social": "benefit",
+    "ecological": "benefit",
+    "sustainability": "benefit",
+    "satisfaction": "satisfaction",
+}
 
 
 def level1_of_level2(level2: str) -> str:
@@ -209,7 +233,10 @@ def normalize_grade(text: str | None) -> str | None:
 # enumerators, 其中, years and 全镇-style prefixes removed) must be one of these as a whole; the
 # first pattern that matches wins.
 PROSE_ITEMS: list[tuple[str, str]] = [
-    ("fund_special_nontax", r"纳入(?:财政)?专户管理的非税收入(?:拨款)?(?:收入)?|财政专户(?:管理资金)?(?:拨款)?(?:收入)?"),
+    (
+        "fund_special_nontax",
+        r"纳入(?:财政)?专户管理的非税收入(?:拨款)?(?:收入)?|财政专户(?:管理资金)?(?:拨款)?(?:收入)?",
+    ),
     # "一般公共预算收入" without 拨款 is a government's fiscal revenue, not a unit's funds by source
     ("fund_general_public", r"(?:一般公共预算|一般预算)(?:财政)?(?:拨款(?:收入|支出)?|支出)?"),
     ("fund_government_fund", r"政府性基金(?:预算)?(?:财政)?(?:拨款)?(?:收入?|支出)?"),
@@ -232,15 +259,20 @@ PROSE_ITEMS: list[tuple[str, str]] = [
     ("basic", r"基本支出(?:资金)?"),
     ("project", r"项目(?:经费)?支出(?:资金)?"),
     # not "财政拨款支出" (appropriations only) nor "支出总计" (which holds the 年末结转)
-    ("total", r"(?:本单位|本部门|单位|部门)?(?:本年)?支出(?:预算)?(?:合计|总额)?|预算支出(?:总额)?"
-              r"|(?:本年)?(?:财政拨款)?决算支出(?:合计)?|整体支出|年度资金总额|资金总额"),
+    (
+        "total",
+        r"(?:本单位|本部门|单位|部门)?(?:本年)?支出(?:预算)?(?:合计|总额)?|预算支出(?:总额)?"
+        r"|(?:本年)?(?:财政拨款)?决算支出(?:合计)?|整体支出|年度资金总额|资金总额",
+    ),
 ]
 # Words after an item that only say which phase the amount is ("基本支出预算", "一般公共服务支出决算数").
 PROSE_PHASE_SUFFIX = r"(?:年初预算数?|调整后预算数?|全年预算数?|预算数?|决算数?|执行数|实际支出数?)"
 # A label that is only a phase ("2026年年初预算数1101万元", "全年执行数为1200万元") names the income or
 # spending total of its passage; the subject is stated before it or by the passage heading.
-PROSE_BARE_PHASE = (r"(?:(?:年初|调整后|全年)预算支出(?:数|总额)?|年初(?:批复)?预算(?:批复)?数?|调整后预算数?|全年预算数?|全年执行数|全年决算数"
-                    r"|(?:年度|本年度?)?(?:预算数|决算数|执行数))")
+PROSE_BARE_PHASE = (
+    r"(?:(?:年初|调整后|全年)预算支出(?:数|总额)?|年初(?:批复)?预算(?:批复)?数?|调整后预算数?|全年预算数?|全年执行数|全年决算数"
+    r"|(?:年度|本年度?)?(?:预算数|决算数|执行数))"
+)
 PROSE_SUBJECTS: list[tuple[str, str]] = [
     ("income", r"(?:本年)?(?:预算)?(?:总)?收入(?:预算|决算|总计|合计)?(?:总额)?(?:情况)?(?:说明)?"),
     ("spending", r"(?:本年)?(?:预算)?支出(?:预算|决算|合计)?(?:情况)?(?:说明)?"),
@@ -248,8 +280,11 @@ PROSE_SUBJECTS: list[tuple[str, str]] = [
 
 # 三公 categories named in a sentence (searched; the one nearest the amount wins).
 PROSE_THREE_PUBLIC: list[tuple[str, str]] = [
-    ("vehicle_total", r"(?:公务用?车|公车)(?:辆)?购置(?:及|和|与)(?:运行(?:维护|维修)?|运维|维护)(?:费用?|经费)?"
-                      r"|^购置(?:及|和|与)运行(?:维护)?费用?"),  # "公务用车保有量2辆，购置及运行维护费5万元"
+    (
+        "vehicle_total",
+        r"(?:公务用?车|公车)(?:辆)?购置(?:及|和|与)(?:运行(?:维护|维修)?|运维|维护)(?:费用?|经费)?"
+        r"|^购置(?:及|和|与)运行(?:维护)?费用?",
+    ),  # "公务用车保有量2辆，购置及运行维护费5万元"
     ("vehicle_purchase", r"(?:公务用?车|公车)(?:辆)?购置(?:费用?|经费)?"),
     ("vehicle_operation", r"(?:公务用?车|公车)(?:运行|运维)(?:及|和)?(?:维护|维修)?(?:费用?|经费)?"),
     ("overseas_travel", r"因公出国[(（]?境?[)）]?(?:费用?|经费)?|出国(?:[(（]境[)）])?(?:费用?|经费)"),
@@ -260,12 +295,38 @@ PROSE_THREE_PUBLIC: list[tuple[str, str]] = [
 # 功能分类 classes (类) as prose names them, current and pre-2019 names.  "其他支出" is a class too,
 # but it is read only where the sentence says it lists function classes.
 FUNCTION_CLASSES: list[str] = [
-    "一般公共服务支出", "外交支出", "国防支出", "公共安全支出", "教育支出", "科学技术支出",
-    "文化旅游体育与传媒支出", "文化体育与传媒支出", "文化和旅游支出", "社会保障和就业支出", "卫生健康支出",
-    "医疗卫生与计划生育支出", "医疗卫生支出", "节能环保支出", "城乡社区支出", "城乡社区事务", "农林水支出",
-    "农林水事务", "交通运输支出", "资源勘探工业信息等支出", "资源勘探信息等支出", "商业服务业等支出",
-    "金融支出", "援助其他地区支出", "自然资源海洋气象等支出", "国土海洋气象等支出", "住房保障支出",
-    "粮油物资储备支出", "灾害防治及应急管理支出", "预备费", "债务付息支出", "债务发行费用支出",
+    "一般公共服务支出",
+    "外交支出",
+    "国防支出",
+    "公共安全支出",
+    "教育支出",
+    "科学技术支出",
+    "文化旅游体育与传媒支出",
+    "文化体育与传媒支出",
+    "文化和旅游支出",
+    "社会保障和就业支出",
+    "卫生健康支出",
+    "医疗卫生与计划生育支出",
+    "医疗卫生支出",
+    "节能环保支出",
+    "城乡社区支出",
+    "城乡社区事务",
+    "农林水支出",
+    "农林水事务",
+    "交通运输支出",
+    "资源勘探工业信息等支出",
+    "资源勘探信息等支出",
+    "商业服务业等支出",
+    "金融支出",
+    "援助其他地区支出",
+    "自然资源海洋气象等支出",
+    "国土海洋气象等支出",
+    "住房保障支出",
+    "粮油物资储备支出",
+    "灾害防治及应急管理支出",
+    "预备费",
+    "债务付息支出",
+    "债务发行费用支出",
 ]
 # A sentence that says it lists function classes: any name in it is a class (down to 款/项).
 FUNCTION_LIST_CUE = r"功能分类|支出科目|按科目"
@@ -273,13 +334,17 @@ FUNCTION_LIST_CUE = r"功能分类|支出科目|按科目"
 PROJECT_LIST_CUE = r"项目.{0,12}如下[:：]?\s*$"
 
 # Words that make a clause a comparison, a share or a derived figure, never a stated amount.
-PROSE_COMPARISON = (r"较|比上年|比20\d\d|同比|相比|增加|减少|节约|超支|下降|上升|增长|降低|持平|差异|差额|结余率|占|平均"
-                    r"|人均|收回|核减|以内|以上|以下|超过|大于|小于|高于|低于|变动|变化")
+PROSE_COMPARISON = (
+    r"较|比上年|比20\d\d|同比|相比|增加|减少|节约|超支|下降|上升|增长|降低|持平|差异|差额|结余率|占|平均"
+    r"|人均|收回|核减|以内|以上|以下|超过|大于|小于|高于|低于|变动|变化"
+)
 
 # Phase markers of prose (fund names are removed first: "一般公共预算" names a fund, not a phase;
 # "项目预算支出" is budgetary spending, which evaluation reports use for what was spent).
-PROSE_FUND_NAMES = (r"一般公共预算|一般预算|公共预算(?=财政|拨款|收入|支出)|(?<=[般共])预算支出|政府性基金预算|国有资本经营预算|社会保险基金预算|预算单位|预算管理|预算法"
-                    r"|预算绩效|预算执行率|预算拨款|预算信息|预决算")
+PROSE_FUND_NAMES = (
+    r"一般公共预算|一般预算|公共预算(?=财政|拨款|收入|支出)|(?<=[般共])预算支出|政府性基金预算|国有资本经营预算|社会保险基金预算|预算单位|预算管理|预算法"
+    r"|预算绩效|预算执行率|预算拨款|预算信息|预决算"
+)
 PROSE_PHASE_MARKERS: list[tuple[str, str]] = [
     ("initial_budget", r"年初(?:批复)?预算(?:批复)?|年初批复"),
     ("adjusted_budget", r"调整后?预算|全年预算"),
@@ -289,9 +354,11 @@ PROSE_PHASE_MARKERS: list[tuple[str, str]] = [
 
 # Staffing wordings: a clause label is checked for 编外 wordings, then against the exclusions (no
 # contract metric), then against the other metrics in order.
-STAFF_EXCLUDE = (r"其他人员|编制内|编内|公益|挂靠|遗属|学生|退职|离休|后勤|工勤|公勤|公务员|参公|参照|职称|管理人员|技师|[高中初]级工"
-                 r"|工人|差额|全额|全部补助|自收自支|纳入|慰问|培训|走访|帮扶|接待|组织|参加|参与|发放|救助|安置|补助|补贴|资助"
-                 r"|选派|提拔|招聘|招录|录用|考试|通过|覆盖|服务对象|涉及|惠及|新增|减少|增加|调入|调出|机构数|单位$|单位数|范围|个数|处室|科室|股室|批次|人次|党员|车|人口|幼儿|学员")
+STAFF_EXCLUDE = (
+    r"其他人员|编制内|编内|公益|挂靠|遗属|学生|退职|离休|后勤|工勤|公勤|公务员|参公|参照|职称|管理人员|技师|[高中初]级工"
+    r"|工人|差额|全额|全部补助|自收自支|纳入|慰问|培训|走访|帮扶|接待|组织|参加|参与|发放|救助|安置|补助|补贴|资助"
+    r"|选派|提拔|招聘|招录|录用|考试|通过|覆盖|服务对象|涉及|惠及|新增|减少|增加|调入|调出|机构数|单位$|单位数|范围|个数|处室|科室|股室|批次|人次|党员|车|人口|幼儿|学员"
+)
 STAFF_METRICS: list[tuple[str, str]] = [
     ("unauthorized", r"编外|编制外|无编|人事派遣|劳务派遣|外聘"),
     ("retired", r"离退休|退休"),

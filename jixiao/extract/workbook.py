@@ -18,15 +18,16 @@ sheet's unit line (单位：元 / 万元); a sheet that states no unit gives no 
 Sheets understood here are taken out of the document, so the generic table extractors (which
 assume 万元) never read them again.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import re
 
 from jixiao.extract.context import Context
-from jixiao.extract.numbers import Amount, parse_amount, squash
 from jixiao.extract.vocab import clean_label, item_for, three_public_category
 from jixiao.model import Document, Paragraph, ReportHeader, Table
+from jixiao.text.numbers import Amount, parse_amount, squash
 
 WORKBOOK_FORMATS = {"xlsx", "xls"}
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -41,8 +42,15 @@ _SHEETS: list[tuple[str, str]] = [  # (kind, title pattern), first match wins
     ("government_fund", r"政府性基金"),
     ("spending", r"支出(?:预算|决算)?总?表"),
 ]
-_MEASURES = {"合计": "total_wan", "小计": "total_wan", "总计": "total_wan", "基本支出": "basic_wan",
-             "项目支出": "project_wan", "人员经费": "personnel", "公用经费": "public_funds"}
+_MEASURES = {
+    "合计": "total_wan",
+    "小计": "total_wan",
+    "总计": "total_wan",
+    "基本支出": "basic_wan",
+    "项目支出": "project_wan",
+    "人员经费": "personnel",
+    "公用经费": "public_funds",
+}
 
 
 def is_workbook(doc: Document) -> bool:
@@ -66,7 +74,9 @@ def fill_header(doc: Document, header: ReportHeader) -> None:
         if years:
             header.fiscal_year = max(set(years), key=years.count)
     sheets = [t for t in doc.tables() if t.caption]
-    if header.document_kind in (None, "other") or (header.document_kind == "three_public_disclosure" and len(sheets) > 1):
+    if header.document_kind in (None, "other") or (
+        header.document_kind == "three_public_disclosure" and len(sheets) > 1
+    ):
         # a package of standard sheets is a 预算/决算 disclosure even when its first sheet is the 三公 one
         joined = "".join(texts)
         header.document_kind = "final_accounts_statement" if "决算" in joined else "budget_statement"
@@ -151,8 +161,9 @@ class _Writer:
             return
         table = "fct_spending" if self.final else "fct_budget"
         key = {"item": item, "scope": scope} if self.final else {"item": item, "phase": "budget", "scope": scope}
-        self.ctx.add(table, self.year, key, {"amount_wan": got[0], "item_label_zh": label}, "table",
-                     self.prov(r, c), got[1])
+        self.ctx.add(
+            table, self.year, key, {"amount_wan": got[0], "item_label_zh": label}, "table", self.prov(r, c), got[1]
+        )
 
 
 def _header_rows(grid: list[list[str]]) -> int:
@@ -242,8 +253,14 @@ def _by_function(w: _Writer, also_totals: bool) -> None:
         if record["total_wan"] is None or first_col is None:
             continue
         if not also_totals or code != "合计":
-            w.ctx.add("fct_budget_by_function", w.year, {"phase": phase, "subject_code": code},
-                      {"subject_name": name or None, **record}, "table", w.prov(r, first_col))
+            w.ctx.add(
+                "fct_budget_by_function",
+                w.year,
+                {"phase": phase, "subject_code": code},
+                {"subject_name": name or None, **record},
+                "table",
+                w.prov(r, first_col),
+            )
         if also_totals and code == "合计":
             for c, measure in measures.items():
                 item = {"total_wan": "total", "basic_wan": "basic", "project_wan": "project"}.get(measure)
@@ -283,8 +300,15 @@ def _basic_economic(w: _Writer) -> None:
         if code is None or len(code) != 3 or not total_cols:
             continue  # economic classes only (301, 302 …), not their items (30101 …)
         item = item_for(name)
-        if item in {"wages_welfare", "goods_services", "household_subsidies", "enterprise_subsidies", "capital",
-                    "capital_construction", "debt_interest"}:
+        if item in {
+            "wages_welfare",
+            "goods_services",
+            "household_subsidies",
+            "enterprise_subsidies",
+            "capital",
+            "capital_construction",
+            "debt_interest",
+        }:
             w.money(item, clean_label(name), r, total_cols[0], scope="basic")
 
 
@@ -297,7 +321,9 @@ def _three_public(w: _Writer) -> None:
         leaf = texts[-1] if texts else ""
         if leaf == "小计" and len(texts) > 1:
             leaf = texts[-2]
-        category = "total" if leaf in ("合计", "总计") or re.search(r"三公.*合计", leaf) else three_public_category(leaf)
+        category = (
+            "total" if leaf in ("合计", "总计") or re.search(r"三公.*合计", leaf) else three_public_category(leaf)
+        )
         if category is None and re.search(r"公务用车购置及运行", leaf):
             category = "vehicle_total"
         if category:
@@ -309,9 +335,15 @@ def _three_public(w: _Writer) -> None:
         for c, (category, leaf) in categories.items():
             got = w.amount(r, c)
             if got is not None:
-                w.ctx.add("fct_three_public_expenses", w.year, {"category": category, "phase": phase},
-                          {"amount_wan": got[0], "category_label_zh": leaf},
-                          "table", w.prov(r, c), got[1])
+                w.ctx.add(
+                    "fct_three_public_expenses",
+                    w.year,
+                    {"category": category, "phase": phase},
+                    {"amount_wan": got[0], "category_label_zh": leaf},
+                    "table",
+                    w.prov(r, c),
+                    got[1],
+                )
 
 
 def _government_fund(w: _Writer) -> None:
@@ -339,8 +371,12 @@ def extract_workbook(ctx: Context) -> None:
             continue
         understood.add(id(sheet.table))
         if sheet.factor is None:
-            ctx.finding("unit_unknown", "warn", f"sheet '{sheet.title}' states no unit (单位：元/万元); its figures are "
-                        "left out", prov=ctx.cell(sheet.table, 0, 0))
+            ctx.finding(
+                "unit_unknown",
+                "warn",
+                f"sheet '{sheet.title}' states no unit (单位：元/万元); its figures are left out",
+                prov=ctx.cell(sheet.table, 0, 0),
+            )
             continue
         w = _Writer(ctx, sheet, final="决算" in sheet.title)
         if kind == "fund_summary":

@@ -3,6 +3,7 @@
 ``run_quality_gate`` validates a built DuckDB file and says whether it may be published;
 ``copy_quality_history`` carries ``quality_runs``/``pipeline_runs`` into the next build.
 """
+
 from .gate import load_stage_suites, run_quality_gate
 from .history import copy_quality_history, write_quality_runs
 from .results import ExpectationOutcome, GateResult

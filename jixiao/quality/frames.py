@@ -10,6 +10,7 @@ column expectations:
   its fiscal_year + 1 (reports are written during or after the year they evaluate);
 - ``years_before_writing``: report_year_written - the row's own fiscal_year.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -46,7 +47,9 @@ def read_frame(con: duckdb.DuckDBPyConnection, qualified: str, report_table: str
         return con.execute(f"SELECT * FROM {qualified}").df()
     own_year = "t.fiscal_year" if "fiscal_year" in columns else "NULL::INTEGER"
     # a grain's year: the fiscal_year, or the report itself for a figure of no stated year
-    year_key = "coalesce(CAST(t.fiscal_year AS VARCHAR), 'report ' || t.report_id)" if "fiscal_year" in columns else "NULL"
+    year_key = (
+        "coalesce(CAST(t.fiscal_year AS VARCHAR), 'report ' || t.report_id)" if "fiscal_year" in columns else "NULL"
+    )
     sql = f"""
         WITH ctx AS (
             SELECT report_id,

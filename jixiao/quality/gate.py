@@ -5,13 +5,14 @@ validated by one GX validation definition on a pandas data source of an ephemera
 (GX 1.24 over DuckDB via SQLAlchemy fails every expectation).  Results go to the outcomes
 returned, to Data Docs HTML in ``docs_dir`` and to the ``quality_runs`` table of the database.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import shutil
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,10 +23,22 @@ from .frames import ReportLookup, locate_table, read_frame
 from .history import write_quality_runs
 from .offline_docs import make_docs_offline
 from .results import MAX_LISTED, ExpectationOutcome, GateResult
-from .suites import SuiteFileError, SuiteSpec, TableSpec, default_suites_dir, load_suite, load_vocabularies, to_gx_expectation
+from .suites import (
+    SuiteFileError,
+    SuiteSpec,
+    TableSpec,
+    default_suites_dir,
+    load_suite,
+    load_vocabularies,
+    to_gx_expectation,
+)
 
 Stage = Literal["landed", "published", "all"]
-STAGES: dict[str, tuple[str, ...]] = {"landed": ("landed",), "published": ("published",), "all": ("landed", "published")}
+STAGES: dict[str, tuple[str, ...]] = {
+    "landed": ("landed",),
+    "published": ("published",),
+    "all": ("landed", "published"),
+}
 DOCS_SITE = "jixiao_quality"
 
 TELEMETRY_OFF = {
@@ -72,7 +85,7 @@ def run_quality_gate(
     if not db_path.exists():
         raise FileNotFoundError(f"quality gate: database {db_path} does not exist")
     suites = load_stage_suites(stage, suites_dir)
-    run_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    run_at = datetime.now(UTC).replace(tzinfo=None)
     parameters = {"input_files": sorted(set(input_files)), "current_year": run_at.year}
 
     frames, lookup, outcomes = _read_frames(db_path, suites)
@@ -130,10 +143,14 @@ def _connect_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
 
 def _missing_table_outcome(suite: SuiteSpec, table: TableSpec, db_path: Path) -> ExpectationOutcome:
     return ExpectationOutcome(
-        suite=suite.name, table=table.name, expectation="expect_table_to_exist", severity="critical",
-        success=False, description="The table the suite checks exists in the warehouse.",
+        suite=suite.name,
+        table=table.name,
+        expectation="expect_table_to_exist",
+        severity="critical",
+        success=False,
+        description="The table the suite checks exists in the warehouse.",
         message=f"{suite.name}/{table.name}: table {table.name} is missing from {db_path.name} "
-                f"(its {len(table.expectations)} expectations could not run)",
+        f"(its {len(table.expectations)} expectations could not run)",
     )
 
 
@@ -161,8 +178,16 @@ def _ephemeral_context(gx, docs_dir: Path):
     return gx.get_context(project_config=config, mode="ephemeral")
 
 
-def _validate_table(gx, context, source, suite: SuiteSpec, table: TableSpec, frame: pd.DataFrame,
-                    parameters: dict[str, Any], lookup: ReportLookup) -> list[ExpectationOutcome]:
+def _validate_table(
+    gx,
+    context,
+    source,
+    suite: SuiteSpec,
+    table: TableSpec,
+    frame: pd.DataFrame,
+    parameters: dict[str, Any],
+    lookup: ReportLookup,
+) -> list[ExpectationOutcome]:
     """Run one table's expectations as one GX validation over one batch."""
     name = f"{suite.name}.{table.name}"
     gx_suite = gx.ExpectationSuite(name=name)
@@ -191,7 +216,9 @@ def _validate_table(gx, context, source, suite: SuiteSpec, table: TableSpec, fra
     return outcomes
 
 
-def _outcome(suite: str, table: str, spec, config, res, frame: pd.DataFrame, lookup: ReportLookup) -> ExpectationOutcome:
+def _outcome(
+    suite: str, table: str, spec, config, res, frame: pd.DataFrame, lookup: ReportLookup
+) -> ExpectationOutcome:
     result: dict[str, Any] = dict(res.result or {})
     severity = getattr(config.severity, "value", config.severity)
     kwargs = {k: v for k, v in config.kwargs.items() if k not in ("batch_id",)}
@@ -207,10 +234,17 @@ def _outcome(suite: str, table: str, spec, config, res, frame: pd.DataFrame, loo
         source_files = list(dict.fromkeys([*map(str, missing), *source_files]))
 
     outcome = ExpectationOutcome(
-        suite=suite, table=table, expectation=config.type, severity=str(severity),
-        success=bool(res.success), observed_value=result.get("observed_value"),
-        unexpected_count=result.get("unexpected_count"), report_ids=report_ids,
-        source_files=source_files, column=column, kwargs=_plain(kwargs),
+        suite=suite,
+        table=table,
+        expectation=config.type,
+        severity=str(severity),
+        success=bool(res.success),
+        observed_value=result.get("observed_value"),
+        unexpected_count=result.get("unexpected_count"),
+        report_ids=report_ids,
+        source_files=source_files,
+        column=column,
+        kwargs=_plain(kwargs),
         description=spec.description if spec else (config.description or ""),
     )
     absent = [c for c in _columns_of(kwargs) if c not in frame.columns]
@@ -235,8 +269,9 @@ def _exception_text(info: Any) -> str | None:
     return None
 
 
-def _message(o: ExpectationOutcome, result: dict[str, Any], exception: str | None, missing, rows: int,
-             files: dict[str, str]) -> str:
+def _message(
+    o: ExpectationOutcome, result: dict[str, Any], exception: str | None, missing, rows: int, files: dict[str, str]
+) -> str:
     head = f"[{o.severity}] {o.suite}/{o.table}: {o.label} {'passed' if o.success else 'failed'}"
     if o.description:
         head += f" ({o.description.rstrip('.')})"

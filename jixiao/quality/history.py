@@ -1,4 +1,5 @@
 """Quality history in the warehouse: the ``quality_runs`` table and carrying it across publishes."""
+
 from __future__ import annotations
 
 import json
@@ -41,10 +42,24 @@ def write_quality_runs(db_path: Path, run_id: str, run_at: datetime, outcomes: l
     """Append one row per outcome to ``quality_runs`` (created if missing); returns rows written."""
     rows = [
         (
-            run_id, run_at, o.suite, o.table, o.expectation, o.severity, o.success,
-            _json(o.observed_value), o.unexpected_count,
-            _json({"description": o.description, "message": o.message, "report_ids": o.report_ids,
-                   "source_files": o.source_files, "kwargs": o.kwargs}),
+            run_id,
+            run_at,
+            o.suite,
+            o.table,
+            o.expectation,
+            o.severity,
+            o.success,
+            _json(o.observed_value),
+            o.unexpected_count,
+            _json(
+                {
+                    "description": o.description,
+                    "message": o.message,
+                    "report_ids": o.report_ids,
+                    "source_files": o.source_files,
+                    "kwargs": o.kwargs,
+                }
+            ),
             o.column,
         )
         for o in outcomes
@@ -72,7 +87,7 @@ def copy_quality_history(from_db: Path, to_db: Path) -> dict[str, int]:
     ``run_id`` is already in ``to_db`` are not copied twice; a missing ``from_db`` or table is
     simply nothing to copy. Returns the number of rows copied per table.
     """
-    from jixiao.published import readable_published
+    from jixiao.warehouse.published import readable_published
 
     copied: dict[str, int] = {}
     with readable_published(Path(from_db)) as readable:
@@ -90,10 +105,13 @@ def copy_quality_history(from_db: Path, to_db: Path) -> dict[str, int]:
 
 def _copy_table(con: duckdb.DuckDBPyConnection, table: str) -> int:
     def exists(catalog: str, name: str = table) -> bool:
-        return bool(con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = ? "
-            "AND table_schema = 'main' AND table_name = ? AND table_type = 'BASE TABLE'",
-            [catalog, name]).fetchone()[0])
+        return bool(
+            con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_catalog = ? "
+                "AND table_schema = 'main' AND table_name = ? AND table_type = 'BASE TABLE'",
+                [catalog, name],
+            ).fetchone()[0]
+        )
 
     source_name = table if exists("previous") else LEGACY_NAMES.get(table)
     if source_name is None or not exists("previous", source_name):

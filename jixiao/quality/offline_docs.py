@@ -7,6 +7,7 @@ the site, :func:`make_docs_offline` removes every reference to another host from
 links a local style sheet instead, and replaces ``index.html`` with a plain HTML page of this
 run's results (every expectation, its outcome and a link to GX's page of its table).
 """
+
 from __future__ import annotations
 
 import os
@@ -105,13 +106,28 @@ def write_index(docs_dir: Path, outcomes: list[ExpectationOutcome], run_id: str)
     for o in outcomes:
         grouped[(o.suite, o.table)].append(o)
     pages = _validation_pages(docs_dir)
-    tables = [{"suite": s, "table": t, "outcomes": rows, "failed": sum(not o.success for o in rows),
-               "page": pages.get((s, t))} for (s, t), rows in sorted(grouped.items())]
-    html = jinja2.Environment(autoescape=True).from_string(INDEX).render(
-        run_id=run_id, css=OFFLINE_CSS, tables=tables,
-        n_passed=sum(o.success for o in outcomes),
-        n_critical=sum(not o.success and o.severity == "critical" for o in outcomes),
-        n_warning=sum(not o.success and o.severity != "critical" for o in outcomes))
+    tables = [
+        {
+            "suite": s,
+            "table": t,
+            "outcomes": rows,
+            "failed": sum(not o.success for o in rows),
+            "page": pages.get((s, t)),
+        }
+        for (s, t), rows in sorted(grouped.items())
+    ]
+    html = (
+        jinja2.Environment(autoescape=True)
+        .from_string(INDEX)
+        .render(
+            run_id=run_id,
+            css=OFFLINE_CSS,
+            tables=tables,
+            n_passed=sum(o.success for o in outcomes),
+            n_critical=sum(not o.success and o.severity == "critical" for o in outcomes),
+            n_warning=sum(not o.success and o.severity != "critical" for o in outcomes),
+        )
+    )
     index = docs_dir / "index.html"
     index.write_text(html, encoding="utf-8")
     return index

@@ -1,4 +1,5 @@
 """What the quality gate reports: one outcome per expectation and the gate's verdict."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -24,6 +24,7 @@ Conveniences on top of plain GX kwargs:
 ``columns`` entries become ``expect_column_values_to_be_in_type_list`` expectations
 (severity ``critical`` unless the entry says otherwise) over the pandas dtypes DuckDB gives.
 """
+
 from __future__ import annotations
 
 import copy
@@ -38,9 +39,24 @@ SEVERITIES = ("critical", "warning")
 # Logical column type -> pandas dtypes (and Python value types for object columns) that a
 # DuckDB column of that type arrives as through ``duckdb ... .df()``.
 # (an INTEGER column with NULLs arrives as pandas' nullable Int32Dtype)
-_INTEGER_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-                   "Int8Dtype", "Int16Dtype", "Int32Dtype", "Int64Dtype",
-                   "UInt8Dtype", "UInt16Dtype", "UInt32Dtype", "UInt64Dtype"]
+_INTEGER_DTYPES = [
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "Int8Dtype",
+    "Int16Dtype",
+    "Int32Dtype",
+    "Int64Dtype",
+    "UInt8Dtype",
+    "UInt16Dtype",
+    "UInt32Dtype",
+    "UInt64Dtype",
+]
 TYPE_LISTS: dict[str, list[str]] = {
     "text": ["str"],
     "integer": _INTEGER_DTYPES,
@@ -140,15 +156,16 @@ def _column_type_specs(columns: dict[str, Any], where: str) -> list[ExpectationS
         entry = declared if isinstance(declared, dict) else {"type": declared}
         logical = entry.get("type")
         if logical not in TYPE_LISTS:
-            raise SuiteFileError(
-                f"{where}: column {column} has type {logical!r}; use one of {sorted(TYPE_LISTS)}")
+            raise SuiteFileError(f"{where}: column {column} has type {logical!r}; use one of {sorted(TYPE_LISTS)}")
         severity = _severity(entry.get("severity", "critical"), where)
-        specs.append(ExpectationSpec(
-            type="expect_column_values_to_be_in_type_list",
-            kwargs={"column": column, "type_list": TYPE_LISTS[logical]},
-            severity=severity,
-            description=f"Column {column} exists and holds {logical} values.",
-        ))
+        specs.append(
+            ExpectationSpec(
+                type="expect_column_values_to_be_in_type_list",
+                kwargs={"column": column, "type_list": TYPE_LISTS[logical]},
+                severity=severity,
+                description=f"Column {column} exists and holds {logical} values.",
+            )
+        )
     return specs
 
 
@@ -167,10 +184,15 @@ def _expectation_specs(entry: Any, vocabularies: dict[str, list[str]], where: st
         these = dict(kwargs)
         if column is not None:
             these["column"] = column
-        specs.append(ExpectationSpec(
-            type=str(entry["type"]), kwargs=these, severity=severity,
-            description=str(entry["description"]).strip(), where=dict(entry.get("where") or {}),
-        ))
+        specs.append(
+            ExpectationSpec(
+                type=str(entry["type"]),
+                kwargs=these,
+                severity=severity,
+                description=str(entry["description"]).strip(),
+                where=dict(entry.get("where") or {}),
+            )
+        )
     return specs
 
 
@@ -207,5 +229,9 @@ def to_gx_expectation(spec: ExpectationSpec):  # -> great_expectations.expectati
         kwargs["row_condition"] = condition
     impl = get_expectation_impl(spec.type)
     # The severity leads the description so Data Docs show it next to each rule.
-    return impl(**kwargs, severity=spec.severity, description=f"[{spec.severity}] {spec.description}",
-                meta={"label": spec.label})
+    return impl(
+        **kwargs,
+        severity=spec.severity,
+        description=f"[{spec.severity}] {spec.description}",
+        meta={"label": spec.label},
+    )

@@ -5,6 +5,7 @@ breaks ties), so a ``.txt`` that is really HTML or a ``.doc`` that is really a `
 is still read.  Anything that cannot be read raises :class:`UnreadableReport` with a
 reason that names the file; the extractor turns it into a quarantined report.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,16 +14,34 @@ from io import BytesIO
 from pathlib import Path
 
 from jixiao.model import Document
-from jixiao.readers.encoding import UndecodableText, decode_bytes
 from jixiao.readers.errors import UnreadableReport
+from jixiao.text.encoding import UndecodableText, decode_bytes
 
 __all__ = ["read_document", "sniff_format", "UnreadableReport", "SUPPORTED_SUFFIXES"]
 
-SUPPORTED_SUFFIXES = {".txt", ".text", ".docx", ".doc", ".wps", ".html", ".htm", ".xhtml", ".pdf", ".xls", ".xlsx",
-                      ".xlsm", ".zip"}
+SUPPORTED_SUFFIXES = {
+    ".txt",
+    ".text",
+    ".docx",
+    ".doc",
+    ".wps",
+    ".html",
+    ".htm",
+    ".xhtml",
+    ".pdf",
+    ".xls",
+    ".xlsx",
+    ".xlsm",
+    ".zip",
+}
 READABLE_KINDS = {"pdf", "docx", "html", "text", "doc", "xls", "xlsx"}
-_IMAGE_MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-                b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}
+_IMAGE_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"II*\x00": "a TIFF image",
+    b"MM\x00*": "a TIFF image",
+}
 _HTML_MARKERS = ("<!doctype html", "<html", "<body", "<table", "<head", "<meta ", "<p>", "<div")
 
 
@@ -75,8 +94,10 @@ def sniff_format(data: bytes, suffix: str) -> str:
     except (UndecodableText, UnicodeDecodeError):
         text = data[:8192].decode("latin-1")
     lowered = text.lstrip("\ufeff \t\r\n").lower()[:4096]
-    if suffix in {".html", ".htm", ".xhtml"} or any(lowered.startswith(m) for m in _HTML_MARKERS[:3]) or (
-        "<html" in lowered or "<body" in lowered or lowered.count("<td") >= 2
+    if (
+        suffix in {".html", ".htm", ".xhtml"}
+        or any(lowered.startswith(m) for m in _HTML_MARKERS[:3])
+        or ("<html" in lowered or "<body" in lowered or lowered.count("<td") >= 2)
     ):
         return "html"
     return "text"
@@ -151,7 +172,9 @@ def read_document(path: Path) -> Document:
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnreadableReport(
             f"{name}: unsupported file type '{suffix or '(no extension)'}' "
-            f"(expected one of {', '.join(sorted(SUPPORTED_SUFFIXES))})", name)
+            f"(expected one of {', '.join(sorted(SUPPORTED_SUFFIXES))})",
+            name,
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -162,27 +185,41 @@ def read_document(path: Path) -> Document:
     if suffix == ".zip" or kind == "a zip archive" and suffix not in {".docx", ".doc", ".xlsx", ".xlsm"}:
         from jixiao.readers.bundle import archive_problem
 
-        problem = archive_problem(data) or ("a zip archive that is not expanded (a nested archive inside a bundle, "
-                                            "or a bundle read on its own)")
-        raise UnreadableReport(f"{name}: {problem}"
-                               "; only the members of a bundle in the reports folder are read, each as its own report",
-                               name)
+        problem = archive_problem(data) or (
+            "a zip archive that is not expanded (a nested archive inside a bundle, or a bundle read on its own)"
+        )
+        raise UnreadableReport(
+            f"{name}: {problem}; only the members of a bundle in the reports folder are read, each as its own report",
+            name,
+        )
     if kind not in READABLE_KINDS:
         what = f"corrupt Word file: {kind}" if suffix in {".docx", ".doc"} and "zip" in kind else kind
-        raise UnreadableReport(f"{name}: {what}, not a readable report; save it as .docx, .xlsx, .pdf, .html or .txt",
-                               name)
+        raise UnreadableReport(
+            f"{name}: {what}, not a readable report; save it as .docx, .xlsx, .pdf, .html or .txt", name
+        )
     try:
         document = _parse(kind, data, name)
     except UnreadableReport:
         raise
     except Exception as exc:  # a corrupt file must not stop the other files
         raise UnreadableReport(
-            f"{name}: corrupt or unreadable {kind} file ({type(exc).__name__}: {exc})", name) from exc
+            f"{name}: corrupt or unreadable {kind} file ({type(exc).__name__}: {exc})", name
+        ) from exc
     if not document.blocks:
         raise UnreadableReport(f"{name}: no text found in the {kind} file", name)
     document.content_hash = hashlib.sha256(data).hexdigest()
-    expected = {".docx": "docx", ".doc": "doc", ".wps": "doc", ".xls": "xls", ".xlsx": "xlsx",
-                ".xlsm": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html"}
+    expected = {
+        ".docx": "docx",
+        ".doc": "doc",
+        ".wps": "doc",
+        ".xls": "xls",
+        ".xlsx": "xlsx",
+        ".xlsm": "xlsx",
+        ".pdf": "pdf",
+        ".html": "html",
+        ".htm": "html",
+        ".xhtml": "html",
+    }
     mismatch = suffix in expected and expected[suffix] != kind and {expected[suffix], kind} != {"doc", "docx"}
     if mismatch or suffix in {".txt", ".text"} and kind != "text":
         document.warnings.append(f"{name}: named {suffix} but its content is {kind}; read as {kind}")

@@ -1,10 +1,11 @@
 """``.zip`` bundles: checks against hostile archives and member names decoded as written.
 
-A bundle's members are reports of the folder (see :mod:`jixiao.bundles`).  An archive that
+A bundle's members are reports of the folder (see :mod:`jixiao.pipeline.bundles`).  An archive that
 is damaged, encrypted, a zip bomb, has members that climb out of it (absolute paths, ``..``)
 or thousands of members is not expanded: :func:`archive_problem` says why, and the bundle is
 quarantined with that reason.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -59,11 +60,15 @@ def archive_problem(data: bytes) -> str | None:
                 return f"encrypted archive: member '{name}' needs a password; not expanded"
             total += info.file_size
             if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
-                return (f"hostile archive: expands to more than {min(MAX_MEMBER_BYTES, MAX_TOTAL_BYTES) // 2**20} MB "
-                        "(zip bomb); not expanded")
+                return (
+                    f"hostile archive: expands to more than {min(MAX_MEMBER_BYTES, MAX_TOTAL_BYTES) // 2**20} MB "
+                    "(zip bomb); not expanded"
+                )
             if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                return (f"hostile archive: member '{name}' compresses {info.file_size // max(info.compress_size, 1)}:1 "
-                        "(zip bomb); not expanded")
+                return (
+                    f"hostile archive: member '{name}' compresses {info.file_size // max(info.compress_size, 1)}:1 "
+                    "(zip bomb); not expanded"
+                )
     return None
 
 

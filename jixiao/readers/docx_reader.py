@@ -7,6 +7,7 @@ cell (``w:gridSpan``) is emitted once with its span, a vertically merged one
 (``w:vMerge``) in its first row and as ``""`` below — the grid a Word TAB text export
 gives.
 """
+
 from __future__ import annotations
 
 from io import BytesIO

@@ -1,4 +1,5 @@
 """The one error a reader raises for a file it cannot turn into a Document."""
+
 from __future__ import annotations
 
 

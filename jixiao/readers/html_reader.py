@@ -5,6 +5,7 @@ are dropped; ``<table>`` grids are resolved with rowspan/colspan so that a merge
 appears once (vertically merged: first row, ``""`` below), like a Word TAB export; text
 outside tables becomes paragraphs (a ``<br>`` or a block element ends a paragraph).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -15,22 +16,62 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from jixiao.model import Block, Document, Paragraph, Table
-from jixiao.readers.encoding import decode_bytes
 from jixiao.readers.layout import finish_blocks
+from jixiao.text.encoding import decode_bytes
 
-DROPPED_TAGS = {"script", "style", "noscript", "template", "nav", "header", "footer",
-                "head", "iframe", "object", "svg", "button", "select", "form", "input"}
+DROPPED_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "head",
+    "iframe",
+    "object",
+    "svg",
+    "button",
+    "select",
+    "form",
+    "input",
+}
 DROPPED_ROLES = {"navigation", "banner", "contentinfo", "search"}
-BLOCK_TAGS = {"p", "div", "section", "article", "main", "aside", "h1", "h2", "h3", "h4", "h5",
-              "h6", "li", "ul", "ol", "dl", "dt", "dd", "pre", "blockquote", "address",
-              "figure", "figcaption", "hr", "body", "center", "caption"}
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "pre",
+    "blockquote",
+    "address",
+    "figure",
+    "figcaption",
+    "hr",
+    "body",
+    "center",
+    "caption",
+}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 MAX_TABLE_DEPTH = 8  # tables inside tables deeper than this are read as plain text
 _END, _FLUSH = object(), object()  # walk markers: children exhausted, end of a block
 _SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
 # Legacy Chinese charset labels → the superset codec that decodes them all.
-_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
-                    "big5": "big5hkscs"}
+_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs"}
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
@@ -208,5 +249,4 @@ def read_html(data: bytes, source_file: str) -> Document:
     reader = _FlowReader()
     reader.walk(root)
     reader.flush()
-    return Document(source_file=source_file, blocks=finish_blocks(reader.blocks),
-                    file_format="html", encoding=encoding)
+    return Document(source_file=source_file, blocks=finish_blocks(reader.blocks), file_format="html", encoding=encoding)

@@ -1,8 +1,9 @@
 """Small helpers shared by the .docx, .html and .pdf readers."""
+
 from __future__ import annotations
 
 from jixiao.model import Block, Paragraph, Table
-from jixiao.readers.normalize import looks_traditional, normalize_text, to_simplified
+from jixiao.text.normalize import looks_traditional, normalize_text, to_simplified
 
 
 def _texts(blocks: list[Block]):
@@ -26,7 +27,7 @@ def finish_blocks(blocks: list[Block]) -> list[Block]:
     """Normalize texts like the text reader does, number blocks in reading order and give
     each table the paragraph right before it as caption.
 
-    Normalization (:func:`jixiao.readers.normalize.normalize_text`) is applied per text;
+    Normalization (:func:`jixiao.text.normalize.normalize_text`) is applied per text;
     traditional script is simplified when the document as a whole is traditional.
     """
     _map_texts(blocks, lambda text: normalize_text(text).strip())

@@ -3,6 +3,7 @@
 Every reason names the limit that was hit (``limit: …``), so an operator can tell a zip bomb
 from a damaged file and raise a limit where a genuine report needs it.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -38,19 +39,27 @@ def check_archive(data: bytes, source_file: str) -> None:
         if info.file_size > MAX_MEMBER_BYTES:
             raise UnreadableReport(
                 f"{source_file}: archive member {info.filename} would inflate to {_mib(info.file_size)} "
-                f"(limit: {_mib(MAX_MEMBER_BYTES)} per member); refused as a possible zip bomb", source_file)
+                f"(limit: {_mib(MAX_MEMBER_BYTES)} per member); refused as a possible zip bomb",
+                source_file,
+            )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
             raise UnreadableReport(
                 f"{source_file}: archive member {info.filename} would inflate {ratio:.0f}:1 to {_mib(info.file_size)} "
-                f"(limit: compression ratio {MAX_RATIO}:1); refused as a possible zip bomb", source_file)
+                f"(limit: compression ratio {MAX_RATIO}:1); refused as a possible zip bomb",
+                source_file,
+            )
     if total > MAX_ARCHIVE_BYTES:
         raise UnreadableReport(
             f"{source_file}: archive would inflate to {_mib(total)} in all "
-            f"(limit: {_mib(MAX_ARCHIVE_BYTES)}); refused as a possible zip bomb", source_file)
+            f"(limit: {_mib(MAX_ARCHIVE_BYTES)}); refused as a possible zip bomb",
+            source_file,
+        )
 
 
 def check_page_count(pages: int, source_file: str) -> None:
     if pages > MAX_PDF_PAGES:
-        raise UnreadableReport(f"{source_file}: PDF of {pages} pages (limit: {MAX_PDF_PAGES} pages); "
-                               "split it or raise the limit", source_file)
+        raise UnreadableReport(
+            f"{source_file}: PDF of {pages} pages (limit: {MAX_PDF_PAGES} pages); split it or raise the limit",
+            source_file,
+        )

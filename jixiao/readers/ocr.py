@@ -14,6 +14,7 @@ A box holding a digit that OCR read with a confidence below :data:`MIN_NUMBER_CO
 ('2.5.', '47:74'), is left out of the text layer, so it never becomes a number silently: the
 cell reads blank and the document carries a finding naming the page, the box and what OCR read.
 """
+
 from __future__ import annotations
 
 import re
@@ -98,8 +99,10 @@ def ruling_lines(gray) -> list[Segment]:
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 8)
     h, w = ink.shape
     out: list[Segment] = []
-    for kernel in (cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 25, 10), 1)),
-                   cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 60, 10)))):
+    for kernel in (
+        cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 25, 10), 1)),
+        cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 60, 10))),
+    ):
         mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
         mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
@@ -192,7 +195,7 @@ def _confirmed(clean, box: OcrBox) -> bool:
         return False
     for pad in CONFIRM_PADDINGS:
         top, left = max(int(box.top) - pad, 0), max(int(box.x0) - pad, 0)
-        crop = clean[top:int(box.bottom) + pad, left:int(box.x1) + pad]
+        crop = clean[top : int(box.bottom) + pad, left : int(box.x1) + pad]
         if crop.size == 0:
             return False
         result, _ = _engine()(np.stack([crop] * 3, axis=-1), use_det=False, use_cls=False, use_rec=True)
@@ -203,9 +206,8 @@ def _confirmed(clean, box: OcrBox) -> bool:
 
 def ocr_page(gray, page_no: int) -> tuple[list[Segment], list[OcrBox]]:
     """Rules and text boxes (with each character's box and confidence) of one page image."""
-    import numpy as np
-
     import cv2
+    import numpy as np
 
     page = straighten(gray)
     clean = cv2.medianBlur(page, 3)  # specks off the text (thin rules are found on the page itself)
@@ -215,11 +217,14 @@ def ocr_page(gray, page_no: int) -> tuple[list[Segment], list[OcrBox]]:
         quad, text, score = item[0], item[1].strip(), float(item[2])
         chars: list[tuple[str, float, float, float]] = []
         if len(item) >= 6 and len(item[4]) == len(item[3]) == len(item[5]):
-            chars = [(c, min(p[0] for p in q), max(p[0] for p in q), float(conf))
-                     for q, c, conf in zip(item[3], item[4], item[5])]
+            chars = [
+                (c, min(p[0] for p in q), max(p[0] for p in q), float(conf))
+                for q, c, conf in zip(item[3], item[4], item[5])
+            ]
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
-        box = OcrBox(page_no, n + 1, text, score, min(xs), min(ys), max(xs), max(ys), _is_kept(text, score, chars),
-                     chars)
+        box = OcrBox(
+            page_no, n + 1, text, score, min(xs), min(ys), max(xs), max(ys), _is_kept(text, score, chars), chars
+        )
         if not box.kept and _NUMERIC_BOX.fullmatch(text):
             box.kept = _confirmed(clean, box)
         boxes.append(box)
@@ -252,8 +257,10 @@ def document_from_layers(layers: list[Layer], source_file: str) -> Document:
 
     all_boxes = [box for _, _, boxes in layers for box in boxes]
     if not any(b.text for b in all_boxes):
-        raise UnreadableReport(f"{source_file}: scanned PDF: no text layer, and OCR found no text on its "
-                               f"{len(layers)} page(s)", source_file)
+        raise UnreadableReport(
+            f"{source_file}: scanned PDF: no text layer, and OCR found no text on its {len(layers)} page(s)",
+            source_file,
+        )
     document = read_pdf(_text_layer_pdf(layers), source_file, allow_ocr=False)
     document.file_format = "pdf-ocr"
     document.ocr_boxes = all_boxes
@@ -261,12 +268,17 @@ def document_from_layers(layers: list[Layer], source_file: str) -> Document:
     document.ocr_confidence = round(sum(b.score * len(b.text) for b in all_boxes) / chars, 4) if chars else None
     for box in all_boxes:
         if not box.kept:
-            document.findings.append(Finding(
-                "ocr_low_confidence", "warn",
-                f"OCR read '{box.text}' on page {box.page} (box {box.box}) with confidence {box.score:.2f}: "
-                "the figure is left out rather than guessed", observed=box.text,
-                expected=f"confidence ≥ {MIN_NUMBER_CONFIDENCE:.2f}",
-                prov=Provenance(source_file, 0, text=f"page {box.page} box {box.box}: {box.text}")))
+            document.findings.append(
+                Finding(
+                    "ocr_low_confidence",
+                    "warn",
+                    f"OCR read '{box.text}' on page {box.page} (box {box.box}) with confidence {box.score:.2f}: "
+                    "the figure is left out rather than guessed",
+                    observed=box.text,
+                    expected=f"confidence ≥ {MIN_NUMBER_CONFIDENCE:.2f}",
+                    prov=Provenance(source_file, 0, text=f"page {box.page} box {box.box}: {box.text}"),
+                )
+            )
     return document
 
 

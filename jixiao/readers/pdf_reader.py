@@ -9,6 +9,7 @@ is stitched to its continuation when the header row repeats or the column positi
 up, and a paragraph cut by the break is joined again.  Page numbers in the top and bottom
 margins are dropped.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,8 @@ import pdfplumber
 from jixiao.model import Block, Document, Paragraph, Table
 from jixiao.readers.errors import UnreadableReport
 from jixiao.readers.layout import finish_blocks
-from jixiao.readers.text import STANDALONE_LINE
 from jixiao.readers.limits import check_page_count
+from jixiao.readers.text import STANDALONE_LINE
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 COLUMN_TOLERANCE = 2.0  # points: column boundaries closer than this line up
@@ -32,7 +33,9 @@ COLUMN_TOLERANCE = 2.0  # points: column boundaries closer than this line up
 _UNBREAKABLE_LEAD = re.compile(r"^[^\s]{0,2}?[\x21-\x7e×÷＝％]{6,}[，。、；：）]?")
 _NUMERIC = re.compile(r"^\s*[-+]?[\d,.]+\s*%?\s*$")
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(第\s*)?\d{1,4}\s*(页)?(\s*[/／]\s*(共\s*)?\d{1,4}\s*页?)?[-–—\s]*$")
-_LIST_MARKER = re.compile(r"^\s*(\d{1,2}[.、．)）]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}、)")
+_LIST_MARKER = re.compile(
+    r"^\s*(\d{1,2}[.、．)）]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}、)"
+)
 _LINE_END = "。；;：:！？!?"  # a wrapped cell line ending so keeps its newline
 _SENTENCE_END = "。；;！？!?"  # a short line ending so ends its paragraph
 _FULL_STOP = "。！？!?"  # a full line ending so, followed by a list item, ends its paragraph
@@ -90,8 +93,7 @@ class _PageTable:
 
 def _cell_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> str:
     x0, top, x1, bottom = bbox
-    inside = [c for c in chars
-              if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
     if not inside:
         return ""
     return normalize_chars(join_wrapped(pdfplumber.utils.extract_text(inside).split("\n")))
@@ -100,8 +102,7 @@ def _cell_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> st
 def _fills_last_line(chars: list[dict], bbox: tuple[float, float, float, float]) -> bool:
     """Whether a cell's text runs to the cell's right edge on its last line (a text a page break may cut)."""
     x0, top, x1, bottom = bbox
-    inside = [c for c in chars
-              if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
     if not inside:
         return False
     last_top = max(c["top"] for c in inside)
@@ -212,7 +213,7 @@ class _Metrics:
     char_width: float
 
     @classmethod
-    def of(cls, lines: list[dict]) -> "_Metrics":
+    def of(cls, lines: list[dict]) -> _Metrics:
         if not lines:
             return cls(0.0, 0.0, 0.0, 0.0)
         return cls(
@@ -231,7 +232,6 @@ class _Metrics:
         if short > 0.25 * (self.right - self.left):
             return True
         return short > 2 * self.char_width and line["text"].rstrip()[-1:] in _SENTENCE_END
-
 
     def wrapped_early(self, previous: dict, line: dict) -> bool:
         """Whether ``previous`` stopped short only because the next line's unbreakable lead (a formula,
@@ -270,8 +270,11 @@ def _paragraphs(lines: list[dict], metrics: _Metrics) -> list[_PageParagraph]:
     groups: list[_PageParagraph] = []
     for line in lines:
         previous = groups[-1].lines[-1] if groups else None
-        if (previous is None or line["top"] - previous["bottom"] > 0.5 * metrics.height
-                or metrics.breaks_between(previous, line)):
+        if (
+            previous is None
+            or line["top"] - previous["bottom"] > 0.5 * metrics.height
+            or metrics.breaks_between(previous, line)
+        ):
             groups.append(_PageParagraph(line["top"]))
         groups[-1].lines.append(line)
     return groups
@@ -318,8 +321,11 @@ def _read_page(page) -> _Page:
 
     lines = page.filter(outside).extract_text_lines(return_chars=True)
     margin = 0.1 * page.height
-    lines = [l for l in lines if not ((l["top"] < margin or l["bottom"] > page.height - margin)
-                                      and _PAGE_NUMBER.match(l["text"]))]
+    lines = [
+        l
+        for l in lines
+        if not ((l["top"] < margin or l["bottom"] > page.height - margin) and _PAGE_NUMBER.match(l["text"]))
+    ]
     return _Page([_page_table(t, chars) for t in found], lines)
 
 
@@ -341,8 +347,11 @@ def _stitch(pages: list[_Page]) -> list[Block]:
                 last.rows.extend(rows)
                 last.spans.extend(spans)
                 last.bounds, last.cut_columns = item.bounds, item.cut_columns  # the last rows are this page's
-            elif (isinstance(item, _PageParagraph) and isinstance(last, _PageParagraph)
-                  and not metrics.breaks_between(last.lines[-1], item.lines[0])):
+            elif (
+                isinstance(item, _PageParagraph)
+                and isinstance(last, _PageParagraph)
+                and not metrics.breaks_between(last.lines[-1], item.lines[0])
+            ):
                 last.lines.extend(item.lines)
             else:
                 items.append(item)
@@ -367,8 +376,9 @@ def read_pdf(data: bytes, source_file: str, allow_ocr: bool = True) -> Document:
         pdf = pdfplumber.open(BytesIO(data))
     except Exception as exc:
         if _encrypted(exc):
-            raise UnreadableReport(f"{source_file}: encrypted PDF: it needs a password to open; "
-                                   "supply an unprotected copy", source_file) from exc
+            raise UnreadableReport(
+                f"{source_file}: encrypted PDF: it needs a password to open; supply an unprotected copy", source_file
+            ) from exc
         raise
     with pdf:
         check_page_count(len(pdf.pages), source_file)

@@ -11,6 +11,7 @@ one row, the 栏次 row ("栏次 | 1 | 2 | 3 | 4", the column numbers every stan
 prints) gives the width, and the body is cut into rows of that width; a last row shorter than
 that width (a copy cut off mid-row) is dropped rather than guessed.
 """
+
 from __future__ import annotations
 
 import re

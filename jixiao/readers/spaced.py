@@ -7,6 +7,7 @@ of such rows under a header line becomes a :class:`~jixiao.model.Table`. A line 
 not decode that way, or that has more cells than its header, ends the table: its cells are not
 guessed.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,8 +56,11 @@ def decode_header(line: str) -> list[str] | None:
     """``[label header, value header, …]`` of a header line ("项目 2016年执行数 2017年预算数"); the label
     header is "" when the line names only value columns ("年初预算数 全年预算数(A) … 分值 得分")."""
     tokens = line.split()
-    if len(tokens) >= 3 and _VALUE_HEAD.search(tokens[0]) and all(_VALUE_HEAD.search(t) or _SCORE_HEAD.match(t)
-                                                                 for t in tokens):
+    if (
+        len(tokens) >= 3
+        and _VALUE_HEAD.search(tokens[0])
+        and all(_VALUE_HEAD.search(t) or _SCORE_HEAD.match(t) for t in tokens)
+    ):
         return ["", *tokens]
     k = 0
     while k < len(tokens) and not _VALUE_HEAD.search(tokens[k]):
@@ -108,7 +112,9 @@ def find_tables(lines: list[str]) -> list[tuple[int, int, list[list[str]]]]:
     return found
 
 
-_INDICATOR_HEAD = re.compile(r"^(?:[一二三]级指标|年度指标值|指标值|实际完成值|实际值|分值|权重|得分|偏差原因分析及改进措施|偏差原因.*)$")
+_INDICATOR_HEAD = re.compile(
+    r"^(?:[一二三]级指标|年度指标值|指标值|实际完成值|实际值|分值|权重|得分|偏差原因分析及改进措施|偏差原因.*)$"
+)
 _PROSE = re.compile(r"[。；;]$|^(?:注|说明|备注)[:：]")
 
 

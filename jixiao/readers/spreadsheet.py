@@ -8,6 +8,7 @@ its column span, and as ``""`` (with the same span) in the rows below.  Number c
 written as numbers without float noise (``1211.57``, not ``1211.5700000000002``); a
 percentage-formatted cell as ``85%``; a date as ``2024-06-30``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,7 +50,7 @@ def _trimmed(grid: Grid) -> Grid:
     while rows and not any(c.strip() for c in rows[-1]):
         rows = rows[:-1]
     width = max((i + 1 for row in rows for i, c in enumerate(row) if c.strip()), default=0)
-    for r0, c0, r1, c1 in grid.merges:  # a merged title may reach past the last filled column
+    for r0, c0, _r1, c1 in grid.merges:  # a merged title may reach past the last filled column
         if r0 < len(rows) and rows[r0][c0].strip():
             width = max(width, min(c1 + 1, max(len(r) for r in rows)))
     return Grid(grid.name, [row[:width] + [""] * (width - len(row[:width])) for row in rows], grid.merges)
@@ -107,8 +108,9 @@ def grid_blocks(grid: Grid) -> list[Block]:
 
 def _is_unit_line(texts: list[str]) -> bool:
     filled = [t for t in texts if t]
-    return 0 < len(filled) <= 3 and any(re.match(r"^(编制|填报|预算|部门)?单位(名称)?\s*[:：]|^金额单位|^单位\s*[:：]", t)
-                                        for t in filled)
+    return 0 < len(filled) <= 3 and any(
+        re.match(r"^(编制|填报|预算|部门)?单位(名称)?\s*[:：]|^金额单位|^单位\s*[:：]", t) for t in filled
+    )
 
 
 # --------------------------------------------------------------------------- .xlsx

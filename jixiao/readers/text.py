@@ -11,18 +11,21 @@ Four layouts occur in text copies of reports (see docs/CONTRACT.md, "Inputs"):
 
 A document can mix prose with tables of one layout; the layout is chosen per document.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
 from jixiao.model import Block, Document, Paragraph, Table
-from jixiao.readers.normalize import normalize_text
 from jixiao.readers.pipe_cells import cell_rows, is_cell_lines_flavour, split_body_rows
 from jixiao.readers.spaced import find_tables
+from jixiao.text.normalize import normalize_text
 
 _TERMINAL = "。！？；;!?：:”’」』）)】"
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+)")
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+)"
+)
 # A signature line: a date, or a unit name standing alone.
 STANDALONE_LINE = re.compile(
     r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}[.\-/]\d{1,2}[.\-/]\d{1,2}"
@@ -169,8 +172,10 @@ def _read_tab_layout(lines: list[str]) -> list[Block]:
 
 
 def _cell_like(run: list[str]) -> bool:
-    return len(run) <= _CONTINUATION_MAX_LINES and all(len(s.strip()) <= _CONTINUATION_MAX_LINE for s in run) and not any(
-        "[bookmark" in s for s in run
+    return (
+        len(run) <= _CONTINUATION_MAX_LINES
+        and all(len(s.strip()) <= _CONTINUATION_MAX_LINE for s in run)
+        and not any("[bookmark" in s for s in run)
     )
 
 
@@ -445,8 +450,13 @@ def _paragraph_blocks(lines: list[tuple[int, str]], start_index: int) -> list[Bl
         if not s:
             after_blank = True
             continue
-        if (buf and _continues(buf, s) and not (after_blank and _is_cell_line(buf, s))
-                and not _is_row_line(last) and not _is_row_line(s)):
+        if (
+            buf
+            and _continues(buf, s)
+            and not (after_blank and _is_cell_line(buf, s))
+            and not _is_row_line(last)
+            and not _is_row_line(s)
+        ):
             after_blank = False
             buf += s
             last = s
@@ -491,9 +501,7 @@ def _continues(prev: str, nxt: str) -> bool:
         return False  # a cell of a table copied one cell per line
     if _HEADING.match(prev) and len(prev) < 40:
         return False
-    if _HEADING.match(nxt) or STANDALONE_LINE.fullmatch(nxt.strip()):
-        return False
-    return True
+    return not (_HEADING.match(nxt) or STANDALONE_LINE.fullmatch(nxt.strip()))
 
 
 def _prose_with_spaced_tables(lines: list[str]) -> list[Block]:

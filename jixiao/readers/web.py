@@ -7,14 +7,15 @@ kind.  Cells that cannot be placed are kept as loose one-cell rows (their "label
 still be read) and never guessed into a column.  An empty cell shows as an extra empty line (two
 blank lines more than a cell boundary).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from jixiao.extract.numbers import is_blank, parse_amount
 from jixiao.model import Block, Paragraph, Table
+from jixiao.text.numbers import is_blank, parse_amount
 
 _HEADER_WORD = re.compile(
     r"^(?:(?:19|20)\d{2}年度?(?:实际)?(?:决算数|预算数|执行数|在职人数|实际在职人数|决算|预算)?"
@@ -158,7 +159,11 @@ def _upper_header(chunks: list[_Chunk], i: int, j: int, loose: list[_Chunk]) -> 
     if k >= len(chunks) or _header_run(chunks, k) == k:
         return None
     lead = 0
-    while lead < min(2, len(loose)) and loose[len(loose) - lead - 1].kind == "text" and not loose[len(loose) - lead - 1].prose:
+    while (
+        lead < min(2, len(loose))
+        and loose[len(loose) - lead - 1].kind == "text"
+        and not loose[len(loose) - lead - 1].prose
+    ):
         lead += 1
         break
     return k, lead
@@ -191,6 +196,7 @@ def _function_table(chunks: list[_Chunk], i: int) -> tuple[Table | None, int]:
             header_rows.append([])
         header_rows[-1].append(c.text)
     rows: list[list[str]] = []
+
     def starts_row(m: int) -> bool:
         if not _is_row_key(chunks[m]):
             return False
@@ -258,9 +264,7 @@ def _column_kinds(header: list[_Chunk]) -> list[str]:
 def _conflicts(row: list[_Chunk], kinds: list[str]) -> int:
     bad = 0
     for cell, kind in zip(row, kinds):
-        if kind == "num" and cell.kind == "text":
-            bad += 1
-        elif kind == "label" and cell.kind == "num":
+        if kind == "num" and cell.kind == "text" or kind == "label" and cell.kind == "num":
             bad += 1
     return bad
 
@@ -272,8 +276,9 @@ def _stops_row(chunks: list[_Chunk], k: int) -> bool:
     return chunk.starts_header
 
 
-def _rows_from(chunks: list[_Chunk], start: int, width: int, kinds: list[str],
-               limit: int | None = None) -> tuple[list[list[_Chunk]], int]:
+def _rows_from(
+    chunks: list[_Chunk], start: int, width: int, kinds: list[str], limit: int | None = None
+) -> tuple[list[list[_Chunk]], int]:
     rows: list[list[_Chunk]] = []
     k = start
     while k + width <= len(chunks) and (limit is None or len(rows) < limit):

@@ -1,4 +1,5 @@
 """The report's charts as Plotly figures; a chart without any stated figure is None (the page says so)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -16,10 +17,15 @@ THREE_PUBLIC_PARTS = ("reception", "vehicle_purchase", "vehicle_operation", "veh
 
 def _layout(fig: go.Figure, title: str, y_title: str, **extra: Any) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0.01}, font={"family": FONT, "size": 13}, height=360,
-        margin={"l": 60, "r": 20, "t": 50, "b": 60}, legend={"orientation": "h", "y": -0.28},
-        xaxis={"type": "category", "title": "财政年度"}, yaxis={"title": y_title, "rangemode": "tozero"},
-        template="plotly_white", **extra,
+        title={"text": title, "x": 0.01},
+        font={"family": FONT, "size": 13},
+        height=360,
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
+        legend={"orientation": "h", "y": -0.28},
+        xaxis={"type": "category", "title": "财政年度"},
+        yaxis={"title": y_title, "rangemode": "tozero"},
+        template="plotly_white",
+        **extra,
     )
     return fig
 
@@ -36,8 +42,12 @@ def _has_data(fig: go.Figure) -> bool:
 def budget_vs_spending(years: Sequence[Row]) -> go.Figure | None:
     """Total budget (each phase) against total spending, per year."""
     fig = go.Figure()
-    for column, name in (("initial_budget_wan", "年初预算数"), ("adjusted_budget_wan", "全年预算数"),
-                         ("budget_wan", "预算数"), ("spending_total_wan", "支出合计")):
+    for column, name in (
+        ("initial_budget_wan", "年初预算数"),
+        ("adjusted_budget_wan", "全年预算数"),
+        ("budget_wan", "预算数"),
+        ("spending_total_wan", "支出合计"),
+    ):
         x, y = _series(years, column)
         if y:
             fig.add_bar(x=x, y=y, name=name, hovertemplate="%{x}年 " + name + " %{y:,.2f} 万元<extra></extra>")
@@ -50,19 +60,26 @@ def three_public_by_category(rows: Sequence[Row]) -> go.Figure | None:
     labels = {r["category"]: r["category_label_zh"] for r in rows}
     years = sorted({str(r["fiscal_year"]) for r in rows})
     for category in THREE_PUBLIC_PARTS:
-        points = {str(r["fiscal_year"]): r["amount_wan"] for r in rows
-                  if r["category"] == category and r["phase"] == "actual"}
+        points = {
+            str(r["fiscal_year"]): r["amount_wan"] for r in rows if r["category"] == category and r["phase"] == "actual"
+        }
         if category == "vehicle_total":  # only the years that do not split it into purchase and operation
-            split = {str(r["fiscal_year"]) for r in rows if r["phase"] == "actual"
-                     and r["category"] in ("vehicle_purchase", "vehicle_operation")}
+            split = {
+                str(r["fiscal_year"])
+                for r in rows
+                if r["phase"] == "actual" and r["category"] in ("vehicle_purchase", "vehicle_operation")
+            }
             points = {y: v for y, v in points.items() if y not in split}
         if points:
             fig.add_bar(x=list(points), y=list(points.values()), name=f"{labels[category]}（决算）")
     for phase, name, dash in (("actual", "三公经费合计（决算）", "solid"), ("budget", "三公经费合计（预算）", "dot")):
-        points = {str(r["fiscal_year"]): r["amount_wan"] for r in rows if r["category"] == "total" and r["phase"] == phase}
+        points = {
+            str(r["fiscal_year"]): r["amount_wan"] for r in rows if r["category"] == "total" and r["phase"] == phase
+        }
         if points:
-            fig.add_scatter(x=list(points), y=list(points.values()), name=name, mode="lines+markers",
-                            line={"dash": dash})
+            fig.add_scatter(
+                x=list(points), y=list(points.values()), name=name, mode="lines+markers", line={"dash": dash}
+            )
     if not _has_data(fig):
         return None
     fig.update_xaxes(categoryorder="array", categoryarray=years)
@@ -91,8 +108,7 @@ def score(years: Sequence[Row]) -> go.Figure | None:
     return fig
 
 
-def units_compared(years: Sequence[Row], names: dict[str, str], column: str, title: str,
-                   unit: str) -> go.Figure | None:
+def units_compared(years: Sequence[Row], names: dict[str, str], column: str, title: str, unit: str) -> go.Figure | None:
     """One measure of mart_department_year for every unit of a county, per year."""
     fig = go.Figure()
     for department_id, name in names.items():
@@ -111,14 +127,25 @@ def findings_by_check(findings: Sequence[Row], labels: dict[str, str]) -> go.Fig
             if f["severity"] == severity:
                 counts[f["check"]] = counts.get(f["check"], 0) + 1
         if counts:
-            fig.add_bar(y=[labels.get(c, c) for c in counts], x=list(counts.values()), name=name,
-                        orientation="h", marker_color=color)
+            fig.add_bar(
+                y=[labels.get(c, c) for c in counts],
+                x=list(counts.values()),
+                name=name,
+                orientation="h",
+                marker_color=color,
+            )
     if not findings:
         return None
-    fig.update_layout(title={"text": "数据质量问题（按检查）", "x": 0.01}, font={"family": FONT, "size": 13},
-                      barmode="stack", template="plotly_white", height=120 + 28 * len({f["check"] for f in findings}),
-                      margin={"l": 220, "r": 20, "t": 50, "b": 40}, xaxis={"title": "条数"},
-                      legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(
+        title={"text": "数据质量问题（按检查）", "x": 0.01},
+        font={"family": FONT, "size": 13},
+        barmode="stack",
+        template="plotly_white",
+        height=120 + 28 * len({f["check"] for f in findings}),
+        margin={"l": 220, "r": 20, "t": 50, "b": 40},
+        xaxis={"title": "条数"},
+        legend={"orientation": "h", "y": -0.2},
+    )
     return fig
 
 
@@ -131,15 +158,30 @@ def coverage(region_years: Sequence[Row]) -> go.Figure | None:
     years = sorted({r["fiscal_year"] for r in rows})
     count = {(r["region_name"], r["fiscal_year"]): r["n_reporting_units"] for r in rows}
     z = [[count.get((region, year), 0) for year in years] for region in regions]
-    fig = go.Figure(go.Heatmap(x=[str(y) for y in years], y=regions, z=z, colorscale="Blues",
-                               text=z, texttemplate="%{text}", hovertemplate="%{y} %{x}年：%{z} 个单位<extra></extra>"))
-    fig.update_layout(title={"text": "覆盖：各县区各年度报告单位数", "x": 0.01}, font={"family": FONT, "size": 13},
-                      template="plotly_white", height=140 + 34 * len(regions),
-                      margin={"l": 220, "r": 20, "t": 50, "b": 40}, xaxis={"type": "category", "title": "财政年度"})
+    fig = go.Figure(
+        go.Heatmap(
+            x=[str(y) for y in years],
+            y=regions,
+            z=z,
+            colorscale="Blues",
+            text=z,
+            texttemplate="%{text}",
+            hovertemplate="%{y} %{x}年：%{z} 个单位<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": "覆盖：各县区各年度报告单位数", "x": 0.01},
+        font={"family": FONT, "size": 13},
+        template="plotly_white",
+        height=140 + 34 * len(regions),
+        margin={"l": 220, "r": 20, "t": 50, "b": 40},
+        xaxis={"type": "category", "title": "财政年度"},
+    )
     return fig
 
 
 def to_div(fig: go.Figure, div_id: str) -> str:
     """The figure as an HTML fragment that draws with the site's own copy of plotly.js."""
-    return fig.to_html(full_html=False, include_plotlyjs=False, include_mathjax=False, div_id=div_id,
-                       config=PLOT_CONFIG)
+    return fig.to_html(
+        full_html=False, include_plotlyjs=False, include_mathjax=False, div_id=div_id, config=PLOT_CONFIG
+    )

@@ -1,4 +1,5 @@
 """What the report shows, read from a published warehouse (read-only): one query per page part."""
+
 from __future__ import annotations
 
 import hashlib
@@ -76,37 +77,52 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[Row]:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {r[0] for r in con.execute(
-        "select column_name from information_schema.columns where table_schema = 'main' and table_name = ?",
-        [table]).fetchall()}
+    return {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'main' and table_name = ?", [table]
+        ).fetchall()
+    }
 
 
 def load(db_path: Path) -> ReportData:
     """Read the report's data from ``db_path`` (a warehouse built by ``jixiao refresh``)."""
     with duckdb.connect(str(db_path), read_only=True) as con:
         kind = "r.document_kind" if "document_kind" in _columns(con, "dim_report") else "null"
-        reports = _rows(con, f"""
+        reports = _rows(
+            con,
+            f"""
             select r.report_id, r.source_file, r.status, r.status_reason, r.fiscal_year, r.self_score, r.grade,
                    {kind} as document_kind, l.label_zh as document_kind_label_zh, r.department_id
             from dim_report r
             left join ref_code_labels l on l.vocabulary = 'document_kind' and l.code = {kind}
-            order by r.status desc, r.source_file""")
-        departments = _rows(con, """
+            order by r.status desc, r.source_file""",
+        )
+        departments = _rows(
+            con,
+            """
             select department_id, department_name, province, city, county, township, county_code
-            from dim_department order by province, city, county, department_name""")
+            from dim_department order by province, city, county, department_name""",
+        )
         department_years = _rows(con, "select * from mart_department_year order by department_id, fiscal_year")
-        three_public = _rows(con, """
+        three_public = _rows(
+            con,
+            """
             select t.department_id, t.fiscal_year, t.category, t.phase, t.amount_wan,
                    coalesce(l.label_zh, t.category) as category_label_zh
             from fct_three_public_expenses t
             left join ref_code_labels l on l.vocabulary = 'category' and l.code = t.category
             where t.department_id is not null and t.fiscal_year is not null
-            order by t.department_id, t.fiscal_year, t.category""")
-        findings = _rows(con, """
+            order by t.department_id, t.fiscal_year, t.category""",
+        )
+        findings = _rows(
+            con,
+            """
             select q.department_id, q.fiscal_year, q."check", q.severity, q.message, q.observed, q.expected,
                    r.source_file
             from data_quality_issues q left join dim_report r using (report_id)
-            order by q.severity, q."check", r.source_file""")
+            order by q.severity, q."check", r.source_file""",
+        )
         region_years = _rows(con, "select * from mart_region_year order by region_level, region_name, fiscal_year")
     for d in departments:
         d["page"] = page_name(d["department_id"])
@@ -115,5 +131,13 @@ def load(db_path: Path) -> ReportData:
         key = county_key(d["province"], d["city"], d["county"], d["county_code"])
         county = counties.setdefault(key, County(key, d["province"], d["city"], d["county"]))
         county.department_ids.append(d["department_id"])
-    return ReportData(Path(db_path), reports, departments, department_years, three_public, findings,
-                      region_years, sorted(counties.values(), key=lambda c: c.name))
+    return ReportData(
+        Path(db_path),
+        reports,
+        departments,
+        department_years,
+        three_public,
+        findings,
+        region_years,
+        sorted(counties.values(), key=lambda c: c.name),
+    )

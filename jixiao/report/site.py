@@ -3,6 +3,7 @@
 Every script and style is a file of the site (plotly.js is written from the installed plotly
 package), so the pages open from disk with no network.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,16 +20,31 @@ from jixiao.report.data import Row, county_key, load
 from jixiao.report.templates import BASE, CHARTS, COUNTY, DEPARTMENT, INDEX, STYLE
 
 DEPARTMENT_COLUMNS = {
-    "fiscal_year": "年度", "initial_budget_wan": "年初预算", "adjusted_budget_wan": "全年预算", "budget_wan": "预算数",
-    "spending_total_wan": "支出合计", "spending_basic_wan": "基本支出", "spending_project_wan": "项目支出",
-    "execution_rate_pct": "执行率%", "execution_rate_basis_label_zh": "执行率依据",
-    "three_public_budget_wan": "三公预算", "three_public_actual_wan": "三公决算", "three_public_actual_yoy_pct": "三公同比%",
-    "headcount_authorized": "编制数", "headcount_actual": "在职人数", "self_score": "自评得分", "grade": "等级",
+    "fiscal_year": "年度",
+    "initial_budget_wan": "年初预算",
+    "adjusted_budget_wan": "全年预算",
+    "budget_wan": "预算数",
+    "spending_total_wan": "支出合计",
+    "spending_basic_wan": "基本支出",
+    "spending_project_wan": "项目支出",
+    "execution_rate_pct": "执行率%",
+    "execution_rate_basis_label_zh": "执行率依据",
+    "three_public_budget_wan": "三公预算",
+    "three_public_actual_wan": "三公决算",
+    "three_public_actual_yoy_pct": "三公同比%",
+    "headcount_authorized": "编制数",
+    "headcount_actual": "在职人数",
+    "self_score": "自评得分",
+    "grade": "等级",
 }
 REGION_COLUMNS = {
-    "fiscal_year": "年度", "n_reporting_units": "单位数", "spending_total_sum_wan": "支出合计",
-    "three_public_actual_sum_wan": "三公决算合计", "headcount_actual_sum": "在职人数",
-    "spending_per_actual_head_wan": "人均支出", "three_public_per_actual_head_wan": "人均三公",
+    "fiscal_year": "年度",
+    "n_reporting_units": "单位数",
+    "spending_total_sum_wan": "支出合计",
+    "three_public_actual_sum_wan": "三公决算合计",
+    "headcount_actual_sum": "在职人数",
+    "spending_per_actual_head_wan": "人均支出",
+    "three_public_per_actual_head_wan": "人均三公",
     "self_score_median": "得分中位数",
 }
 
@@ -56,8 +72,15 @@ def fmt(value: Any) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    loader = jinja2.DictLoader({"base.html": BASE, "charts.html": CHARTS, "index.html": INDEX,
-                                "department.html": DEPARTMENT, "county.html": COUNTY})
+    loader = jinja2.DictLoader(
+        {
+            "base.html": BASE,
+            "charts.html": CHARTS,
+            "index.html": INDEX,
+            "department.html": DEPARTMENT,
+            "county.html": COUNTY,
+        }
+    )
     return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
 
 
@@ -106,8 +129,11 @@ def write_report(db_path: Path, out_dir: Path, docs_dir: Path | None = None) -> 
     if (docs_dir / "index.html").is_file():
         docs_link = Path(os.path.relpath(docs_dir / "index.html", out_dir)).as_posix()
     env = _environment()
-    common = {"db_name": db_path.name, "docs_link": docs_link,
-              "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
+    common = {
+        "db_name": db_path.name,
+        "docs_link": docs_link,
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
 
     def render(template: str, target: Path, root: str, **context: Any) -> None:
         html = env.get_template(template).render(root=root, **common, **context)
@@ -118,46 +144,98 @@ def write_report(db_path: Path, out_dir: Path, docs_dir: Path | None = None) -> 
     for d in data.departments:
         years = data.years_of(d["department_id"])
         key = county_key(d["province"], d["city"], d["county"], d["county_code"])
-        items = [("预算与支出", _div(charts.budget_vs_spending(years), "chart-budget")),
-                 ("三公经费", _div(charts.three_public_by_category(data.three_public_of(d["department_id"])),
-                                  "chart-three-public")),
-                 ("人员", _div(charts.headcount(years), "chart-headcount")),
-                 ("自评得分", _div(charts.score(years), "chart-score"))]
-        render("department.html", out_dir / "dept" / d["page"], "../",
-               title=d["department_name"], department=d, county_key=key,
-               region=" / ".join(p for p in (d["province"], d["city"], d["county"]) if p),
-               chart_items=items, columns=DEPARTMENT_COLUMNS, years=_table_rows(years, DEPARTMENT_COLUMNS),
-               findings=data.findings_of(d["department_id"]))
+        items = [
+            ("预算与支出", _div(charts.budget_vs_spending(years), "chart-budget")),
+            (
+                "三公经费",
+                _div(charts.three_public_by_category(data.three_public_of(d["department_id"])), "chart-three-public"),
+            ),
+            ("人员", _div(charts.headcount(years), "chart-headcount")),
+            ("自评得分", _div(charts.score(years), "chart-score")),
+        ]
+        render(
+            "department.html",
+            out_dir / "dept" / d["page"],
+            "../",
+            title=d["department_name"],
+            department=d,
+            county_key=key,
+            region=" / ".join(p for p in (d["province"], d["city"], d["county"]) if p),
+            chart_items=items,
+            columns=DEPARTMENT_COLUMNS,
+            years=_table_rows(years, DEPARTMENT_COLUMNS),
+            findings=data.findings_of(d["department_id"]),
+        )
 
     for county in data.counties:
         unit_names = {i: names[i] for i in county.department_ids}
         years = [r for r in data.department_years if r["department_id"] in unit_names]
-        items = [(title, _div(charts.units_compared(years, unit_names, column, title, unit), f"chart-{column}"))
-                 for column, title, unit in (("spending_total_wan", "支出合计（各单位）", "万元"),
-                                             ("three_public_actual_wan", "三公经费决算（各单位）", "万元"),
-                                             ("headcount_actual", "在职人数（各单位）", "人"),
-                                             ("self_score", "自评得分（各单位）", "分"))]
-        region_rows = [r for r in data.region_years if r["region_level"] == "county"
-                       and (r["province"], r["city"], r["county"]) == (county.province, county.city, county.county)]
-        render("county.html", out_dir / "county" / f"{county.key}.html", "../", title=county.name,
-               county=county, units=[d for d in data.departments if d["department_id"] in unit_names],
-               chart_items=items, columns=REGION_COLUMNS, region_rows=_table_rows(region_rows, REGION_COLUMNS))
+        items = [
+            (title, _div(charts.units_compared(years, unit_names, column, title, unit), f"chart-{column}"))
+            for column, title, unit in (
+                ("spending_total_wan", "支出合计（各单位）", "万元"),
+                ("three_public_actual_wan", "三公经费决算（各单位）", "万元"),
+                ("headcount_actual", "在职人数（各单位）", "人"),
+                ("self_score", "自评得分（各单位）", "分"),
+            )
+        ]
+        region_rows = [
+            r
+            for r in data.region_years
+            if r["region_level"] == "county"
+            and (r["province"], r["city"], r["county"]) == (county.province, county.city, county.county)
+        ]
+        render(
+            "county.html",
+            out_dir / "county" / f"{county.key}.html",
+            "../",
+            title=county.name,
+            county=county,
+            units=[d for d in data.departments if d["department_id"] in unit_names],
+            chart_items=items,
+            columns=REGION_COLUMNS,
+            region_rows=_table_rows(region_rows, REGION_COLUMNS),
+        )
 
     loaded = [r for r in data.reports if r["status"] == "loaded"]
     quarantined = [r for r in data.reports if r["status"] != "loaded"]
-    kinds = Counter((r["fiscal_year"], r["document_kind_label_zh"] or r["document_kind"] or "（未分类）") for r in loaded)
-    report_counts = [{"year": y if y is not None else "（未知）", "kind": k, "n": n}
-                     for (y, k), n in sorted(kinds.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))]
+    kinds = Counter(
+        (r["fiscal_year"], r["document_kind_label_zh"] or r["document_kind"] or "（未分类）") for r in loaded
+    )
+    report_counts = [
+        {"year": y if y is not None else "（未知）", "kind": k, "n": n}
+        for (y, k), n in sorted(kinds.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))
+    ]
     unit_years: dict[str, list[int]] = {}
     for r in data.department_years:
         unit_years.setdefault(r["department_id"], []).append(r["fiscal_year"])
-    departments = [{**d, "years": "、".join(str(y) for y in sorted(unit_years.get(d["department_id"], []))),
-                    "n_findings": findings_per_unit.get(d["department_id"], 0)} for d in data.departments]
-    overview = [("数据质量问题", _div(charts.findings_by_check(data.findings, {}), "chart-findings")),
-                ("覆盖", _div(charts.coverage(data.region_years), "chart-coverage"))]
+    departments = [
+        {
+            **d,
+            "years": "、".join(str(y) for y in sorted(unit_years.get(d["department_id"], []))),
+            "n_findings": findings_per_unit.get(d["department_id"], 0),
+        }
+        for d in data.departments
+    ]
+    overview = [
+        ("数据质量问题", _div(charts.findings_by_check(data.findings, {}), "chart-findings")),
+        ("覆盖", _div(charts.coverage(data.region_years), "chart-coverage")),
+    ]
     index = out_dir / "index.html"
-    render("index.html", index, "", title="总览", n_loaded=len(loaded), n_quarantined=len(quarantined),
-           n_findings=len(data.findings), quarantined=quarantined, report_counts=report_counts,
-           counties=data.counties, departments=departments, overview_charts=overview)
-    return SiteSummary(out_dir=out_dir, index=index, department_pages=len(data.departments),
-                       county_pages=len(data.counties))
+    render(
+        "index.html",
+        index,
+        "",
+        title="总览",
+        n_loaded=len(loaded),
+        n_quarantined=len(quarantined),
+        n_findings=len(data.findings),
+        quarantined=quarantined,
+        report_counts=report_counts,
+        counties=data.counties,
+        departments=departments,
+        overview_charts=overview,
+    )
+    return SiteSummary(
+        out_dir=out_dir, index=index, department_pages=len(data.departments), county_pages=len(data.counties)
+    )

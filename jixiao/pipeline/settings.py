@@ -6,6 +6,7 @@ Call :func:`disable_telemetry` before importing dbt, Prefect or Great Expectatio
 through Prefect's settings so that process-pool workers report to it too instead of each
 starting a server of their own.
 """
+
 from __future__ import annotations
 
 import os
@@ -78,8 +79,9 @@ def prefect_api() -> Iterator[str]:
 
     server = SubprocessASGIServer()  # the instance Prefect itself would use in ephemeral mode
     tie_to_parent(server)
-    server.start(timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
-                                            SERVER_STARTUP_TIMEOUT_S)))
+    server.start(
+        timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", SERVER_STARTUP_TIMEOUT_S))
+    )
     # A local server that stops answering is gone, not busy: minutes of retries would only delay
     # the command's verdict (the refresh's own outcome does not depend on the API).
     retries = {} if "PREFECT_CLIENT_MAX_RETRIES" in os.environ else {PREFECT_CLIENT_MAX_RETRIES: 1}
@@ -130,8 +132,10 @@ def tie_to_parent(server) -> None:
                 kwargs.setdefault("preexec_fn", die_with_parent)
             super().__init__(*args, **kwargs)
 
-    if isinstance(getattr(server_module, "subprocess", None), types.ModuleType) and \
-            server_module.subprocess is subprocess:
+    if (
+        isinstance(getattr(server_module, "subprocess", None), types.ModuleType)
+        and server_module.subprocess is subprocess
+    ):
         tied = types.ModuleType("subprocess")
         tied.__dict__.update(subprocess.__dict__)
         tied.Popen = _TiedPopen

@@ -1,10 +1,11 @@
 """Land extractions as CSV files (dbt seeds) and, alternatively, load them straight into DuckDB.
 
 ``write_landed_seeds`` turns :class:`~jixiao.model.ReportExtraction` objects into
-``seeds_dir/landed_*.csv`` with the columns of :mod:`jixiao.landing_schema`.  A blank is
+``seeds_dir/landed_*.csv`` with the columns of :mod:`jixiao.landing.schema`.  A blank is
 written as an empty field (loaded as NULL), never as 0.  ``load_landed_native`` creates the
 same typed tables with DuckDB's ``read_csv``: a fast alternative to ``dbt seed``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,14 +19,14 @@ from typing import Any
 
 import duckdb
 
-from jixiao.landing_schema import (
+from jixiao.landing.manifest import Manifest, apply_entry
+from jixiao.landing.schema import (
     FACT_TABLE_TO_SEED,
     KEY_DEFAULTS,
     LANDED_SCHEMA,
     SEED_COLUMNS,
     column_names,
 )
-from jixiao.manifest import Manifest, apply_entry
 from jixiao.model import Fact, Finding, Provenance, ReportExtraction
 
 log = logging.getLogger(__name__)
@@ -84,9 +85,7 @@ def _report_row(ex: ReportExtraction) -> dict[str, Any]:
 def _fact_row(ex: ReportExtraction, fact: Fact) -> tuple[str, dict[str, Any]]:
     seed = FACT_TABLE_TO_SEED.get(fact.table)
     if seed is None:
-        raise LandingError(
-            f"{ex.source_file}: fact table {fact.table!r} is not one of {sorted(FACT_TABLE_TO_SEED)}"
-        )
+        raise LandingError(f"{ex.source_file}: fact table {fact.table!r} is not one of {sorted(FACT_TABLE_TO_SEED)}")
     row: dict[str, Any] = {"report_id": ex.report_id, "fiscal_year": fact.fiscal_year}
     row.update(KEY_DEFAULTS.get(seed, {}))
     allowed = set(column_names(seed))
@@ -146,19 +145,18 @@ def _write_csv(path: Path, seed: str, rows: Iterable[dict[str, Any]]) -> int:
         writer.writerow([name for name, _ in columns])
         for row in rows:
             where = f"{row.get('_source_file', '?')}: {seed}"
-            writer.writerow(
-                [format_cell(row.get(name), duck_type, f"{where}.{name}") for name, duck_type in columns]
-            )
+            writer.writerow([format_cell(row.get(name), duck_type, f"{where}.{name}") for name, duck_type in columns])
             count += 1
     os.replace(tmp, path)
     return count
 
 
-def write_landed_seeds(extractions: list[ReportExtraction], seeds_dir: Path,
-                       manifest: Manifest | None = None) -> dict[str, int]:
+def write_landed_seeds(
+    extractions: list[ReportExtraction], seeds_dir: Path, manifest: Manifest | None = None
+) -> dict[str, int]:
     """Write every ``seeds_dir/landed_*.csv`` (header only when empty); return rows per seed.
 
-    With a ``manifest``, each report's row takes the manifest's values (:mod:`jixiao.manifest`).
+    With a ``manifest``, each report's row takes the manifest's values (:mod:`jixiao.landing.manifest`).
     """
     seeds_dir = Path(seeds_dir)
     seeds_dir.mkdir(parents=True, exist_ok=True)

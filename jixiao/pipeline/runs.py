@@ -10,6 +10,7 @@ runs of the log not yet in it, so a failed or interrupted run shows in SQL at on
 run (no heartbeat for :data:`STALE_AFTER_S` seconds) as ``killed`` within a minute.  The next
 publish moves the log's finished runs into ``pipeline_run_history``.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -139,18 +140,36 @@ def insert_runs(con: duckdb.DuckDBPyConnection, records: list[RunRecord]) -> Non
             continue
         row = _row(record)
         cols = ", ".join(row)
-        con.execute(f"INSERT INTO main.{HISTORY_TABLE} ({cols}) VALUES ({', '.join('?' * len(row))})",
-                    list(row.values()))
+        con.execute(
+            f"INSERT INTO main.{HISTORY_TABLE} ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+        )
 
 
 _LOG_COLUMNS = {
-    "run_id": "VARCHAR", "flow_run_id": "VARCHAR", "started_at": "TIMESTAMP", "finished_at": "TIMESTAMP",
-    "status": "VARCHAR", "status_reason": "VARCHAR", "reports_dir": "VARCHAR", "landing_mode": "VARCHAR",
-    "reports_total": "INTEGER", "reports_new": "INTEGER", "reports_changed": "INTEGER",
-    "reports_unchanged": "INTEGER", "reports_removed": "INTEGER", "reports_quarantined": "INTEGER",
-    "reports_extracted": "INTEGER", "reports_duplicate": "INTEGER", "fact_rows": "JSON", "step_seconds": "JSON",
-    "quality_checks_passed": "INTEGER", "quality_checks_failed": "INTEGER", "quality_failures": "JSON",
-    "build_fingerprint": "VARCHAR", "pid": "INTEGER", "heartbeat_epoch": "DOUBLE",
+    "run_id": "VARCHAR",
+    "flow_run_id": "VARCHAR",
+    "started_at": "TIMESTAMP",
+    "finished_at": "TIMESTAMP",
+    "status": "VARCHAR",
+    "status_reason": "VARCHAR",
+    "reports_dir": "VARCHAR",
+    "landing_mode": "VARCHAR",
+    "reports_total": "INTEGER",
+    "reports_new": "INTEGER",
+    "reports_changed": "INTEGER",
+    "reports_unchanged": "INTEGER",
+    "reports_removed": "INTEGER",
+    "reports_quarantined": "INTEGER",
+    "reports_extracted": "INTEGER",
+    "reports_duplicate": "INTEGER",
+    "fact_rows": "JSON",
+    "step_seconds": "JSON",
+    "quality_checks_passed": "INTEGER",
+    "quality_checks_failed": "INTEGER",
+    "quality_failures": "JSON",
+    "build_fingerprint": "VARCHAR",
+    "pid": "INTEGER",
+    "heartbeat_epoch": "DOUBLE",
 }
 
 
@@ -192,8 +211,10 @@ def write_published_files(con: duckdb.DuckDBPyConnection, run_id: str, files: li
 
     con.execute(PIPELINE_FILES_DDL)
     frame = pd.DataFrame(  # one bulk insert: executemany costs ~0.5 ms a row in DuckDB
-        [(run_id, f.source_file, f.content_hash, f.content_hash[:16], f.file_format, f.status, f.status_reason)
-         for f in files],
+        [
+            (run_id, f.source_file, f.content_hash, f.content_hash[:16], f.file_format, f.status, f.status_reason)
+            for f in files
+        ],
         columns=["run_id", "source_file", "content_hash", "report_id", "file_format", "status", "status_reason"],
     )
     con.register("published_files_frame", frame)
@@ -203,9 +224,13 @@ def write_published_files(con: duckdb.DuckDBPyConnection, run_id: str, files: li
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str, views: bool = False) -> bool:
     kinds = ("BASE TABLE", "VIEW") if views else ("BASE TABLE",)
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ? "
-        "AND table_type IN ?", [table, list(kinds)]).fetchone()[0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ? "
+            "AND table_type IN ?",
+            [table, list(kinds)],
+        ).fetchone()[0]
+    )
 
 
 def read_published_state(db_path: Path) -> tuple[dict[str, PublishedFile], str | None]:
@@ -213,7 +238,7 @@ def read_published_state(db_path: Path) -> tuple[dict[str, PublishedFile], str |
 
     No published warehouse (or one built before this history existed): nothing, None.
     """
-    from jixiao.published import readable_published
+    from jixiao.warehouse.published import readable_published
 
     with readable_published(Path(db_path)) as readable:
         if readable is None:
@@ -226,7 +251,7 @@ def _published_state(db_path: Path) -> tuple[dict[str, PublishedFile], str | Non
         files: dict[str, PublishedFile] = {}
         if _has_table(con, "pipeline_files"):
             for name, content_hash, fmt, status, reason in con.execute(
-                    "SELECT source_file, content_hash, file_format, status, status_reason FROM main.pipeline_files"
+                "SELECT source_file, content_hash, file_format, status, status_reason FROM main.pipeline_files"
             ).fetchall():
                 if status != "skipped":
                     files[name] = PublishedFile(name, content_hash, fmt, status, reason)
@@ -235,7 +260,8 @@ def _published_state(db_path: Path) -> tuple[dict[str, PublishedFile], str | Non
         if _has_table(con, history):
             row = con.execute(
                 f"SELECT build_fingerprint FROM main.{history} WHERE status IN ('published', 'unchanged') "
-                "ORDER BY started_at DESC LIMIT 1").fetchone()
+                "ORDER BY started_at DESC LIMIT 1"
+            ).fetchone()
             fingerprint = row[0] if row else None
     return files, fingerprint
 
@@ -270,7 +296,7 @@ def read_runs(db_path: Path) -> list[dict[str, Any]]:
 
 
 def _killed_reason(beat: float) -> str:
-    seen = datetime.fromtimestamp(beat, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    seen = datetime.fromtimestamp(beat, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     return f"the refresh stopped without finishing: killed or crashed; last sign of life at {seen}"
 
 

@@ -4,6 +4,7 @@ Parquet and CSV are written by DuckDB itself (one file per table; DECIMAL amount
 CSV files start with a UTF-8 byte-order mark so that Excel opens the Chinese text correctly.
 Excel output is one workbook, ``jixiao.xlsx``, with one sheet per table.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -38,14 +39,18 @@ class ExportedTable:
 
 def exported_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The public tables of the warehouse (schema ``main``), in name order."""
-    names = [r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'main' order by table_name"
-    ).fetchall()]
+    names = [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main' order by table_name"
+        ).fetchall()
+    ]
     return [n for n in names if n.startswith(EXPORTED_PREFIXES) or n in EXPORTED_TABLES_EXTRA]
 
 
-def export_warehouse(db_path: Path, out_dir: Path, fmt: ExportFormat,
-                     tables: Iterable[str] | None = None) -> list[ExportedTable]:
+def export_warehouse(
+    db_path: Path, out_dir: Path, fmt: ExportFormat, tables: Iterable[str] | None = None
+) -> list[ExportedTable]:
     """Write the public tables of ``db_path`` into ``out_dir`` as ``fmt``; return what was written."""
     db_path, out_dir = Path(db_path), Path(out_dir)
     if fmt not in FORMATS:
@@ -94,8 +99,9 @@ def _export_xlsx(con: duckdb.DuckDBPyConnection, tables: list[str], target: Path
     too_big = [(t, n) for t in tables if (n := _row_count(con, t)) > EXCEL_MAX_ROWS]
     if too_big:
         listed = ", ".join(f"{t} ({n} rows)" for t, n in too_big)
-        raise ExportError(f"too many rows for an Excel sheet (at most {EXCEL_MAX_ROWS}): {listed}; "
-                          "export as parquet or csv instead")
+        raise ExportError(
+            f"too many rows for an Excel sheet (at most {EXCEL_MAX_ROWS}): {listed}; export as parquet or csv instead"
+        )
     written: list[ExportedTable] = []
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         for table in tables:

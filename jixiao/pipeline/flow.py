@@ -5,13 +5,14 @@ the cache; batches in a process pool when there are many) → land seeds (cached
 concatenated) → dbt build into ``<db>.building-<run_id>`` → Great Expectations gate → publish
 (``os.replace``).  Any failure leaves the published warehouse untouched; every run is in the run
 log beside the warehouse from its start (``pipeline_runs`` shows it at once, see
-:mod:`jixiao.runs`).  When neither the files nor the code changed, the build is skipped: the
+:mod:`jixiao.pipeline.runs`).  When neither the files nor the code changed, the build is skipped: the
 published warehouse is carried over with one more ``pipeline_runs`` row.  SIGINT/SIGTERM stop a
-run before the publish, never during it (:mod:`jixiao.interrupt`).
+run before the publish, never during it (:mod:`jixiao.pipeline.interrupt`).
 """
+
 from __future__ import annotations
 
-from jixiao.settings import configure_prefect
+from jixiao.pipeline.settings import configure_prefect
 
 configure_prefect()
 
@@ -19,9 +20,9 @@ import json  # noqa: E402
 import math  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
+from contextlib import contextmanager, suppress  # noqa: E402
 from dataclasses import asdict, dataclass, field  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -33,9 +34,10 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.runtime import flow_run as current_flow_run  # noqa: E402
 from prefect.task_runners import ProcessPoolTaskRunner  # noqa: E402
 
-from jixiao import interrupt, progress  # noqa: E402
-from jixiao.bundles import expand_bundles  # noqa: E402
-from jixiao.cache import (  # noqa: E402
+from jixiao.landing.manifest import Manifest, ManifestError, read_manifest  # noqa: E402
+from jixiao.pipeline import interrupt, progress  # noqa: E402
+from jixiao.pipeline.bundles import expand_bundles  # noqa: E402
+from jixiao.pipeline.cache import (  # noqa: E402
     CachedReport,
     ExtractionCache,
     extract_to_cache,
@@ -43,20 +45,8 @@ from jixiao.cache import (  # noqa: E402
     quarantine_to_cache,
     write_seeds_from_cache,
 )
-from jixiao.discover import Changes, ReportFile, compare, discover, drop_duplicates  # noqa: E402
-from jixiao.manifest import Manifest, ManifestError, read_manifest  # noqa: E402
-from jixiao.publish import (  # noqa: E402
-    PublishError,
-    WarehouseLock,
-    building_path,
-    copy_published,
-    discard,
-    lock_path,
-    publish,
-    stale_building_files,
-)
-from jixiao.published import NotADuckDBFile  # noqa: E402
-from jixiao.runs import (  # noqa: E402
+from jixiao.pipeline.discover import Changes, ReportFile, compare, discover, drop_duplicates  # noqa: E402
+from jixiao.pipeline.runs import (  # noqa: E402
     PIPELINE_RUNS_DDL,
     Heartbeat,
     PublishedFile,
@@ -71,12 +61,35 @@ from jixiao.runs import (  # noqa: E402
     remember_failed_run,
     write_published_files,
 )
+from jixiao.warehouse.publish import (  # noqa: E402
+    PublishError,
+    WarehouseLock,
+    building_path,
+    copy_published,
+    discard,
+    lock_path,
+    publish,
+    stale_building_files,
+)
+from jixiao.warehouse.published import NotADuckDBFile  # noqa: E402
 
 STEPS = ("discover", "extract", "land", "dbt_build", "quality_gate", "publish")
 # Tables whose row counts a run reports.
-COUNTED_TABLES = ("dim_report", "dim_department", "fct_budget", "fct_spending", "fct_projects",
-                  "fct_three_public_expenses", "fct_indicator_scores", "fct_staffing", "fct_budget_by_function",
-                  "mart_department_year", "mart_metric_trends", "mart_region_year", "data_quality_issues")
+COUNTED_TABLES = (
+    "dim_report",
+    "dim_department",
+    "fct_budget",
+    "fct_spending",
+    "fct_projects",
+    "fct_three_public_expenses",
+    "fct_indicator_scores",
+    "fct_staffing",
+    "fct_budget_by_function",
+    "mart_department_year",
+    "mart_metric_trends",
+    "mart_region_year",
+    "data_quality_issues",
+)
 MAX_BATCH = 500  # reports per extraction task: few, large tasks keep Prefect's per-task cost small (bench: 100 → 500)
 PARALLEL_MIN_REPORTS = 200  # below this, starting worker processes costs more than it saves
 # Files that cost about this many text reports each (LibreOffice conversion, PDF layout, OCR of scans).
@@ -124,33 +137,43 @@ class RefreshSummary:
 
     def changes_line(self) -> str:
         c = self.changes
-        return (f"{c.get('new', 0)} new, {c.get('changed', 0)} changed, {c.get('removed', 0)} removed, "
-                f"{c.get('unchanged', 0)} unchanged")
+        return (
+            f"{c.get('new', 0)} new, {c.get('changed', 0)} changed, {c.get('removed', 0)} removed, "
+            f"{c.get('unchanged', 0)} unchanged"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def lines(self) -> list[str]:
-        head = {"published": f"Published {self.db_path}",
-                "unchanged": f"Nothing changed: {self.db_path} carried over as it was",
-                "failed": f"Refresh FAILED, {self.db_path} left untouched",
-                "interrupted": f"Refresh INTERRUPTED, {self.db_path} left untouched"}[self.status]
+        head = {
+            "published": f"Published {self.db_path}",
+            "unchanged": f"Nothing changed: {self.db_path} carried over as it was",
+            "failed": f"Refresh FAILED, {self.db_path} left untouched",
+            "interrupted": f"Refresh INTERRUPTED, {self.db_path} left untouched",
+        }[self.status]
         out = [f"{head} (run {self.run_id})"]
         if self.reason:
             out.append(f"Reason: {self.reason}")
-        out.append(f"Reports: {self.reports_total} in {self.reports_dir}: {self.changes_line()}; "
-                   f"extracted {self.reports_extracted}; quarantined {len(self.quarantined)}")
+        out.append(
+            f"Reports: {self.reports_total} in {self.reports_dir}: {self.changes_line()}; "
+            f"extracted {self.reports_extracted}; quarantined {len(self.quarantined)}"
+        )
         out += [f"  - {name}: {why.removeprefix(name + ': ')}" for name, why in sorted(self.quarantined.items())]
         out += [f"  - {name}: skipped, same bytes as {first}" for name, first in sorted(self.duplicates.items())]
         out += [f"  - {name}: skipped, {why}" for name, why in sorted(self.skipped.items())]
-        out += [f"Moved aside (kept): {name}: a file DuckDB would have replayed onto the new warehouse"
-                for name in self.moved_aside]
+        out += [
+            f"Moved aside (kept): {name}: a file DuckDB would have replayed onto the new warehouse"
+            for name in self.moved_aside
+        ]
         out += [f"Warning: {w}" for w in self.warnings]
         if self.fact_rows:
             out.append("Rows: " + ", ".join(f"{t} {n}" for t, n in self.fact_rows.items()))
         if self.quality_passed is not None:
-            out.append(f"Quality checks: {self.quality_passed} passed, {self.quality_failed} failed"
-                       + (f"; Data Docs: {self.data_docs}" if self.data_docs else ""))
+            out.append(
+                f"Quality checks: {self.quality_passed} passed, {self.quality_failed} failed"
+                + (f"; Data Docs: {self.data_docs}" if self.data_docs else "")
+            )
             out += [f"  - {m}" for m in self.quality_failures[:20]]
         if self.steps:
             out.append("Time per step: " + ", ".join(f"{s} {t:.1f} s" for s, t in self.steps.items()))
@@ -163,9 +186,15 @@ class RefreshSummary:
         md = [f"# jixiao refresh {self.run_id}: **{self.status}**", ""]
         if self.reason:
             md += [f"**Reason:** {self.reason}", ""]
-        md += ["| | |", "|---|---|", f"| Warehouse | `{self.db_path}` |", f"| Reports folder | `{self.reports_dir}` |",
-               f"| Reports | {self.reports_total}: {self.changes_line()} |",
-               f"| Extracted this run | {self.reports_extracted} |", f"| Quarantined | {len(self.quarantined)} |"]
+        md += [
+            "| | |",
+            "|---|---|",
+            f"| Warehouse | `{self.db_path}` |",
+            f"| Reports folder | `{self.reports_dir}` |",
+            f"| Reports | {self.reports_total}: {self.changes_line()} |",
+            f"| Extracted this run | {self.reports_extracted} |",
+            f"| Quarantined | {len(self.quarantined)} |",
+        ]
         if self.quality_passed is not None:
             md.append(f"| Quality checks | {self.quality_passed} passed, {self.quality_failed} failed |")
         if self.data_docs:
@@ -193,7 +222,7 @@ class RefreshSummary:
 
 # --------------------------------------------------------------------------- helpers
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def new_run_id() -> str:
@@ -215,12 +244,22 @@ def data_docs_dir(db_path: Path) -> Path:
 
 def build_fingerprint(extractor: str, landing: str, manifest: Manifest | None = None) -> str:
     """Hash of everything besides the report files that decides the warehouse's contents (manifest.csv included)."""
-    from jixiao.dbt_runner import PROJECT_DIR
+    from jixiao.warehouse.dbt_runner import PROJECT_DIR
 
-    pkg = Path(__file__).resolve().parent
-    paths = [PROJECT_DIR / p for p in ("models", "macros", "seeds/reference", "tests/data_tests", "tests/generic",
-                                      "dbt_project.yml", "profiles.yml", "expectations")]
-    paths += [pkg / "quality", pkg / "dbt_runner.py", pkg / "runs.py"]
+    pkg = Path(__file__).resolve().parents[1]
+    paths = [
+        PROJECT_DIR / p
+        for p in (
+            "models",
+            "macros",
+            "seeds/reference",
+            "tests/generic",
+            "dbt_project.yml",
+            "profiles.yml",
+            "expectations",
+        )
+    ]
+    paths += [pkg / "quality", pkg / "warehouse", pkg / "pipeline" / "runs.py"]
     manifest_hash = manifest.content_hash if manifest else "-"
     return fingerprint_paths(paths, salt=f"{extractor}|{landing}|{manifest_hash}")
 
@@ -240,7 +279,7 @@ def retry_if_transient(task_, task_run, state) -> bool:
     """Prefect ``retry_condition_fn``: retry only on a transient error."""
     try:
         state.result()
-    except BaseException as exc:  # noqa: BLE001 - we only classify it
+    except BaseException as exc:
         return _is_transient(exc)
     return False
 
@@ -254,7 +293,7 @@ def batches_of(items: list, workers: int, max_batch: int = MAX_BATCH) -> list[li
     if not items:
         return []
     size = max(1, min(max_batch, math.ceil(len(items) / (max(1, workers) * 4))))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = COUNTED_TABLES) -> dict[str, int]:
@@ -263,7 +302,9 @@ def count_rows(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = COUNTED
     for table in tables:
         row = con.execute(
             "SELECT table_schema FROM information_schema.tables WHERE table_name = ? "
-            "ORDER BY table_schema <> 'main', table_schema LIMIT 1", [table]).fetchone()
+            "ORDER BY table_schema <> 'main', table_schema LIMIT 1",
+            [table],
+        ).fetchone()
         if row:
             out[table] = con.execute(f'SELECT count(*) FROM "{row[0]}"."{table}"').fetchone()[0]
     return out
@@ -280,8 +321,9 @@ def _timed(steps: dict[str, float], name: str):
 
 # --------------------------------------------------------------------------- tasks
 @task(name="discover", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
-def discover_task(reports_dir: Path, db_path: Path, full_rebuild: bool = False
-                  ) -> tuple[list[ReportFile], Changes, dict[str, PublishedFile], str | None, dict[str, str]]:
+def discover_task(
+    reports_dir: Path, db_path: Path, full_rebuild: bool = False
+) -> tuple[list[ReportFile], Changes, dict[str, PublishedFile], str | None, dict[str, str]]:
     """Hash the input files (recursively) and compare them with the files of the published warehouse."""
     found = discover(reports_dir)
     files, duplicates = drop_duplicates(expand_bundles(found.files, state_dir(db_path) / "bundles"))
@@ -314,8 +356,10 @@ def extract_in_parallel(batches_file: str, cache_dir: str, version: str) -> list
     The batches travel in a file, not as parameters: a flow run's parameters are stored by the
     Prefect server, which refuses tens of thousands of file names.
     """
-    batches = [[(name, Path(path), content_hash) for name, path, content_hash in batch]
-               for batch in json.loads(Path(batches_file).read_text(encoding="utf-8"))]
+    batches = [
+        [(name, Path(path), content_hash) for name, path, content_hash in batch]
+        for batch in json.loads(Path(batches_file).read_text(encoding="utf-8"))
+    ]
     futures = {extract_batch.submit(b, Path(cache_dir), version): len(b) for b in batches}
     results: list[CachedReport] = []
     for future in as_completed(list(futures)):
@@ -326,14 +370,16 @@ def extract_in_parallel(batches_file: str, cache_dir: str, version: str) -> list
 
 def write_batches(batches: list[list[tuple[str, Path, str]]], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps([[[n, str(p), h] for n, p, h in b] for b in batches], ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps([[[n, str(p), h] for n, p, h in b] for b in batches], ensure_ascii=False), encoding="utf-8"
+    )
     return path
 
 
 @task(name="land-seeds", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
-def land_task(files: list[tuple[str, Path, str]], cache_dir: Path, version: str,
-              seeds_dir: Path, manifest: Manifest | None = None) -> tuple[dict[str, int], list[CachedReport]]:
+def land_task(
+    files: list[tuple[str, Path, str]], cache_dir: Path, version: str, seeds_dir: Path, manifest: Manifest | None = None
+) -> tuple[dict[str, int], list[CachedReport]]:
     """Write the landed seeds from the cached lines of every current report (manifest.csv applied)."""
     counts, metas = write_seeds_from_cache(files, ExtractionCache(cache_dir, version), seeds_dir, manifest)
     get_run_logger().info("landed seeds in %s: %s", seeds_dir, ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -343,7 +389,7 @@ def land_task(files: list[tuple[str, Path, str]], cache_dir: Path, version: str,
 @task(name="dbt-build", retries=1, retry_delay_seconds=5, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
 def dbt_build_task(building: Path, landing: str):
     """``dbt build`` (seeds, models, tests) into the building file."""
-    from jixiao.dbt_runner import build_warehouse
+    from jixiao.warehouse.dbt_runner import build_warehouse
 
     discard(building)  # a retry starts from an empty file
     result = build_warehouse(building, landing_mode=landing)
@@ -351,8 +397,11 @@ def dbt_build_task(building: Path, landing: str):
     if not result.success:
         logger.error(result.summary())
         first = result.failures[0] if result.failures else None
-        detail = (f"{len(result.failures)} node(s) failed, first {first.name}: {first.message[:300]}"
-                  if first else (result.exception or "dbt reported failure"))
+        detail = (
+            f"{len(result.failures)} node(s) failed, first {first.name}: {first.message[:300]}"
+            if first
+            else (result.exception or "dbt reported failure")
+        )
         raise RefreshFailed("dbt_build", detail)
     logger.info(result.summary())
     return result
@@ -378,8 +427,9 @@ def quality_gate_task(building: Path, db_path: Path, run_id: str, input_files: l
 
 
 @task(name="record-run", retries=2, retry_delay_seconds=1, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
-def record_run_task(building: Path, db_path: Path, record: RunRecord, files: list[PublishedFile] | None,
-                    waiting: list[RunRecord]) -> dict[str, int]:
+def record_run_task(
+    building: Path, db_path: Path, record: RunRecord, files: list[PublishedFile] | None, waiting: list[RunRecord]
+) -> dict[str, int]:
     """Write this run (and the runs waiting in the log) into the build; safe to repeat."""
     if not building.is_file():  # never let DuckDB create an empty file in its place
         raise RefreshFailed("publish", f"the new build {building.name} is missing; nothing was published")
@@ -395,8 +445,9 @@ def record_run_task(building: Path, db_path: Path, record: RunRecord, files: lis
     return record.fact_rows
 
 
-def publish_step(building: Path, db_path: Path, record: RunRecord, files: list[PublishedFile] | None,
-                 summary: RefreshSummary, logger) -> dict[str, int]:
+def publish_step(
+    building: Path, db_path: Path, record: RunRecord, files: list[PublishedFile] | None, summary: RefreshSummary, logger
+) -> dict[str, int]:
     """Record the run in the build, rename it over the published file, then tidy up.
 
     Only the recording (idempotent) is retried.  The rename runs once and is not interrupted by
@@ -424,15 +475,16 @@ def publish_step(building: Path, db_path: Path, record: RunRecord, files: list[P
     return fact_rows
 
 
-def _after_publish(db_path: Path, record: RunRecord, waiting: list[RunRecord], summary: RefreshSummary,
-                   logger) -> None:
+def _after_publish(db_path: Path, record: RunRecord, waiting: list[RunRecord], summary: RefreshSummary, logger) -> None:
     """Tidy up after the rename: every failure here is a warning, never a failed refresh."""
-    steps = [("log the run", lambda: log_run(db_path, record)),
-             ("trim the run log", lambda: forget_failed_runs(db_path, {r.run_id for r in [*waiting, record]}))]
+    steps = [
+        ("log the run", lambda: log_run(db_path, record)),
+        ("trim the run log", lambda: forget_failed_runs(db_path, {r.run_id for r in [*waiting, record]})),
+    ]
     for what, action in steps:
         try:
             action()
-        except Exception as exc:  # noqa: BLE001 - the warehouse is published; say what was left
+        except Exception as exc:
             summary.warnings.append(f"published, but could not {what}: {type(exc).__name__}: {exc}")
             logger.warning(summary.warnings[-1])
     logger.info("published %s", db_path)
@@ -451,8 +503,9 @@ def _extract(todo: list[ReportFile], cache_dir: Path, version: str, workers: int
             batches_file = write_batches(batches_of(items, workers), cache_dir.parent / f"batches-{run_id}.json")
             try:
                 with _api_visible_to_workers():
-                    return extract_in_parallel.with_options(task_runner=runner)(str(batches_file), str(cache_dir),
-                                                                                version)
+                    return extract_in_parallel.with_options(task_runner=runner)(
+                        str(batches_file), str(cache_dir), version
+                    )
             finally:
                 batches_file.unlink(missing_ok=True)
         results: list[CachedReport] = []
@@ -470,7 +523,7 @@ def _api_visible_to_workers():
 
     Otherwise each worker process would start a temporary server of its own (seconds each).
     """
-    from jixiao.settings import configured_api_url
+    from jixiao.pipeline.settings import configured_api_url
 
     if configured_api_url():
         yield
@@ -488,13 +541,13 @@ def _api_visible_to_workers():
 
 def _project_build_lock() -> WarehouseLock:
     """The dbt project's ``seeds/landed`` and ``target/`` serve one build at a time."""
-    from jixiao.dbt_runner import PROJECT_DIR
+    from jixiao.warehouse.dbt_runner import PROJECT_DIR
 
     return WarehouseLock(PROJECT_DIR / "target" / ".jixiao-build.lock")
 
 
 def _acquire_waiting(lock: WarehouseLock, timeout_s: float = 3600) -> None:
-    from jixiao.publish import RefreshLocked
+    from jixiao.warehouse.publish import RefreshLocked
 
     deadline = time.monotonic() + timeout_s
     while True:
@@ -535,10 +588,21 @@ def refresh(
     run_id = new_run_id()
     rep = progress.reporter()
     steps: dict[str, float] = {}
-    record = RunRecord(run_id=run_id, started_at=_utcnow(), reports_dir=str(reports), landing_mode=landing,
-                       flow_run_id=str(current_flow_run.id) if current_flow_run.id else None)
-    summary = RefreshSummary(run_id=run_id, status="failed", db_path=str(db), reports_dir=str(reports),
-                             data_docs=None, flow_run_id=record.flow_run_id)
+    record = RunRecord(
+        run_id=run_id,
+        started_at=_utcnow(),
+        reports_dir=str(reports),
+        landing_mode=landing,
+        flow_run_id=str(current_flow_run.id) if current_flow_run.id else None,
+    )
+    summary = RefreshSummary(
+        run_id=run_id,
+        status="failed",
+        db_path=str(db),
+        reports_dir=str(reports),
+        data_docs=None,
+        flow_run_id=record.flow_run_id,
+    )
     building = building_path(db, run_id)
     lock = WarehouseLock(lock_path(db))
     step = "lock"
@@ -583,7 +647,7 @@ def refresh(
         _fill_changes(record, summary, files, changes)
         rep.step(1, len(STEPS), "discover", changes.describe())
 
-        if (not changes.any and db.exists() and previous_fingerprint == fingerprint and not full_rebuild):
+        if not changes.any and db.exists() and previous_fingerprint == fingerprint and not full_rebuild:
             heartbeat.__exit__(None, None, None)
             return _carry_over(db, building, record, summary, previous, steps, logger)
 
@@ -595,7 +659,7 @@ def refresh(
             extracted = _extract(todo, cache.root, cache.version, workers, run_id) if todo else []
         record.reports_extracted = summary.reports_extracted = len(extracted)
 
-        from jixiao.dbt_runner import DEFAULT_SEEDS_DIR
+        from jixiao.warehouse.dbt_runner import DEFAULT_SEEDS_DIR
 
         project_lock = _project_build_lock()
         step = "land"
@@ -606,7 +670,9 @@ def refresh(
             with _timed(steps, "land"):
                 _, metas = land_task(_as_tuples(files), cache.root, cache.version, DEFAULT_SEEDS_DIR, manifest)
             record.reports_extracted = summary.reports_extracted = len(extracted) + sum(m.extracted for m in metas)
-            summary.quarantined = {m.source_file: m.status_reason or "quarantined" for m in metas if m.status != "loaded"}
+            summary.quarantined = {
+                m.source_file: m.status_reason or "quarantined" for m in metas if m.status != "loaded"
+            }
             record.reports_quarantined = len(summary.quarantined)
 
             step = "dbt_build"
@@ -626,7 +692,8 @@ def refresh(
         record.quality_checks_passed = summary.quality_passed = len(gate.results) - len(failed)
         record.quality_checks_failed = summary.quality_failed = len(failed)
         record.quality_failures = summary.quality_failures = [
-            o.message if o.message.startswith("[") else f"[{o.severity}] {o.message}" for o in failed]
+            o.message if o.message.startswith("[") else f"[{o.severity}] {o.message}" for o in failed
+        ]
         summary.data_docs = str(gate.docs_path) if gate.docs_path else None
         if not gate.passed:
             raise RefreshFailed("quality_gate", gate.failures_message().replace("\n", " "))
@@ -636,8 +703,9 @@ def refresh(
         rep.step(6, len(STEPS), "publish", f"{building.name} → {db.name}")
         record.status = summary.status = "published"
         record.step_seconds = steps
-        published_files = [PublishedFile(m.source_file, m.content_hash, m.file_format, m.status, m.status_reason)
-                           for m in metas]
+        published_files = [
+            PublishedFile(m.source_file, m.content_hash, m.file_format, m.status, m.status_reason) for m in metas
+        ]
         published_files += [PublishedFile(name, "", None, "skipped", why) for name, why in skipped.items()]
         heartbeat.__exit__(None, None, None)
         with interrupt.publishing():  # from here on a signal waits for the end of the run
@@ -670,10 +738,8 @@ def refresh(
             remember_failed_run(db, record)
         except OSError as err:  # the failure itself must still be reported
             logger.warning("could not keep the failed run's record: %s", err)
-        try:
+        with suppress(Exception):
             _announce(summary, logger)
-        except Exception:  # noqa: BLE001 - e.g. the Prefect API is gone after a Ctrl-C
-            pass
         if isinstance(exc, RefreshFailed) and not signum:
             raise
         raise RefreshFailed(step, reason) from exc
@@ -710,16 +776,29 @@ def _fill_changes(record: RunRecord, summary: RefreshSummary, files: list[Report
     record.reports_duplicate = len(changes.duplicates)
     record.reports_extracted = 0
     summary.duplicates = dict(changes.duplicates)
-    summary.changes = {"new": len(changes.new), "changed": len(changes.changed), "removed": len(changes.removed),
-                       "unchanged": len(changes.unchanged), "duplicate": len(changes.duplicates)}
+    summary.changes = {
+        "new": len(changes.new),
+        "changed": len(changes.changed),
+        "removed": len(changes.removed),
+        "unchanged": len(changes.unchanged),
+        "duplicate": len(changes.duplicates),
+    }
 
 
-def _carry_over(db: Path, building: Path, record: RunRecord, summary: RefreshSummary,
-                previous: dict[str, PublishedFile], steps: dict[str, float], logger) -> dict[str, Any]:
+def _carry_over(
+    db: Path,
+    building: Path,
+    record: RunRecord,
+    summary: RefreshSummary,
+    previous: dict[str, PublishedFile],
+    steps: dict[str, float],
+    logger,
+) -> dict[str, Any]:
     """Nothing changed: publish a copy of the warehouse that only adds this run's record."""
     progress.reporter().step(6, len(STEPS), "publish", "no changes: carrying the published warehouse over")
-    summary.quarantined = {f.source_file: f.status_reason or "quarantined" for f in previous.values()
-                           if f.status != "loaded"}
+    summary.quarantined = {
+        f.source_file: f.status_reason or "quarantined" for f in previous.values() if f.status != "loaded"
+    }
     record.reports_quarantined = len(summary.quarantined)
     record.status = summary.status = "unchanged"
     record.status_reason = "no input or code changed since the last publish; build skipped"
@@ -739,22 +818,34 @@ def _announce(summary: RefreshSummary, logger) -> None:
     """Log the summary and keep it as the flow run's markdown artifact."""
     (logger.error if summary.status == "failed" else logger.info)(summary.to_text())
     try:
-        create_markdown_artifact(markdown=summary.to_markdown(), key=ARTIFACT_KEY,
-                                 description=f"jixiao refresh {summary.run_id}: {summary.status}")
-    except Exception as exc:  # noqa: BLE001 - a missing artifact must not fail the refresh
+        create_markdown_artifact(
+            markdown=summary.to_markdown(),
+            key=ARTIFACT_KEY,
+            description=f"jixiao refresh {summary.run_id}: {summary.status}",
+        )
+    except Exception as exc:
         logger.warning("could not create the summary artifact: %s", exc)
 
 
 # --------------------------------------------------------------------------- scheduling
-def schedule_parameters(reports_dir: str, db_path: str, landing: str = "seed", workers: int | None = None) -> dict[str, Any]:
+def schedule_parameters(
+    reports_dir: str, db_path: str, landing: str = "seed", workers: int | None = None
+) -> dict[str, Any]:
     params: dict[str, Any] = {"reports_dir": reports_dir, "db_path": db_path, "landing": landing}
     if workers:
         params["workers"] = workers
     return params
 
 
-def serve(name: str, cron: str, reports_dir: str, db_path: str, landing: str = "seed", workers: int | None = None,
-          timezone: str | None = None) -> None:
+def serve(
+    name: str,
+    cron: str,
+    reports_dir: str,
+    db_path: str,
+    landing: str = "seed",
+    workers: int | None = None,
+    timezone: str | None = None,
+) -> None:
     """Create the deployment ``jixiao-refresh/<name>`` with a cron schedule and run its refreshes until stopped.
 
     The schedule is not paused when this process stops (``pause_on_shutdown=False``), so it

@@ -1,12 +1,13 @@
 """Discovered ``.zip`` bundles become their members: each member is a report of the folder.
 
 :func:`expand_bundles` replaces every safe ``.zip`` among the discovered files by one
-:class:`~jixiao.discover.ReportFile` per member, named ``bundle.zip/member.docx`` and hashed by
+:class:`~jixiao.pipeline.discover.ReportFile` per member, named ``bundle.zip/member.docx`` and hashed by
 the member's own bytes (so the extraction cache keys members, not bundles).  Members are
 written under ``<state dir>/bundles/<bundle hash>/``.  A hostile or damaged archive stays one
 file, which the reader quarantines with the reason; an archive inside a bundle is a member
 that the reader quarantines as a nested archive.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,7 +15,7 @@ import re
 import shutil
 from pathlib import Path, PurePosixPath
 
-from jixiao.discover import ReportFile
+from jixiao.pipeline.discover import ReportFile
 from jixiao.readers.bundle import archive_problem, members
 
 

@@ -1,10 +1,11 @@
 """The landed seeds' columns and DuckDB types: the single source of truth.
 
-``jixiao.landing`` writes CSV files with exactly these headers, ``dbt_project.yml`` types the
+``jixiao.landing.seeds`` writes CSV files with exactly these headers, ``dbt_project.yml`` types the
 dbt seeds with exactly these ``column_types`` (a test keeps the two equal), and
-``jixiao.landing.load_landed_native`` creates the same tables with DuckDB ``read_csv``.
+``jixiao.landing.seeds.load_landed_native`` creates the same tables with DuckDB ``read_csv``.
 See docs/ARCHITECTURE.md, "Landed seeds".
 """
+
 from __future__ import annotations
 
 # Schema (DuckDB) the landed seeds are loaded into; dbt_project.yml sets the same ``+schema``.
@@ -127,8 +128,12 @@ _FACT_COLUMNS: dict[str, list[tuple[str, str]]] = {
 
 # dim_report.document_kind (docs/CONTRACT.md); a report nothing classifies is ``other``.
 DOCUMENT_KINDS: tuple[str, ...] = (
-    "performance_evaluation", "project_evaluation", "budget_statement", "final_accounts_statement",
-    "three_public_disclosure", "other",
+    "performance_evaluation",
+    "project_evaluation",
+    "budget_statement",
+    "final_accounts_statement",
+    "three_public_disclosure",
+    "other",
 )
 
 # Contract fact table (``Fact.table``) -> landed seed it is written to.

@@ -7,6 +7,7 @@ hashed is a report; one that cannot (unreadable, a dangling link, a FIFO or devi
 quarantined with the reason, without being opened for extraction; a symbolic link that leads out
 of the folder is not followed and is listed as skipped with the reason.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jixiao.manifest import MANIFEST_NAME
+from jixiao.landing.manifest import MANIFEST_NAME
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,10 @@ class Changes:
         return bool(self.new or self.changed or self.removed)
 
     def describe(self) -> str:
-        text = (f"{len(self.new)} new, {len(self.changed)} changed, {len(self.removed)} removed, "
-                f"{len(self.unchanged)} unchanged")
+        text = (
+            f"{len(self.new)} new, {len(self.changed)} changed, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged"
+        )
         if self.duplicates:
             text += f" ({len(self.duplicates)} duplicate file(s) skipped)"
         return text
@@ -107,7 +110,7 @@ def walk_reports(reports_dir: Path) -> Iterator[tuple[str, Path, str | None, str
 
     ``problem`` set: the entry is a report that cannot be read (quarantined); ``skip reason`` set:
     the entry is not part of the folder (a link leading out of it).  Hidden entries and office
-    lock files are left out, and so is the folder's own ``manifest.csv`` (:mod:`jixiao.manifest`).
+    lock files are left out, and so is the folder's own ``manifest.csv`` (:mod:`jixiao.landing.manifest`).
     Links inside the folder are followed once (no loops).
     """
     root = Path(reports_dir)

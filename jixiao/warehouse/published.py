@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from jixiao.publish import is_duckdb_file, previous_path
+from jixiao.warehouse.publish import is_duckdb_file, previous_path
 
 
 class NotADuckDBFile(RuntimeError):

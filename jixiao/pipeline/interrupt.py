@@ -5,6 +5,7 @@ The command line installs :func:`handling_signals`.  A signal before the publish
 ``interrupted``); a signal while :func:`publishing` is only recorded, the publish finishes, and
 the command exits 130 (SIGINT) or 143 (SIGTERM) afterwards either way.
 """
+
 from __future__ import annotations
 
 import signal

@@ -1,11 +1,14 @@
 """Text normalization applied by every reader before blocks are built."""
+
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
 # Characters that occur only in traditional script and are frequent in budget reports.
-_TRADITIONAL_MARKERS = set("們體績評價報務費決萬預經與為這會項開關發實計總數從來個時說對後過還將額結餘編職員縣區鄉鎮資產撥據歲")
+_TRADITIONAL_MARKERS = set(
+    "們體績評價報務費決萬預經與為這會項開關發實計總數從來個時說對後過還將額結餘編職員縣區鄉鎮資產撥據歲"
+)
 
 
 _WORD_ARTIFACTS = re.compile(r"\[bookmark:[^\]\n]*\][ \u3000]*")

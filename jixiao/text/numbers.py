@@ -1,4 +1,5 @@
 """Reading numbers as written in reports: full-width digits, separators, units, blanks."""
+
 from __future__ import annotations
 
 import math

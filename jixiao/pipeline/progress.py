@@ -3,6 +3,7 @@
 The flow runs in the command's own process, so a module-level reporter is enough; a deployment
 run (no reporter installed) reports nothing here and relies on the Prefect logs.
 """
+
 from __future__ import annotations
 
 import sys
@@ -52,10 +53,25 @@ class ConsoleReporter:
     def start_items(self, total: int, label: str) -> None:
         if total < self.min_items_for_bar:
             return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
-        self._progress = Progress(TextColumn(f"  {label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                  TextColumn("eta"), TimeRemainingColumn(), console=self.console, transient=False)
+        self._progress = Progress(
+            TextColumn(f"  {label}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=False,
+        )
         self._progress.start()
         self._task = self._progress.add_task(label, total=total)
 

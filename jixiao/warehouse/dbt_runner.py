@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from jixiao.landing_schema import SEED_COLUMNS, column_names
+from jixiao.landing.schema import SEED_COLUMNS, column_names
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_SEEDS_DIR = PROJECT_DIR / "seeds" / "landed"
 
 TELEMETRY_OFF = {
@@ -213,7 +213,7 @@ def build_warehouse(
     ``seed``: one ``dbt build`` that seeds the landed CSVs too.  ``native``: DuckDB ``read_csv``
     creates ``landed.*`` first, then ``dbt build --exclude tag:landed`` (reference seeds, models, tests).
     """
-    from jixiao.landing import load_landed_native
+    from jixiao.landing.seeds import load_landed_native
 
     if landing_mode not in ("seed", "native"):
         raise ValueError(f"landing_mode must be 'seed' or 'native', not {landing_mode!r}")
@@ -237,10 +237,10 @@ def build_warehouse(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m jixiao.dbt_runner <dbt args>``: dbt on ``$JIXIAO_DB_PATH`` (default warehouse/jixiao.duckdb).
+    """``python -m jixiao.warehouse.dbt_runner <dbt args>``: dbt on ``$JIXIAO_DB_PATH`` (default warehouse/jixiao.duckdb).
 
     Unlike bare ``dbt``, this works before anything was landed (the landed seeds are then known by
-    their headers only), e.g. ``python -m jixiao.dbt_runner docs generate``.
+    their headers only), e.g. ``python -m jixiao.warehouse.dbt_runner docs generate``.
     """
     import sys
 

@@ -6,6 +6,7 @@ UTF-16 without BOM …).  GB18030 is tried before detection because detectors of
 mistake short GBK text for another CJK encoding.  Big5 bytes are usually valid GB18030
 too (as nonsense), so when both decode, charset-normalizer restricted to the two decides.
 """
+
 from __future__ import annotations
 
 import codecs

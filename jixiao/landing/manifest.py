@@ -8,6 +8,7 @@ landed row when the seeds are written (extraction and its cache stay keyed by co
 ``manifest.csv`` itself is never ingested as a report.  Facts keep their own years: a manifest
 ``fiscal_year`` is the report's year only.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,19 +19,33 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jixiao.landing_schema import DOCUMENT_KINDS
+from jixiao.landing.schema import DOCUMENT_KINDS
 from jixiao.model import Finding
 
 MANIFEST_NAME = "manifest.csv"
 # Report fields a manifest may supply, in the order findings are listed.
 MANIFEST_COLUMNS: tuple[str, ...] = (
-    "department_name", "fiscal_year", "province", "city", "county", "township", "document_kind",
-    "source_url", "published_date",
+    "department_name",
+    "fiscal_year",
+    "province",
+    "city",
+    "county",
+    "township",
+    "document_kind",
+    "source_url",
+    "published_date",
 )
 REGION_COLUMNS = ("province", "city", "county")
 _LABELS = {
-    "department_name": "预算单位", "fiscal_year": "年度", "province": "省", "city": "市", "county": "县（区）",
-    "township": "乡镇", "document_kind": "文件类型", "source_url": "网址", "published_date": "发布日期",
+    "department_name": "预算单位",
+    "fiscal_year": "年度",
+    "province": "省",
+    "city": "市",
+    "county": "县（区）",
+    "township": "乡镇",
+    "document_kind": "文件类型",
+    "source_url": "网址",
+    "published_date": "发布日期",
 }
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
@@ -121,7 +136,8 @@ def parse_manifest(path: Path) -> Manifest:
     if unknown or "file" not in header or len(set(header)) != len(header):
         raise ManifestError(
             f"{path}: line 1: columns must be 'file' and any of {', '.join(MANIFEST_COLUMNS)}, each once; "
-            f"got {', '.join(header)}" + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
+            f"got {', '.join(header)}" + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+        )
     entries: dict[str, ManifestEntry] = {}
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
@@ -202,12 +218,19 @@ def apply_entry(report: dict[str, Any], entry: ManifestEntry, source_file: str) 
         if column == "document_kind" and read == "other":
             read = None
         if read not in (None, "") and not _agree(column, read, given):
-            findings.append(Finding(
-                check="manifest_disagrees", severity="warn",
-                message=(f"manifest.csv 第{entry.line}行给出{_LABELS[column]}（{column}）为“{given}”"
-                         f"{'（据其单位名称）' if column in derived else ''}，"
-                         f"而报告 {source_file} 正文为“{read}”；采用 manifest.csv 的值。"),
-                observed=str(read), expected=str(given)))
+            findings.append(
+                Finding(
+                    check="manifest_disagrees",
+                    severity="warn",
+                    message=(
+                        f"manifest.csv 第{entry.line}行给出{_LABELS[column]}（{column}）为“{given}”"
+                        f"{'（据其单位名称）' if column in derived else ''}，"
+                        f"而报告 {source_file} 正文为“{read}”；采用 manifest.csv 的值。"
+                    ),
+                    observed=str(read),
+                    expected=str(given),
+                )
+            )
         report[column] = given
     if any(c in entry.values for c in ("department_name", *REGION_COLUMNS)):
         _fill_region(report)

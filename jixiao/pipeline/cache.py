@@ -7,6 +7,7 @@ extraction, reading and landing code, so any change of that code starts a fresh 
 Landing a refresh is then a concatenation of cached lines: unchanged reports are never
 extracted, parsed or re-rendered again.
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,19 +27,30 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from jixiao.landing_schema import SEED_COLUMNS, column_names
-from jixiao.manifest import Manifest, apply_entry
+from jixiao.landing.manifest import Manifest, apply_entry
+from jixiao.landing.schema import SEED_COLUMNS, column_names
 from jixiao.model import ReportExtraction, ReportHeader
 
 log = logging.getLogger(__name__)
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 CACHE_FORMAT = 1
 # Code whose change changes what a report's landed rows are.
-EXTRACTION_CODE = ("extract", "readers", "model.py", "landing.py", "landing_schema.py")
+EXTRACTION_CODE = ("text", "readers", "extract", "landing", "model.py")
 # Libraries whose data or behaviour feeds extraction (gazetteer, character conversion, readers).
-EXTRACTION_LIBRARIES = ("cpca", "opencc-python-reimplemented", "python-docx", "pdfplumber", "beautifulsoup4", "lxml",
-                        "charset-normalizer", "openpyxl", "xlrd", "rapidocr-onnxruntime", "pypdfium2")
+EXTRACTION_LIBRARIES = (
+    "cpca",
+    "opencc-python-reimplemented",
+    "python-docx",
+    "pdfplumber",
+    "beautifulsoup4",
+    "lxml",
+    "charset-normalizer",
+    "openpyxl",
+    "xlrd",
+    "rapidocr-onnxruntime",
+    "pypdfium2",
+)
 
 
 def fingerprint_paths(paths: Iterable[Path], salt: str = "") -> str:
@@ -46,7 +58,9 @@ def fingerprint_paths(paths: Iterable[Path], salt: str = "") -> str:
     digest = hashlib.sha256(salt.encode())
     for root in paths:
         root = Path(root)
-        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else ([root] if root.is_file() else [])
+        files = (
+            sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else ([root] if root.is_file() else [])
+        )
         for f in files:
             if "__pycache__" in f.parts or f.suffix == ".pyc":
                 continue
@@ -118,8 +132,9 @@ def _limit_reason(exc: BaseException) -> str | None:
     if isinstance(exc, FileTimeLimit):
         return f"took longer than the time limit of {FILE_TIME_LIMIT_S:g} s per file (limit: time)"
     if isinstance(exc, MemoryError):
-        return (f"needed more memory than the limit of {WORKER_MEMORY_LIMIT_MB} MiB per extraction process "
-                "(limit: memory)")
+        return (
+            f"needed more memory than the limit of {WORKER_MEMORY_LIMIT_MB} MiB per extraction process (limit: memory)"
+        )
     if isinstance(exc, RecursionError):
         return "nested too deeply to read (limit: nesting depth)"
     return None
@@ -144,8 +159,16 @@ class CachedReport:
 
     def meta(self) -> CachedReport:
         """The same report without its CSV lines (cheap to pass between processes)."""
-        return CachedReport(self.source_file, self.content_hash, self.file_format, self.status,
-                            self.status_reason, dict(self.rows), {}, self.extracted)
+        return CachedReport(
+            self.source_file,
+            self.content_hash,
+            self.file_format,
+            self.status,
+            self.status_reason,
+            dict(self.rows),
+            {},
+            self.extracted,
+        )
 
 
 class ExtractionCache:
@@ -199,13 +222,14 @@ class ExtractionCache:
 
 # --------------------------------------------------------------------------- extraction → cache
 def _quarantined_copy(ex: ReportExtraction, reason: str) -> ReportExtraction:
-    return ReportExtraction(ex.source_file, ex.content_hash, ex.file_format, ReportHeader(),
-                            status="quarantined", status_reason=reason)
+    return ReportExtraction(
+        ex.source_file, ex.content_hash, ex.file_format, ReportHeader(), status="quarantined", status_reason=reason
+    )
 
 
 def _write_seeds(extractions: list[ReportExtraction], seeds_dir: Path) -> list[ReportExtraction]:
     """``write_landed_seeds`` for a batch; a report that cannot be landed is quarantined with the reason."""
-    from jixiao.landing import LandingError, write_landed_seeds
+    from jixiao.landing.seeds import LandingError, write_landed_seeds
 
     try:
         write_landed_seeds(extractions, seeds_dir)
@@ -266,23 +290,34 @@ def extract_to_cache(files: list[tuple[str, Path, str]], cache: ExtractionCache)
             limit = _limit_reason_of_quarantine(ex)
             if limit:
                 ex.status_reason = limit
-        except (Exception, FileTimeLimit) as exc:  # noqa: BLE001 - one bad file must not sink the batch
+        except (Exception, FileTimeLimit) as exc:
             limit = _limit_reason(exc)
             if limit is None:
                 log.exception("extractor crashed on %s", path)
-            ex = ReportExtraction(name, content_hash, fmt, ReportHeader(), status="quarantined",
-                                  status_reason=f"{name}: {limit}" if limit else
-                                  f"extractor crashed: {type(exc).__name__}: {exc}")
+            ex = ReportExtraction(
+                name,
+                content_hash,
+                fmt,
+                ReportHeader(),
+                status="quarantined",
+                status_reason=f"{name}: {limit}" if limit else f"extractor crashed: {type(exc).__name__}: {exc}",
+            )
             cacheable[content_hash] = limit is not None  # a limit hit is a property of the file
         if ex.content_hash != content_hash:
-            ex = ReportExtraction(name, content_hash, fmt, ReportHeader(), status="quarantined",
-                                  status_reason="the file changed or disappeared while the refresh read it; "
-                                                "it is read again by the next refresh")
+            ex = ReportExtraction(
+                name,
+                content_hash,
+                fmt,
+                ReportHeader(),
+                status="quarantined",
+                status_reason="the file changed or disappeared while the refresh read it; "
+                "it is read again by the next refresh",
+            )
             cacheable[content_hash] = False
         ex.source_file = name
         base = Path(path).name
         if name != base and ex.status_reason and ex.status_reason.startswith(base + ":"):
-            ex.status_reason = name + ex.status_reason[len(base):]  # a bundle member, named as ingested
+            ex.status_reason = name + ex.status_reason[len(base) :]  # a bundle member, named as ingested
         extractions.append(ex)
     return _cache_extractions(extractions, cacheable, cache)
 
@@ -300,13 +335,20 @@ def _limit_reason_of_quarantine(ex: ReportExtraction) -> str | None:
 
 def quarantine_to_cache(name: str, content_hash: str, reason: str, cache: ExtractionCache) -> CachedReport:
     """Cache a file that cannot be read at all as a quarantined report (it is never opened)."""
-    ex = ReportExtraction(name, content_hash, Path(name).suffix.lstrip(".") or "unknown", ReportHeader(),
-                          status="quarantined", status_reason=reason)
+    ex = ReportExtraction(
+        name,
+        content_hash,
+        Path(name).suffix.lstrip(".") or "unknown",
+        ReportHeader(),
+        status="quarantined",
+        status_reason=reason,
+    )
     return _cache_extractions([ex], {content_hash: True}, cache)[0]
 
 
-def _cache_extractions(extractions: list[ReportExtraction], cacheable: dict[str, bool],
-                       cache: ExtractionCache) -> list[CachedReport]:
+def _cache_extractions(
+    extractions: list[ReportExtraction], cacheable: dict[str, bool], cache: ExtractionCache
+) -> list[CachedReport]:
     by_report = render_landed_lines(extractions)
     results = []
     for ex in extractions:
@@ -318,8 +360,11 @@ def _cache_extractions(extractions: list[ReportExtraction], cacheable: dict[str,
             status = report_rows[0][header.index("status")] or status
             reason = report_rows[0][header.index("status_reason")] or None
         entry = CachedReport(
-            source_file=ex.source_file, content_hash=ex.content_hash, file_format=ex.file_format,
-            status=status, status_reason=reason,
+            source_file=ex.source_file,
+            content_hash=ex.content_hash,
+            file_format=ex.file_format,
+            status=status,
+            status_reason=reason,
             rows={seed: len(lines.get(seed, [])) for seed in SEED_COLUMNS},
             seeds={seed: _csv_text(rows) for seed, rows in lines.items()},
             extracted=True,
@@ -340,8 +385,16 @@ def _renamed(entry: CachedReport, name: str) -> CachedReport:
     idx = column_names("landed_reports").index("source_file")
     for row in rows:
         row[idx] = name
-    return CachedReport(name, entry.content_hash, entry.file_format, entry.status, entry.status_reason,
-                        entry.rows, {**entry.seeds, "landed_reports": _csv_text(rows)}, entry.extracted)
+    return CachedReport(
+        name,
+        entry.content_hash,
+        entry.file_format,
+        entry.status,
+        entry.status_reason,
+        entry.rows,
+        {**entry.seeds, "landed_reports": _csv_text(rows)},
+        entry.extracted,
+    )
 
 
 def _with_manifest(entry: CachedReport, manifest: Manifest | None) -> CachedReport:
@@ -350,27 +403,43 @@ def _with_manifest(entry: CachedReport, manifest: Manifest | None) -> CachedRepo
     item = manifest.entry(entry.source_file) if manifest else None
     if item is None or not entry.seeds.get("landed_reports"):
         return entry
-    from jixiao.landing import finding_row, format_cell
+    from jixiao.landing.seeds import finding_row, format_cell
 
     columns = SEED_COLUMNS["landed_reports"]
     (cells,) = list(csv.reader(io.StringIO(entry.seeds["landed_reports"])))
     row: dict[str, Any] = {}
     for (name, duck_type), cell in zip(columns, cells):
-        row[name] = (int(cell) if duck_type == "integer" else float(cell) if duck_type == "double" else cell) if cell else None
+        row[name] = (
+            (int(cell) if duck_type == "integer" else float(cell) if duck_type == "double" else cell) if cell else None
+        )
     findings = apply_entry(row, item, entry.source_file)
     where = f"{manifest.path}: line {item.line}"
     report_line = [format_cell(row.get(name), t, f"{where}: {name}") for name, t in columns]
-    finding_lines = [[format_cell(r.get(name), t, where) for name, t in SEED_COLUMNS["landed_findings"]]
-                     for r in (finding_row(entry.report_id, f) for f in findings)]
-    seeds = {**entry.seeds, "landed_reports": _csv_text([report_line]),
-             "landed_findings": entry.seeds.get("landed_findings", "") + _csv_text(finding_lines)}
+    finding_lines = [
+        [format_cell(r.get(name), t, where) for name, t in SEED_COLUMNS["landed_findings"]]
+        for r in (finding_row(entry.report_id, f) for f in findings)
+    ]
+    seeds = {
+        **entry.seeds,
+        "landed_reports": _csv_text([report_line]),
+        "landed_findings": entry.seeds.get("landed_findings", "") + _csv_text(finding_lines),
+    }
     rows = {**entry.rows, "landed_findings": entry.rows.get("landed_findings", 0) + len(finding_lines)}
-    return CachedReport(entry.source_file, entry.content_hash, entry.file_format, entry.status, entry.status_reason,
-                        rows, seeds, entry.extracted)
+    return CachedReport(
+        entry.source_file,
+        entry.content_hash,
+        entry.file_format,
+        entry.status,
+        entry.status_reason,
+        rows,
+        seeds,
+        entry.extracted,
+    )
 
 
-def write_seeds_from_cache(files: list[tuple[str, Path, str]], cache: ExtractionCache, seeds_dir: Path,
-                           manifest: Manifest | None = None) -> tuple[dict[str, int], list[CachedReport]]:
+def write_seeds_from_cache(
+    files: list[tuple[str, Path, str]], cache: ExtractionCache, seeds_dir: Path, manifest: Manifest | None = None
+) -> tuple[dict[str, int], list[CachedReport]]:
     """Write every ``seeds_dir/landed_*.csv`` from the cached lines of ``files`` (in the given order).
 
     ``manifest`` (the input folder's manifest.csv) overrides report fields as the lines are written.

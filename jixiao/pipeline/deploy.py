@@ -7,6 +7,7 @@ exits 1 although the deployment was created.  This command runs Prefect's own ``
 the client sending ``"offset": 0`` and ``"limit": <PREFECT_SERVER_API_DEFAULT_LIMIT>`` (the server's own
 defaults) instead, so its exit status is a verdict automation can trust.
 """
+
 from __future__ import annotations
 
 import sys
@@ -26,14 +27,22 @@ def patch_worker_listing() -> None:
     sync_original = SyncPrefectClient.read_workers_for_work_pool
 
     async def read_workers(self, work_pool_name, worker_filter=None, offset=None, limit=None):
-        return await async_original(self, work_pool_name, worker_filter=worker_filter,
-                                    offset=0 if offset is None else offset,
-                                    limit=default_limit() if limit is None else limit)
+        return await async_original(
+            self,
+            work_pool_name,
+            worker_filter=worker_filter,
+            offset=0 if offset is None else offset,
+            limit=default_limit() if limit is None else limit,
+        )
 
     def read_workers_sync(self, work_pool_name, worker_filter=None, offset=None, limit=None):
-        return sync_original(self, work_pool_name, worker_filter=worker_filter,
-                             offset=0 if offset is None else offset,
-                             limit=default_limit() if limit is None else limit)
+        return sync_original(
+            self,
+            work_pool_name,
+            worker_filter=worker_filter,
+            offset=0 if offset is None else offset,
+            limit=default_limit() if limit is None else limit,
+        )
 
     read_workers._jixiao_patched = read_workers_sync._jixiao_patched = True  # type: ignore[attr-defined]
     PrefectClient.read_workers_for_work_pool = read_workers  # type: ignore[method-assign]

@@ -1,0 +1,1 @@
+"""Landing: extractions → the landed seed files dbt reads (their schema, the manifest's overrides)."""

@@ -1,0 +1,1 @@
+"""Text primitives every later stage shares: decoding bytes, normalising text, reading numbers."""
