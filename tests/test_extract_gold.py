@@ -94,5 +94,15 @@ def test_expected_findings_are_raised() -> None:
     checks = {name: {f.check for f in extract_file(REPORTS / name).findings} for name in SAMPLES}
     assert {"unit_slip", "narrative_table_conflict"} <= checks["000_97de00a2d119f74e.txt"]
     assert {"unit_slip", "same_report_conflict"} <= checks["001_2a770005e5f9d24b.txt"]
+    conflicts = [
+        f.message
+        for f in extract_file(REPORTS / "001_2a770005e5f9d24b.txt").findings
+        if f.check == "same_report_conflict"
+    ]
+    # basic and project spending are each stated two ways; the breakdowns of each part are scoped, no conflict
+    assert sorted(m.split(" is stated")[0] for m in conflicts) == [
+        "spending 2021 basic/all",
+        "spending 2021 project/all",
+    ]
     assert "narrative_table_conflict" in checks["003_cbba9d689f5f66a1.txt"]
     assert "section_label_slip" in checks["004_cd48f1b058eb4283.txt"]

@@ -155,6 +155,21 @@ def test_final_accounts_spending_carry_overs_and_no_differences() -> None:
     }
 
 
+def test_a_part_named_after_its_phase_scopes_its_breakdown() -> None:
+    text = (
+        ACTUAL_HEAD + "二、支出情况\n2024年决算基本支出86.4万元，其中：工资福利支出60.1万元、商品和服务支出26.3万元。"
+        "2024年决算项目支出为31.5万元，其中：商品和服务支出12.5万元、其他资本性支出19万元。\n"
+    )
+    assert _money(_rows(text)) == {
+        ("fct_spending", "basic", None, "all"): 86.4,
+        ("fct_spending", "wages_welfare", None, "basic"): 60.1,
+        ("fct_spending", "goods_services", None, "basic"): 26.3,
+        ("fct_spending", "project", None, "all"): 31.5,
+        ("fct_spending", "goods_services", None, "project"): 12.5,
+        ("fct_spending", "capital", None, "project"): 19.0,
+    }
+
+
 def test_evaluation_report_spending_and_project_lines() -> None:
     text = (
         "某某县某某局2024年度部门整体支出绩效评价报告\n2024年部门决算收支完成情况。\n1、收入：300万元。同比增加20万元。"

@@ -82,6 +82,8 @@ _PROJECT_NAME = re.compile(r"[\u4e00-\u9fa5()（）“”]{2,40}(?:经费|资金
 _LISTED_PROJECT = re.compile(r"[\u4e00-\u9fa5()（）“”\d]{2,40}")
 _PROJECT_LIST_CUE = re.compile(PROJECT_LIST_CUE)
 _OPENS_BREAKDOWN = re.compile(r"包括|其中")
+# "决算基本支出2038.85万元，其中：…": a part of spending named after its phase
+_PART_LEAD = re.compile(r"(?P<phase>年初预算|调整后预算|全年预算|预算|决算)(?P<part>基本|项目)支出")
 _SUB_ENUM = re.compile(r"^\s*(?:\d{1,2}[)）]|[(（]\d{1,2}[)）]|[①-⑳])")
 _NO_FUNCTION = re.compile(
     r"合计|小计|总计|收入|结转|结余|预算|决算|[0-9]|^(?:年初|年度|全年|本年度?|当年|上年|调整后?)$"
@@ -263,6 +265,10 @@ def _read_amount(
     if run.tp.take(ctx, label, before, amount, year, prov, run.phase, state.phase or state.default):
         return
     named = _name_in_sentence(label, before, run, state)
+    part = _PART_LEAD.fullmatch(label) if named is None else None
+    if part:
+        code = "basic" if part.group("part") == "基本" else "project"
+        named = Named("item", code, label, last_phase(part.group("phase")))
     if named is None or (_BARE_TOTAL.fullmatch(named.label) and not first_amount):
         return  # a bare "支出:" names the total only as the lead of its sentence ("2、支出:799.12万元")
     if run.fund_breakdown and named.kind == "item" and named.code in _FUND_PARTS:
