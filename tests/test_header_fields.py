@@ -193,6 +193,11 @@ def test_document_kind_from_the_title(title: str, kind: str) -> None:
     assert header(f"首页 > 信息公开 > 财政预决算\n{title}\n一、概况\n").document_kind == kind
 
 
+def test_a_column_label_above_the_title_does_not_decide_the_kind() -> None:
+    page = "财政预算公开\n- 发布日期: 2024-05-06\n某某市某某中心2023年度项目支出绩效自评报告\n一、基本情况\n"
+    assert header(page).document_kind == "project_evaluation"
+
+
 def test_source_url_when_the_page_states_it() -> None:
     h = header("原文链接：https://example.org/xxgk/2023/123.html\n某某县水务局2023年部门预算\n")
     assert h.source_url == "https://example.org/xxgk/2023/123.html"

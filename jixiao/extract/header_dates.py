@@ -136,12 +136,15 @@ DOCUMENT_KINDS: tuple[tuple[str, re.Pattern], ...] = (
     ("budget_statement", re.compile(r"预算")),
 )
 _BREADCRUMB = re.compile(r">|›|»")
+_NAMES_A_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 
 
 def document_kind(lines: list[Line]) -> str:
     """The kind of disclosure: the first title-like line (its first 80 characters) that names one decides."""
     heads = [_BREADCRUMB.split(line.text)[-1][:80] for line in lines[:12]]
-    for text in heads:
+    # a title names its year; a page's column label above it ("预算绩效管理") names none
+    dated = [text for text in heads if _NAMES_A_YEAR.search(text)]
+    for text in dated + heads:
         for kind, pattern in DOCUMENT_KINDS:
             if pattern.search(text):
                 return kind
