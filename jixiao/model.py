@@ -73,6 +73,9 @@ class Document:
     ocr_confidence: float | None = None  # scanned pages: mean OCR confidence per character
     ocr_boxes: list[OcrBox] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # met while reading (OCR text left out …)
+    # a plain-text file's lines after normalising, blank ones included: the length of a blank run is
+    # all that is left of a blank cell in a table copied one cell per line
+    lines: list[str] = field(default_factory=list)
 
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]

@@ -28,7 +28,7 @@ RECALL_BARS = {
     "pipe_rows": 0.90,
     "pipe_cell_line": 0.90,
     "pipe_lone_bar": 0.81,
-    "cells_blank": 0.45,
+    "cells_blank": 1.0,
     "cells_vanishing": 1.0,
     "space_aligned": 1.0,
     "flattened": 0.80,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from jixiao.extract.cell_slots import extract_slot_tables
 from jixiao.extract.cell_stream import extract_cell_streams
 from jixiao.extract.context import Context
 from jixiao.extract.flattened import extract_flattened_tables
@@ -37,6 +38,7 @@ def extract_document(doc: Document) -> ReportExtraction:
     extract_indicator_tables(ctx)
     extract_function_tables(ctx)
     extract_cell_streams(ctx)
+    extract_slot_tables(ctx)
     extract_item_column_tables(ctx)
     extract_flattened_tables(ctx)
     extract_prose(ctx)

@@ -36,27 +36,29 @@ _UNIT_WAN = re.compile(r"单位[:：]\s*万元|[(（]万元[)）]")
 
 
 @dataclass
-class _Cell:
+class Cell:
     text: str
     prov: Provenance
+    line: int = 0  # the source line the cell stands on (0 when the format has no lines)
 
     @property
     def number(self) -> Amount | None:
         return parse_amount(self.text)
 
 
-def _runs(ctx: Context) -> list[list[_Cell]]:
+def cell_runs(ctx: Context) -> list[list[Cell]]:
     """Consecutive short cells of the document: short paragraphs and the cells of one-column tables."""
-    runs: list[list[_Cell]] = []
-    run: list[_Cell] = []
+    runs: list[list[Cell]] = []
+    run: list[Cell] = []
     for block in ctx.doc.blocks:
         if isinstance(block, Paragraph):
             text = block.text.strip()
             if len(text) <= _MAX_CELL and not _SENTENCE.search(text):
-                run.append(_Cell(text, ctx.span(block, 0, len(block.text))))
+                line = block.line if "\n" not in block.text.strip() else 0
+                run.append(Cell(text, ctx.span(block, 0, len(block.text)), line))
                 continue
         elif isinstance(block, Table) and block.width == 1:
-            run.extend(_Cell(row[0].strip(), ctx.cell(block, r, 0)) for r, row in enumerate(block.rows) if row)
+            run.extend(Cell(row[0].strip(), ctx.cell(block, r, 0)) for r, row in enumerate(block.rows) if row)
             continue
         if run:
             runs.append(run)
@@ -67,17 +69,17 @@ def _runs(ctx: Context) -> list[list[_Cell]]:
 
 
 def extract_cell_streams(ctx: Context) -> None:
-    for run in _runs(ctx):
+    for run in cell_runs(ctx):
         cells = [c for c in run if not is_blank(c.text)]
         _staffing_pairs(ctx, cells)
         _value_tables(ctx, cells)
     for table in ctx.doc.tables():
         if table.width > 1:
             for r, row in enumerate(table.rows):  # a form row "人员编制 | 36 | 实有人数 | 38"
-                _staffing_pairs(ctx, [_Cell(text.strip(), ctx.cell(table, r, c)) for c, text in enumerate(row)])
+                _staffing_pairs(ctx, [Cell(text.strip(), ctx.cell(table, r, c)) for c, text in enumerate(row)])
 
 
-def _staffing_pairs(ctx: Context, cells: list[_Cell]) -> None:
+def _staffing_pairs(ctx: Context, cells: list[Cell]) -> None:
     for k, cell in enumerate(cells[:-1]):
         if re.search(r"\d", cell.text) or len(cell.text) > 12:
             continue
@@ -109,7 +111,7 @@ class _Header:
     three_public: bool = False  # the rows are 三公 categories, so 合计 is their total
 
 
-def _find_header(cells: list[_Cell], start: int) -> _Header | None:
+def _find_header(cells: list[Cell], start: int) -> _Header | None:
     """A run of header cells naming value columns, with the unit and phase said just before it."""
     k = start
     labels = values = row_numbers = 0
@@ -151,7 +153,7 @@ def _context_measure(context: str) -> str | None:
     return None
 
 
-def _value_tables(ctx: Context, cells: list[_Cell]) -> None:
+def _value_tables(ctx: Context, cells: list[Cell]) -> None:
     k = 0
     while k < len(cells):
         header = _find_header(cells, k)
@@ -161,7 +163,7 @@ def _value_tables(ctx: Context, cells: list[_Cell]) -> None:
         k = _read_rows(ctx, cells, header)
 
 
-def _read_rows(ctx: Context, cells: list[_Cell], header: _Header) -> int:
+def _read_rows(ctx: Context, cells: list[Cell], header: _Header) -> int:
     k = header.end
     want = 1 + (1 if header.row_number else 0)
     header.three_public = any(three_public_category(c.text) for c in cells[k : k + 40])
@@ -183,18 +185,25 @@ def _read_rows(ctx: Context, cells: list[_Cell], header: _Header) -> int:
     return k
 
 
-def _emit(ctx: Context, label: _Cell, value: _Cell, header: _Header) -> None:
+def _emit(ctx: Context, label: Cell, value: Cell, header: _Header) -> None:
+    emit_value(ctx, label, value, header.measure, header.year, header.factor, header.three_public)
+
+
+def emit_value(
+    ctx: Context, label: Cell, value: Cell, measure: str, year: int | None, factor: float, three_public: bool
+) -> None:
+    """One value of a labelled row: a 三公 category, a function class or a budget/spending item."""
     amount = value.number
     if amount is None or amount.unit in ("%", "人"):
         return
-    if header.factor != 1:
-        amount = Amount(amount.value * header.factor, amount.decimals + 4, "万元", amount.text)
-    year = ctx.year_ok(header.year)
+    if factor != 1:
+        amount = Amount(amount.value * factor, amount.decimals + 4, "万元", amount.text)
+    year = ctx.year_ok(year)
     category = three_public_category(label.text)
-    if category is None and header.three_public and is_table_total(label.text):
+    if category is None and three_public and is_table_total(label.text):
         category = "total"
     if category:
-        phase = "actual" if header.measure == "actual" else "budget"
+        phase = "actual" if measure == "actual" else "budget"
         ctx.add_amount(
             "fct_three_public_expenses",
             year,
@@ -206,13 +215,13 @@ def _emit(ctx: Context, label: _Cell, value: _Cell, header: _Header) -> None:
             "category_label_zh",
         )
         return
-    phase = header.measure
+    phase = measure
     if emit_function_line(ctx, year, phase, label.text, amount, "table", value.prov) and item_for(label.text) is None:
         return
     item = item_for(label.text)
     if item is None:
         return
-    if header.measure == "actual":
+    if measure == "actual":
         ctx.add_amount(
             "fct_spending",
             year,
@@ -227,7 +236,7 @@ def _emit(ctx: Context, label: _Cell, value: _Cell, header: _Header) -> None:
         ctx.add_amount(
             "fct_budget",
             year,
-            {"item": item, "phase": header.measure, "scope": "all"},
+            {"item": item, "phase": measure, "scope": "all"},
             clean_label(label.text),
             amount,
             "table",

@@ -52,7 +52,7 @@ def read_text(text: str, source_file: str) -> Document:
     else:
         blocks = _prose_with_spaced_tables(lines)
     _renumber(blocks)
-    return Document(source_file=source_file, blocks=blocks, file_format=layout)
+    return Document(source_file=source_file, blocks=blocks, file_format=layout, lines=lines)
 
 
 def detect_layout(lines: list[str]) -> str:
