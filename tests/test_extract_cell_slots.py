@@ -22,7 +22,7 @@ def _rows(text: str) -> dict[tuple, float]:
     out = {}
     for f in result.facts:
         key = tuple(v for k, v in sorted(f.key.items()) if k != "scope")
-        value = f.values.get("amount_wan", f.values.get("total_wan"))
+        value = f.values.get("amount_wan", f.values.get("total_wan", f.values.get("headcount")))
         out[(f.table, f.fiscal_year, *key)] = value
         assert f.prov.text and (f.prov.span is not None or f.prov.row is not None)
     return out
@@ -89,3 +89,39 @@ def test_a_blank_run_that_fits_no_cell_count_ends_the_table() -> None:
     assert not any("reception" in k for k in rows)  # 3 lies in the 2021 or the 2022 column: left out
     # a row with a number in every value column needs no blank count (read by jixiao.extract.cell_stream)
     assert rows[("fct_three_public_expenses", 2022, "vehicle_operation", "budget")] == 5.0
+
+
+BASIC_DATA_FORM = (
+    "财政供养人员情况（人）", "编制数", "2022年实际在职人数", "控制率",
+    "", "28", "31", "110.71%",
+    "经费控制情况（万元）", "2021年决算数", "2022年预算数", "2022年决算数",
+    "三公经费：", "3.5", "4", "2.8",
+    "1、公务用车购置和维护经费", "2", "2", "1.5",
+    "其中：公车购置", "0", "0", "0",
+    "公车运行维护", "2", "2", "1.5",
+    "2、出国经费", "0", "0", "0",
+    "3、公务接待", "1.5", "2", "1.3",
+    "项目支出：", "210.4", "150", "260.75",
+    "1、业务工作经费", "", "", "",
+    "公用经费", "40.2", "35", "44.1",
+    "其中：办公经费", "12", "", "13.6",
+    "水费、电费、差旅费", "", "6", "4.9",
+    "政府采购金额", "", "", "",
+)  # fmt: skip
+
+
+def test_a_basic_data_form_with_a_headcount_row_and_money_rows() -> None:
+    head = "某某县某某镇人民政府2022年度部门整体支出绩效评价基础数据表\n\n"
+    for per_empty in (1, 2):
+        rows = _rows(head + _cells(*BASIC_DATA_FORM, per_empty=per_empty))
+        assert rows[("fct_staffing", 2022, "authorized")] == 28
+        assert rows[("fct_staffing", 2022, "actual")] == 31
+        assert rows[("fct_three_public_expenses", 2021, "reception", "actual")] == 1.5
+        assert rows[("fct_three_public_expenses", 2022, "vehicle_purchase", "budget")] == 0
+        assert rows[("fct_spending", 2022, "project")] == 260.75
+        assert rows[("fct_budget", 2022, "project", "budget")] == 150
+        assert rows[("fct_spending", 2021, "office")] == 12
+        assert ("fct_budget", 2022, "office", "budget") not in rows
+        assert ("fct_spending", 2021, "utilities_travel") not in rows
+        assert rows[("fct_budget", 2022, "utilities_travel", "budget")] == 6
+        assert len([k for k in rows if k[0] == "fct_three_public_expenses"]) == 18

@@ -24,15 +24,17 @@ from dataclasses import dataclass, replace
 from jixiao.extract.cell_stream import Cell, emit_value
 from jixiao.extract.columns import MONEY_MEASURES, column_meaning
 from jixiao.extract.context import Context
-from jixiao.extract.vocab import three_public_category
+from jixiao.extract.vocab import staffing_metric, three_public_category
 from jixiao.model import Document, Paragraph, Provenance, Table
-from jixiao.text.numbers import is_blank, squash
+from jixiao.text.numbers import is_blank, parse_int, squash
 
 _VALUE_HEADER = re.compile(
     r"^(?:(?:19|20)\d{2}年度?)?(?:年初|全年|调整后)?(?:预算|决算|执行|实际支出)(?:数|金额)?"
     r"(?:[(（](?:万元|元)[)）])?$"
 )
 _ROW_NUMBER = re.compile(r"^(?:行次|栏次)$")
+_RATE = re.compile(r"率|比例|比重|%")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _INTEGER = re.compile(r"^\d{1,3}$")
 _MAX_LABEL = 24
 _MAX_CELL = 40
@@ -45,7 +47,7 @@ _UNIT_WAN = re.compile(r"单位[:：]\s*万元|[(（]万元[)）]")
 
 @dataclass(frozen=True)
 class Role:
-    kind: str  # "row_number", "label" or "value"
+    kind: str  # "row_number", "label", "value", "staffing" (a headcount column) or "other" (a rate)
     measure: str = ""
     year: int | None = None
     label_slot: int = -1  # for a value: the slot of the label column it belongs to
@@ -65,6 +67,11 @@ def _role(cell: Cell) -> Role | None:
         return None
     if _ROW_NUMBER.match(text):
         return Role("row_number")
+    if metric := staffing_metric(text):
+        year = _YEAR.search(text)
+        return Role("staffing", metric, int(year.group(1)) if year else None)
+    if _RATE.search(text):
+        return Role("other")
     if _VALUE_HEADER.match(text):
         meaning = column_meaning(text)
         return Role("value", meaning.measure, meaning.year) if meaning.measure in MONEY_MEASURES else None
@@ -78,7 +85,7 @@ def find_slot_header(run: list[Cell], start: int) -> SlotHeader | None:
     while k < len(run) and (role := _role(run[k])) is not None:
         roles.append(role)
         k += 1
-    while roles and roles[-1].kind != "value":
+    while roles and roles[-1].kind not in ("value", "staffing", "other"):
         roles.pop()
     if roles and roles[0].kind == "label" and _VALUE_HEADER.match(squash(run[start].text)):
         return None
@@ -86,11 +93,13 @@ def find_slot_header(run: list[Cell], start: int) -> SlotHeader | None:
     for slot, role in enumerate(roles):
         if role.kind == "label":
             label = slot
-        elif role.kind == "value":
+        elif role.kind in ("value", "staffing"):
             if label < 0:
                 return None
-            roles[slot] = Role("value", role.measure, role.year, label)
-    labels_with_values = {r.label_slot for r in roles if r.kind == "value"}
+            roles[slot] = Role(role.kind, role.measure, role.year, label)
+    if len({r.kind for r in roles} & {"value", "staffing"}) != 1:
+        return None  # a headcount form and a money table are never one header
+    labels_with_values = {r.label_slot for r in roles if r.kind in ("value", "staffing")}
     if not labels_with_values or any(r.kind == "label" and s not in labels_with_values for s, r in enumerate(roles)):
         return None
     context = " ".join(c.text for c in run[max(0, start - 6) : start])
@@ -108,15 +117,12 @@ def _slots(run: list[Cell], begin: int, sep: int, per_empty: int) -> list[Cell |
     """Cells from ``begin`` with ``None`` for each blank cell, up to a blank run that fits no count."""
     slots: list[Cell | None] = []
     for k in range(begin, len(run)):
-        cell = run[k]
-        slots.append(None if is_blank(cell.text) else cell)
-        if k + 1 == len(run):
-            break
-        gap = run[k + 1].line - cell.line - 1
+        gap = run[k].line - run[k - 1].line - 1  # the blank run before this cell (the header's last cell first)
         empties, rest = divmod(gap - sep, per_empty)
         if gap < sep or rest:
             break
         slots.extend([None] * empties)
+        slots.append(None if is_blank(run[k].text) else run[k])
     return slots
 
 
@@ -127,31 +133,42 @@ def _fits(role: Role, cell: Cell | None) -> bool:
         return cell.number is not None
     if role.kind == "row_number":
         return bool(_INTEGER.match(squash(cell.text)))
+    if role.kind == "staffing":
+        return bool(re.fullmatch(r"\d{1,6}", squash(cell.text)))
+    if role.kind == "other":
+        return True
     return cell.number is None and len(squash(cell.text)) <= _MAX_LABEL
 
 
 def _rows(slots: list[Cell | None], roles: list[Role]) -> list[list[Cell | None]]:
-    """Rows of the header's roles, up to the first that is not one (the table ended)."""
+    """Rows of the header's roles, up to the first that is not one (the table ended).
+
+    A headcount form has one row of figures, its label cell blank or not."""
     width = len(roles)
+    form = any(role.kind == "staffing" for role in roles)
     rows = []
-    for r in range(0, min(len(slots), width * _MAX_ROWS), width):
+    for r in range(0, min(len(slots), width * (1 if form else _MAX_ROWS)), width):
         row = slots[r : r + width]
         row += [None] * (width - len(row))  # blank cells closing the table left no line
         if not all(_fits(role, cell) for role, cell in zip(roles, row)):
             break
-        if all(row[s] is None for s, role in enumerate(roles) if role.kind == "label"):
+        if not form and all(row[s] is None for s, role in enumerate(roles) if role.kind == "label"):
             break
         rows.append(row)
     return rows
 
 
-def _values(rows: list[list[Cell | None]], roles: list[Role]) -> dict[tuple[int, int], tuple[Cell, Cell]]:
-    out = {}
+def _values(rows: list[list[Cell | None]], roles: list[Role]) -> dict[tuple[int, int], tuple[Cell | None, Cell]]:
+    out: dict[tuple[int, int], tuple[Cell | None, Cell]] = {}
     for i, row in enumerate(rows):
         for s, role in enumerate(roles):
-            value, label = row[s], row[role.label_slot] if role.kind == "value" else None
-            if role.kind == "value" and value is not None and label is not None:
-                out[(i, s)] = (label, value)
+            value = row[s]
+            if value is None or role.kind not in ("value", "staffing"):
+                continue
+            label = row[role.label_slot]
+            if role.kind == "value" and label is None:
+                continue
+            out[(i, s)] = (label, value)
     return out
 
 
@@ -213,19 +230,32 @@ def _read(ctx: Context, run: list[Cell], header: SlotHeader) -> bool:
     sep = _separator(run, header)
     if sep is None:
         return False
+    form = any(role.kind == "staffing" for role in header.roles)
     decodings = []
     for per_empty in sorted({sep, sep + 1}):
         rows = _rows(_slots(run, header.end, sep, per_empty), header.roles)
-        decodings.append(_values(rows, header.roles) if len(rows) >= 2 else {})
+        decodings.append(_values(rows, header.roles) if len(rows) >= (1 if form else 2) else {})
     most = max(len(d) for d in decodings)
     if most == 0:
         return False
     best = [d for d in decodings if len(d) == most]
     agreed = [pair for key, pair in best[0].items() if all(d.get(key) == pair for d in best)]
-    three_public = any(three_public_category(label.text) for label, _value in agreed)
+    three_public = any(label is not None and three_public_category(label.text) for label, _value in agreed)
     for (_i, s), (label, value) in best[0].items():
-        if (label, value) in agreed:
-            role = header.roles[s]
-            value = replace(value, prov=_provenance(ctx.doc, value.text, value.line))
+        if (label, value) not in agreed:
+            continue
+        role = header.roles[s]
+        value = replace(value, prov=_provenance(ctx.doc, value.text, value.line))
+        if role.kind == "staffing":
+            head = run[header.start + s]
+            ctx.add(
+                "fct_staffing",
+                ctx.year_ok(role.year),
+                {"metric": role.measure},
+                {"headcount": parse_int(value.text), "metric_label_zh": squash(head.text)},
+                "table",
+                value.prov,
+            )
+        elif label is not None:
             emit_value(ctx, label, value, role.measure, role.year, header.factor, three_public)
     return True
