@@ -27,7 +27,7 @@ SEED = 2024
 RECALL_BARS = {
     "pipe_rows": 0.90,
     "pipe_cell_line": 0.90,
-    "pipe_lone_bar": 0.81,
+    "pipe_lone_bar": 1.0,
     "cells_blank": 1.0,
     "cells_vanishing": 1.0,
     "space_aligned": 1.0,

@@ -421,3 +421,23 @@ def test_sample_round_trip(tmp_path: Path, sample: Path, fmt: str) -> None:
     back = read_document(written)
     assert _shape(back) == _shape(original)
     assert [_norm(t.caption) for t in back.tables()] == [_norm(t.caption) for t in original.tables()]
+
+
+def test_lone_bar_cells_keep_their_empty_cells() -> None:
+    """Each cell then a lone "|"; an empty cell is a blank line and its "|"; "|||" lines part rows."""
+    lines = ["某某站2022年“三公”经费预算表", "单位：万元", "||||"]
+    rows = [
+        ["项目", "2021年执行数", "2022年预算数"],
+        ["合计", "", "4.5"],
+        ["公务接待费", "1.2", ""],
+        ["公务用车运行维护费", "2.3", "3"],
+        ["因公出国（境）费", "0", "0"],
+    ]
+    for row in rows:
+        for cell in row:
+            lines += [cell, "|"]
+        lines.append("|||")
+    doc = read_text("\n".join(lines) + "\n", "bars.txt")
+    tables = doc.tables()
+    assert len(tables) == 1
+    assert tables[0].rows == rows

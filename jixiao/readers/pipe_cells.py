@@ -6,7 +6,8 @@ Two conventions occur (each a copy of a Word table on a web page):
 - every cell on its own line followed by a lone "|" line that ends it, an empty cell as a "|"
   not preceded by a cell.
 
-A line of pipes only ("||", "| |", "|||||") or a blank line ends a row. Where a whole table body arrived as
+A line of pipes only ("||", "| |", "|||||") or a blank line ends a row, except in the second
+convention, where a blank line between a lone "|" and another is an empty cell ("" then "|"). Where a whole table body arrived as
 one row, the 栏次 row ("栏次 | 1 | 2 | 3 | 4", the column numbers every standard budget table
 prints) gives the width, and the body is cut into rows of that width; a last row shorter than
 that width (a copy cut off mid-row) is dropped rather than guessed.
@@ -43,8 +44,17 @@ def is_cell_lines_flavour(lines: list[str]) -> bool:
     return single >= 8 and numbers >= 3 and whole == 0
 
 
+def _lone_bar_convention(lines: list[str]) -> bool:
+    """Whether cells are mostly ended by a lone "|" line rather than by " |" on their own line."""
+    stripped = [line.strip() for line in lines]
+    lone = sum(1 for a, b in zip(stripped, stripped[1:]) if b == "|" and a and "|" not in a)
+    trailing = sum(1 for a in stripped if a.endswith("|") and a.count("|") == 1 and a != "|")
+    return lone > 2 * trailing
+
+
 def cell_rows(lines: list[str]) -> list[tuple[int, list[str] | str]]:
     """``(line number, row)`` for table rows and ``(line number, text)`` for lines outside tables."""
+    lone_bar = _lone_bar_convention(lines)
     out: list[tuple[int, list[str] | str]] = []
     row: list[str] = []
     pending: tuple[int, str] | None = None  # a text line that a lone "|" may end as a cell
@@ -69,6 +79,9 @@ def cell_rows(lines: list[str]) -> list[tuple[int, list[str] | str]]:
             end_row()
             out.append(pending)
             pending = None
+        if not s and lone_bar and row and _is_bar(lines, i - 1) and _is_bar(lines, i + 1):
+            pending = (i + 1, "")  # an empty cell: a blank line ended by its "|"
+            continue
         if not s or _ROW_END.match(s):
             end_row()
             continue
@@ -88,6 +101,10 @@ def cell_rows(lines: list[str]) -> list[tuple[int, list[str] | str]]:
         out.append(pending)
     end_row()
     return out
+
+
+def _is_bar(lines: list[str], i: int) -> bool:
+    return 0 <= i < len(lines) and lines[i].strip() == "|"
 
 
 def split_body_rows(rows: list[list[str]]) -> list[list[str]]:
