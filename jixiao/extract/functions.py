@@ -46,7 +46,7 @@ def emit_function_line(
     return True
 
 
-_LABEL_HEAD = re.compile(r"^(?:项目|科目名称|项目名称)$")
+_LABEL_HEAD = re.compile(r"^(?:(?:收入|支出)?项目|科目名称|项目名称)$")
 _TOTAL_HEAD = re.compile(r"^(?:合计|小计|金额|(?:(?:19|20)\d{2}年)?(?:年初|全年)?(?:预算|决算|执行)数?)$")
 
 
