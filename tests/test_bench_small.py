@@ -31,7 +31,7 @@ RECALL_BARS = {
     "cells_blank": 1.0,
     "cells_vanishing": 1.0,
     "space_aligned": 1.0,
-    "flattened": 0.80,
+    "flattened": 1.0,
     "prose": 0.94,
     "trad_pinyin": 0.86,
 }

@@ -429,6 +429,15 @@ def test_flattened_note_column_holding_a_blank_mark_is_skipped() -> None:
     assert got["保洁村道里程"][2:4] == (25.0, 25.0) and got["保洁合格率"][2:4] == (25.0, 24.0)
 
 
+def test_flattened_note_in_words_before_a_level_word_stays_in_its_row() -> None:
+    text = SINGLE_SPACES.replace("=20公里 20 25 25 质量指标", "=20公里 20 25 22 雨季清扫次数减少 质量指标")
+    text = text.replace("明显 达成预期指标 40 40 满意度", "明显 达成预期指标 40 38 个别村组仍有死角 满意度")
+    got = _indicators(_extract(text))
+    assert got["保洁村道里程"][2:4] == (25.0, 22.0)
+    assert got["保洁合格率"][2:4] == (25.0, 24.0)
+    assert got["村容改善程度"][2:4] == (40.0, 38.0)
+
+
 def test_padded_table_row_lacking_padding_is_not_joined_to_the_next_row() -> None:
     from jixiao.readers.text import read_text as read
 

@@ -233,6 +233,9 @@ def _indicator_rows(tokens: list[str], j: int, roles: list[str], rows: list[list
         if not blanks_kept and score_col < len(roles) - 1:
             while end < n and is_blank(cell_text(tokens[end])) and cell_text(tokens[end]):
                 end += 1  # a note column after 得分 holding '无' or '/'
+            if end < n and _is_note(tokens, end):
+                cells.append(tokens[end])  # the 偏差原因 note: the next cell opens a row by its level words
+                end += 1
         if end > n or try_alignment(cells, missing, roles) is None or not _opens_row(tokens, end):
             if levels:
                 rows.append(levels)
@@ -277,6 +280,18 @@ def _leading_levels(tokens: list[str], j: int) -> tuple[list[str], int]:
 
 def _has_points(text: str) -> bool:
     return bool(re.search(r"[(（]\d+(?:\.\d+)?分[)）]", cell_text(text)))
+
+
+def _is_note(tokens: list[str], k: int) -> bool:
+    """A text cell after a row's score that cannot open a row itself: the next cell opens one by a level
+    word or the 总分 label (a name there would need its values after it), or the stream ends."""
+    t = cell_text(tokens[k])
+    if not t or number(tokens[k]) is not None or t in _TOTAL_LABELS or is_level_word(t):
+        return False
+    if k + 1 == len(tokens):
+        return True
+    following = cell_text(tokens[k + 1])
+    return following in _TOTAL_LABELS or is_level_word(following)
 
 
 def _opens_row(tokens: list[str], k: int) -> bool:
