@@ -42,6 +42,26 @@ def test_staffing_breakdown_and_serving_staff_in_one_sentence() -> None:
     }
 
 
+def test_establishment_split_by_kind_in_brackets_and_sub_counts_left_out() -> None:
+    rows = _rows(
+        ACTUAL_HEAD
+        + "2024年核定编制数58人（行政编制21人，事业编制37人）；在职人员55人（含工勤人员3人），退休人员9人。\n",
+        "fct_staffing",
+    )
+    assert {r["metric"]: r["headcount"] for r in rows} == {
+        "authorized": 58,
+        "authorized_admin": 21,
+        "authorized_institution": 37,
+        "actual": 55,
+        "retired": 9,
+    }
+
+
+def test_initial_budget_spending_total_with_its_classes() -> None:
+    text = BUDGET_HEAD + "2025年年初预算支出合计420.5万元。其中：农林水支出300.25万元，教育支出120.25万元。\n"
+    assert _money(_rows(text, "fct_budget")) == {("fct_budget", "total", "initial_budget", "all"): 420.5}
+
+
 def test_staff_outside_the_establishment_and_counts_without_a_metric() -> None:
     rows = _rows(
         BUDGET_HEAD + "行政编制9人（含工勤人员2人），在职人员8人，其他人员3人，公益性岗位人员6人，"

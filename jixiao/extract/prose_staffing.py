@@ -17,9 +17,11 @@ from jixiao.model import Paragraph
 _CLAUSE_SPLIT = re.compile(r"[，,、；;。：:]")
 _COUNT = re.compile(r"(?P<label>[^\d]*?)(?:为|共有|共|有|是|达)?\s*(?P<n>\d+)\s*(?P<unit>人|名|个)?")
 _SPACE = re.compile(r"\s+")
+_BREAKDOWN_BRACKET = re.compile(r"(\d\s*[人名])[（(]")
 _DATED_CLAUSE = re.compile(r"\s*(?:截至|截止|至|到|于|在)?\s*((?:19|20)\d{2})\s*年")
 _NUMBER_GOES_ON = re.compile(r"\s*[\d.%]")  # "12.5人", "12%": not a headcount
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
+_ESTABLISHMENT_SPLIT = re.compile(r"^[(（](?:其中[:：]?)?(?:行政|事业)编制\s*\d+\s*[人名]")
 _EXCLUDE = re.compile(STAFF_EXCLUDE)
 _METRICS = [(metric, re.compile(p)) for metric, p in STAFF_METRICS]
 _LEAD = re.compile(
@@ -44,7 +46,10 @@ class _Count:
 def extract_staffing_sentence(ctx: Context, para: Paragraph, sentence: str, s0: int) -> None:
     if not _CUE.search(sentence):
         return
-    text = _PAREN.sub(lambda m: " " * len(m.group(0)), sentence)  # "(含行政工人1人)" are sub-counts
+    # "(含行政工人1人)" are sub-counts; "(行政编制47人，事业编制70人)" splits the establishment by kind
+    text = _PAREN.sub(
+        lambda m: m.group(0) if _ESTABLISHMENT_SPLIT.search(m.group(0)) else " " * len(m.group(0)), sentence
+    )
     counts = _counts(ctx, text)
     _qualify_paired_actuals(counts, text)
     best_actual: dict[tuple[str, int | None], _Count] = {}
@@ -76,6 +81,8 @@ def extract_staffing_sentence(ctx: Context, para: Paragraph, sentence: str, s0: 
 
 
 def _counts(ctx: Context, text: str) -> list[_Count]:
+    # "核定编制117人（行政编制47人，事业编制70人）": a bracket right after a count opens its breakdown
+    text = _BREAKDOWN_BRACKET.sub(lambda m: m.group(1) + "，", text)  # same length: spans hold
     out: list[_Count] = []
     pos = 0
     year = None

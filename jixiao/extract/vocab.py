@@ -270,7 +270,7 @@ PROSE_PHASE_SUFFIX = r"(?:年初预算数?|调整后预算数?|全年预算数?|
 # A label that is only a phase ("2026年年初预算数1101万元", "全年执行数为1200万元") names the income or
 # spending total of its passage; the subject is stated before it or by the passage heading.
 PROSE_BARE_PHASE = (
-    r"(?:(?:年初|调整后|全年)预算支出(?:数|总额)?|年初(?:批复)?预算(?:批复)?数?|调整后预算数?|全年预算数?|全年执行数|全年决算数"
+    r"(?:(?:年初|调整后|全年)预算支出(?:数|总额|合计)?|年初(?:批复)?预算(?:批复)?数?|调整后预算数?|全年预算数?|全年执行数|全年决算数"
     r"|(?:年度|本年度?)?(?:预算数|决算数|执行数))"
 )
 PROSE_SUBJECTS: list[tuple[str, str]] = [
