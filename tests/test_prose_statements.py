@@ -519,3 +519,19 @@ def test_function_classes_of_the_whole_budget_not_of_this_years_grant() -> None:
     )
     functions = {r["subject_name"]: r["total_wan"] for r in _rows(text, "fct_budget_by_function")}
     assert functions == {"一般公共服务支出": 260.0, "农林水支出": 240.0}
+
+
+def test_a_note_row_across_a_table_is_read_as_prose() -> None:
+    text = (
+        "某某县某某乡2025年“三公”经费预算情况表\n单位：万元\n"
+        "| 项目 | 2024年预算数 | 2025年预算数 |\n"
+        "| 合计 | 6 | 6.5 |\n"
+        "| 公务接待费 | 2 | 2.5 |\n"
+        "| 公务用车运行维护费 | 4 | 4 |\n"
+        "| 注：因2024年预算2万元不能满足接待需要，年中调增，2024年公务接待费决算数为2.8万元。 | | |\n"
+    )
+    rows = _rows(text, "fct_three_public_expenses")
+    got = {(r["fiscal_year"], r["category"], r["phase"]): r["amount_wan"] for r in rows}
+    assert got[(2024, "reception", "actual")] == 2.8
+    assert got[(2024, "reception", "budget")] == 2.0
+    assert got[(2025, "total", "budget")] == 6.5

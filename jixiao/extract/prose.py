@@ -14,7 +14,7 @@ from jixiao.extract.prose_phase import PassageState
 from jixiao.extract.prose_staffing import extract_staffing_sentence
 from jixiao.extract.prose_three_public import category_in
 from jixiao.extract.vocab import PROSE_ITEMS, level1_for
-from jixiao.model import Paragraph
+from jixiao.model import Document, Paragraph
 from jixiao.text.numbers import parse_amount
 
 # Full-width digits and punctuation read as ASCII, one character for one (spans stay valid).
@@ -34,6 +34,9 @@ _SECTION_HEADING = re.compile(
 )
 
 
+_NOTE_ROW = re.compile(r"^(?:注|备注|说明)\s*[:：]\s*\S.{20,}", re.S)
+
+
 def extract_prose(ctx: Context) -> None:
     heading = ""
     state = PassageState()
@@ -42,7 +45,7 @@ def extract_prose(ctx: Context) -> None:
     first_fact = len(ctx.facts)
     for para in ctx.doc.paragraphs()[:_TITLE_ZONE]:
         state.see_title(para.text[:_TITLE_LENGTH])  # a self-evaluation report (not a later "预算绩效情况" heading)
-    for para in ctx.doc.paragraphs():
+    for para in _prose_blocks(ctx.doc):
         m = _SECTION_HEADING.match(para.text)
         if m and len(para.text) < 40:
             heading = m.group(1)
@@ -66,6 +69,20 @@ def extract_prose(ctx: Context) -> None:
                 extract_money_sentence(ctx, para, sentence, s0, state, unit, para is last_block)
         _unit_slips(ctx, para)
     _spending_by_source_wins(ctx, first_fact)
+
+
+def _prose_blocks(doc: Document) -> list[Paragraph]:
+    """The paragraphs, and in its place the note row of a table ("注：…" across the table) as prose."""
+    out: list[Paragraph] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            out.append(block)
+            continue
+        for row in block.rows:
+            texts = {cell.strip() for cell in row if cell.strip()}
+            if len(texts) == 1 and _NOTE_ROW.match(text := texts.pop()):
+                out.append(Paragraph(index=block.index, text=text, line=block.line))
+    return out
 
 
 def _spending_by_source_wins(ctx: Context, first_fact: int) -> None:
