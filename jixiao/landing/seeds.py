@@ -19,6 +19,8 @@ from typing import Any
 
 import duckdb
 
+from jixiao.extract.gazetteer import unit_own_name
+from jixiao.extract.header import township_of
 from jixiao.landing.manifest import Manifest, apply_entry
 from jixiao.landing.schema import (
     FACT_TABLE_TO_SEED,
@@ -171,6 +173,11 @@ def write_landed_seeds(
         entry = manifest.entry(ex.source_file) if manifest else None
         for finding in apply_entry(report_row, entry, ex.source_file) if entry else []:
             rows["landed_findings"].append({**finding_row(ex, finding), "_source_file": ex.source_file})
+        if entry:  # the manifest may name another unit: its township is the one its name gives
+            report_row["township"] = township_of(report_row["department_name"])
+        report_row["unit_name"] = unit_own_name(
+            *(report_row[c] for c in ("department_name", "province", "city", "county"))
+        )
         rows["landed_reports"].append({**report_row, "_source_file": ex.source_file})
         for fact in ex.facts:
             seed, row = _fact_row(ex, fact)
