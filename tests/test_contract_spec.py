@@ -223,6 +223,9 @@ def test_extract_vocabulary_codes_are_the_spec_codes():
     } == vocab.ECONOMIC_ITEMS
     assert {c for c in s.codes("items") if c.startswith("fund_")} == vocab.FUND_ITEMS
     assert vocab.level1_of_level2("quality") == "output" and vocab.level1_of_level2("cost") == "other"
+    from jixiao.extract.header_dates import DOCUMENT_KINDS
+
+    assert {kind for kind, _ in DOCUMENT_KINDS} <= set(s.codes("document_kinds"))
 
 
 @pytest.mark.parametrize(
