@@ -278,3 +278,32 @@ def test_landed_reports_carry_unit_name_and_township(tmp_path):
     with (tmp_path / "landed_reports.csv").open(encoding="utf-8") as fh:
         row = next(csv.DictReader(fh))
     assert (row["unit_name"], row["township"]) == ("武阳镇人民政府", "武阳镇")
+
+
+def test_a_manifest_naming_another_unit_settles_its_township_and_unit_name_on_both_landing_paths(tmp_path):
+    import csv
+    import hashlib
+
+    from jixiao.extract import extract_file
+    from jixiao.landing.manifest import parse_manifest
+    from jixiao.landing.seeds import write_landed_seeds
+    from jixiao.pipeline.cache import ExtractionCache, write_seeds_from_cache
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    text = "绥宁县财政局2021年度部门整体支出绩效自评报告\n\n2021年基本支出为120.5万元。\n"
+    (reports / "a.txt").write_text(text, encoding="utf-8")
+    (reports / "manifest.csv").write_text("file,department_name\na.txt,新宁县武阳镇人民政府\n", encoding="utf-8")
+    manifest = parse_manifest(reports / "manifest.csv")
+    write_landed_seeds([extract_file(reports / "a.txt")], tmp_path / "direct", manifest)
+    digest = hashlib.sha256((reports / "a.txt").read_bytes()).hexdigest()
+    cache = ExtractionCache(tmp_path / "cache", version="v-test")
+    write_seeds_from_cache([("a.txt", reports / "a.txt", digest)], cache, tmp_path / "cached", manifest)
+    for landed in ("direct", "cached"):
+        with (tmp_path / landed / "landed_reports.csv").open(encoding="utf-8") as fh:
+            row = next(csv.DictReader(fh))
+        assert (row["department_name"], row["township"], row["unit_name"]) == (
+            "新宁县武阳镇人民政府",
+            "武阳镇",
+            "武阳镇人民政府",
+        ), landed
