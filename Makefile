@@ -15,7 +15,7 @@ export GX_ANALYTICS_ENABLED := false
 SYSDEPS := libreoffice-writer-nogui libreoffice-calc-nogui antiword catdoc fonts-wqy-zenhei fonts-noto-cjk \
 	libgl1 libglib2.0-0 chromium
 
-.PHONY: run test bench lock docs clean sysdeps
+.PHONY: run test bench lock docs clean sysdeps contract
 
 # uv does not read pip's settings: hand it the package index a user configured for pip
 # (UV_INDEX_URL wins, then PIP_INDEX_URL, then pip.conf's global.index-url; the same for the
@@ -52,6 +52,10 @@ test: $(STAMP) sysdeps
 
 bench: $(STAMP)
 	$(BIN)/jixiao bench
+
+# Regenerate the dbt YAML, reference seeds and gate vocabularies from jixiao/contract/spec.yml.
+contract: $(STAMP)
+	$(BIN)/python -m jixiao.contract.generate
 
 docs: $(STAMP)
 	$(BIN)/python -m jixiao.warehouse.dbt_runner docs generate

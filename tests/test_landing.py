@@ -57,14 +57,13 @@ def _extraction(source: str = "a.txt", content_hash: str = "ab" * 32, **kw) -> R
 
 
 def test_dbt_seed_column_types_equal_landing_schema():
-    project = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
-    seeds_config = project["seeds"]["jixiao"]
-    configured = {name for name in seeds_config if name.startswith("landed_")}
-    assert configured == set(SEED_COLUMNS)
+    props = yaml.safe_load((ROOT / "models" / "staging" / "_landed__seeds.yml").read_text(encoding="utf-8"))
+    configs = {s["name"]: s["config"] for s in props["seeds"]}
+    assert set(configs) == set(SEED_COLUMNS)
     for seed in SEED_COLUMNS:
-        assert seeds_config[seed]["+column_types"] == column_types(seed), seed
-        assert list(seeds_config[seed]["+column_types"]) == column_names(seed), f"{seed}: column order"
-        assert seeds_config[seed]["+schema"] == LANDED_SCHEMA
+        assert configs[seed]["column_types"] == column_types(seed), seed
+        assert list(configs[seed]["column_types"]) == column_names(seed), f"{seed}: column order"
+        assert configs[seed]["schema"] == LANDED_SCHEMA
 
 
 def test_landed_seed_docs_list_exactly_the_schema_columns():

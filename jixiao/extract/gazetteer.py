@@ -60,6 +60,19 @@ def core_name(name: str) -> str:
     return strip_divisions(name) or name
 
 
+def unit_own_name(name: str | None, province: str | None, city: str | None, county: str | None) -> str | None:
+    """The unit's name without the prefixes of the region it was placed in, in that order:
+    湖南省邵阳市绥宁县武阳镇人民政府 (湖南省/邵阳市/绥宁县) → 武阳镇人民政府.  Unlike :func:`core_name`, a
+    division the report's region does not name stays (an unplaced 朝阳区财政局 keeps its 朝阳区), so that
+    units of unknown place are not merged.  Landed as ``landed_reports.unit_name``; NULL for no name."""
+    if not name:
+        return None
+    for prefix in (province, city, county):
+        if prefix and name.startswith(prefix):
+            name = name[len(prefix) :]
+    return name or None
+
+
 def trim_unit(raw: str) -> str:
     """Drop words glued before a unit name: '年度岳阳市云溪区陆城镇人民政府' → '岳阳市云溪区陆城镇人民政府'."""
     names = division_names()

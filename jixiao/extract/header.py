@@ -62,11 +62,17 @@ def _department(doc: Document, header: ReportHeader, lines: list[header_text.Lin
         header.province, header.city, header.county = region.province, region.city, region.county
         header.county_code = region.county_code
         header.division_code = region.code
-    if unit_name.is_township(name) and name.endswith(("人民政府", "办事处")):
-        m = re.search(r"([\u4e00-\u9fa5]{1,12}?(?:镇|乡|街道|苏木))(?:人民政府|办事处)$", core_name(name))
-        if m:
-            header.township = township_part(m.group(1))
+    header.township = township_of(name)
     header.unit_key = unit_key(name, region)
+
+
+def township_of(name: str | None) -> str | None:
+    """The township a township government's name gives (绥宁县武阳镇人民政府 → 武阳镇), else None: the
+    one rule for ``township`` (dbt publishes the landed value)."""
+    if not name or not (unit_name.is_township(name) and name.endswith(("人民政府", "办事处"))):
+        return None
+    m = re.search(r"([\u4e00-\u9fa5]{1,12}?(?:镇|乡|街道|苏木))(?:人民政府|办事处)$", core_name(name))
+    return township_part(m.group(1)) if m else None
 
 
 def unit_key(name: str, region: Region | None) -> str | None:

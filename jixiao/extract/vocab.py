@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
+from jixiao.contract import spec
 from jixiao.text.numbers import squash
+
+# Codes, labels and groups come from the contract (jixiao/contract/spec.yml); this module holds only
+# the wordings and patterns reports use for them (tests/test_contract_spec.py checks every code here).
+_SPEC = spec()
 
 # Budget / spending items (contract "Items shared by fct_budget and fct_spending").  Order
 # matters: the first pattern that matches a label wins, so specific wordings come first.
@@ -39,16 +45,9 @@ ITEM_PATTERNS: list[tuple[str, str]] = [
 ]
 _ITEM_RES = [(code, re.compile(p)) for code, p in ITEM_PATTERNS]
 
-ECONOMIC_ITEMS = {
-    "wages_welfare",
-    "goods_services",
-    "household_subsidies",
-    "enterprise_subsidies",
-    "capital",
-    "capital_construction",
-    "debt_interest",
-}
-FUND_ITEMS = {c for c, _ in ITEM_PATTERNS if c.startswith("fund_")}
+_ITEM_GROUPS = _SPEC.vocab("items").field("item_group")
+ECONOMIC_ITEMS = {code for code, group in _ITEM_GROUPS.items() if group == "economic"}
+FUND_ITEMS = {code for code, group in _ITEM_GROUPS.items() if group == "fund_source"}
 
 THREE_PUBLIC_PATTERNS: list[tuple[str, str]] = [
     ("vehicle_purchase", r"^(?:公务用?车|公车)购置(?:费|经费)?$"),
@@ -110,19 +109,8 @@ LEVEL2_PATTERNS: list[tuple[str, str]] = [
     ("satisfaction", r"满意"),
 ]
 
-GRADES = {
-    "优秀": "优",
-    "优": "优",
-    "良好": "良",
-    "良": "良",
-    "中等": "中",
-    "中": "中",
-    "一般": "中",
-    "较差": "中",
-    "合格": "中",
-    "差": "差",
-    "不合格": "差",
-}
+# A grade as written -> 优 / 良 / 中 / 差 (优秀→优, 良好→良, 较差/一般/合格→中, 不合格→差).
+GRADES: dict[str, str] = _SPEC.vocab("grade_labels").field("grade")
 
 _LEAD = re.compile(
     r"^(?:其中[:：]?|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[:：、\s])+"
@@ -179,7 +167,7 @@ STAFFING_PATTERNS: list[tuple[str | None, str]] = [
 ]
 
 
-def first_code(patterns: list[tuple[str | None, str]], text: str, default: str | None = None) -> str | None:
+def first_code(patterns: Sequence[tuple[str | None, str]], text: str, default: str | None = None) -> str | None:
     """The code of the first pattern found in ``text`` (patterns are ordered specific first)."""
     for code, p in patterns:
         if re.search(p, text):
@@ -192,23 +180,13 @@ def level1_for(name: str) -> str:
     return first_code(LEVEL1_PATTERNS, name, "other")  # type: ignore[return-value]
 
 
-# The 一级指标 a 二级指标 stands under in every 自评表 template (成本指标 moved between 产出 and a
-# heading of its own over the years, so it gives none).
-_LEVEL2_PARENT = {
-    "quantity": "output",
-    "quality": "output",
-    "timeliness": "output",
-    "economic": "benefit",
-    "social": "benefit",
-    "ecological": "benefit",
-    "sustainability": "benefit",
-    "satisfaction": "satisfaction",
-}
+# The 一级指标 a 二级指标 stands under in every 自评表 template (the spec's level2 parent_level1).
+_LEVEL2_PARENT: dict[str, str | None] = _SPEC.vocab("level2").field("parent_level1")
 
 
 def level1_of_level2(level2: str) -> str:
     """The level1 code of a row whose 一级指标 the table does not state, from its level2."""
-    return _LEVEL2_PARENT.get(level2, "other")
+    return _LEVEL2_PARENT.get(level2) or "other"
 
 
 @lru_cache(maxsize=1 << 12)

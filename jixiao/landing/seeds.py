@@ -19,6 +19,8 @@ from typing import Any
 
 import duckdb
 
+from jixiao.extract.gazetteer import unit_own_name
+from jixiao.extract.header import township_of
 from jixiao.landing.manifest import Manifest, apply_entry
 from jixiao.landing.schema import (
     FACT_TABLE_TO_SEED,
@@ -151,6 +153,14 @@ def _write_csv(path: Path, seed: str, rows: Iterable[dict[str, Any]]) -> int:
     return count
 
 
+def settle_unit(report: dict[str, Any], manifest_applied: bool) -> None:
+    """Fill a landed_reports row's ``unit_name`` (the name without its region's prefixes) and, where a
+    manifest line applied (it may name another unit), its ``township`` from the final name."""
+    if manifest_applied:
+        report["township"] = township_of(report.get("department_name"))
+    report["unit_name"] = unit_own_name(*(report.get(c) for c in ("department_name", "province", "city", "county")))
+
+
 def write_landed_seeds(
     extractions: list[ReportExtraction], seeds_dir: Path, manifest: Manifest | None = None
 ) -> dict[str, int]:
@@ -171,6 +181,7 @@ def write_landed_seeds(
         entry = manifest.entry(ex.source_file) if manifest else None
         for finding in apply_entry(report_row, entry, ex.source_file) if entry else []:
             rows["landed_findings"].append({**finding_row(ex, finding), "_source_file": ex.source_file})
+        settle_unit(report_row, manifest_applied=entry is not None)
         rows["landed_reports"].append({**report_row, "_source_file": ex.source_file})
         for fact in ex.facts:
             seed, row = _fact_row(ex, fact)

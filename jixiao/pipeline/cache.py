@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 CACHE_FORMAT = 1
-# Code whose change changes what a report's landed rows are.
-EXTRACTION_CODE = ("text", "readers", "extract", "landing", "model.py")
+# Code whose change changes what a report's landed rows are (contract: spec.yml's codes and columns).
+EXTRACTION_CODE = ("contract", "text", "readers", "extract", "landing", "model.py")
 # Libraries whose data or behaviour feeds extraction (gazetteer, character conversion, readers).
 EXTRACTION_LIBRARIES = (
     "cpca",
@@ -403,7 +403,7 @@ def _with_manifest(entry: CachedReport, manifest: Manifest | None) -> CachedRepo
     item = manifest.entry(entry.source_file) if manifest else None
     if item is None or not entry.seeds.get("landed_reports"):
         return entry
-    from jixiao.landing.seeds import finding_row, format_cell
+    from jixiao.landing.seeds import finding_row, format_cell, settle_unit
 
     columns = SEED_COLUMNS["landed_reports"]
     (cells,) = list(csv.reader(io.StringIO(entry.seeds["landed_reports"])))
@@ -413,6 +413,7 @@ def _with_manifest(entry: CachedReport, manifest: Manifest | None) -> CachedRepo
             (int(cell) if duck_type == "integer" else float(cell) if duck_type == "double" else cell) if cell else None
         )
     findings = apply_entry(row, item, entry.source_file)
+    settle_unit(row, manifest_applied=True)
     where = f"{manifest.path}: line {item.line}"
     report_line = [format_cell(row.get(name), t, f"{where}: {name}") for name, t in columns]
     finding_lines = [

@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from jixiao.contract import constant
+
 BLANKS = {"", "——", "—", "--", "-", "/", "／", "无", "無", "空", "—— ——", "/ /", "单位不需填列", "不需填列"}
 _NUMBER = re.compile(r"^[-+]?[0-9]+(?:\.[0-9]+)?$")
 _GROUPED = re.compile(r"^[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$")  # 1,234,567.89
@@ -134,7 +136,12 @@ def to_wan(amount: Amount) -> float:
     return amount.value
 
 
-def same_within_rounding(a: float, b: float, tolerance: float = 0.01) -> bool:
+# Two figures (万元) that differ by no more than this are one figure rounded differently; the contract's
+# rounding_tolerance_wan (jixiao/contract/spec.yml), the same value dbt's var of that name holds.
+ROUNDING_TOLERANCE_WAN: float = float(constant("rounding_tolerance_wan"))
+
+
+def same_within_rounding(a: float, b: float, tolerance: float = ROUNDING_TOLERANCE_WAN) -> bool:
     return abs(a - b) <= tolerance + 1e-9
 
 

@@ -27,7 +27,7 @@ select
     province,
     city,
     county,
-    nullif(regexp_extract(unit_name, '^(.+?(镇|乡|街道))(人民政府|政府|办事处)$', 1), '') as township,
+    township,  -- the extractor lands it for a township government only (jixiao.extract.header)
     county_code,
     unit_name,
     n_reports,

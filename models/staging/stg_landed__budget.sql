@@ -5,7 +5,7 @@ select
     lower(trim(item)) as item,
     {{ clean_text('item_label_zh') }} as item_label_zh,
     lower(trim(phase)) as phase,
-    coalesce(lower(trim(scope)), 'all') as scope,
+    coalesce(lower(trim(scope)), '{{ var("default_scope") }}') as scope,
     {{ wan('amount_wan') }} as amount_wan,
     source_kind,
     prov_block, prov_row, prov_col, prov_span, prov_text

@@ -7,6 +7,7 @@ select
     lower(trim(status)) as status,
     {{ clean_text('status_reason') }} as status_reason,
     {{ squeeze_text('department_name') }} as department_name,
+    {{ squeeze_text('unit_name') }} as unit_name,
     {{ squeeze_text('province') }} as province,
     {{ squeeze_text('city') }} as city,
     {{ squeeze_text('county') }} as county,
