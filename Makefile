@@ -15,7 +15,7 @@ export GX_ANALYTICS_ENABLED := false
 SYSDEPS := libreoffice-writer-nogui libreoffice-calc-nogui antiword catdoc fonts-wqy-zenhei fonts-noto-cjk \
 	libgl1 libglib2.0-0 chromium
 
-.PHONY: run test bench lock docs clean sysdeps contract
+.PHONY: run test test-fast lint bench lock docs clean sysdeps contract
 
 # uv does not read pip's settings: hand it the package index a user configured for pip
 # (UV_INDEX_URL wins, then PIP_INDEX_URL, then pip.conf's global.index-url; the same for the
@@ -50,6 +50,14 @@ run: $(STAMP) sysdeps
 test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest
 
+# The edit loop: everything but the tests marked slow (no Prefect server, no dbt build, no whole-report OCR).
+test-fast: $(STAMP) sysdeps
+	$(BIN)/python -m pytest -m "not slow"
+
+# Lint, format and types as configured in pyproject.toml (also the pre-commit hooks).
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
+
 bench: $(STAMP)
 	$(BIN)/jixiao bench
 
@@ -64,4 +72,4 @@ lock: | $(BIN)/python
 	$(UV_INDEXES); $(BIN)/uv pip compile "$$@" --quiet requirements.in -o requirements.lock --python-version 3.11
 
 clean:
-	rm -rf $(VENV) warehouse target logs dbt_packages .jixiao_cache
+	rm -rf $(VENV) warehouse target logs dbt_packages

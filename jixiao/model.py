@@ -8,7 +8,7 @@ Reading (a file -> a :class:`Document` of blocks) is kept apart from understandi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Table:
         return max((len(r) for r in self.rows), default=0)
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 @dataclass
@@ -104,6 +104,7 @@ class Provenance:
 
 
 SourceKind = Literal["table", "prose"]
+Severity = Literal["error", "warn"]
 
 
 @dataclass
@@ -133,7 +134,7 @@ class Finding:
     """A data-quality finding raised while reading one report."""
 
     check: str
-    severity: Literal["error", "warn"]
+    severity: Severity
     message: str
     observed: str = ""
     expected: str = ""

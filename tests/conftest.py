@@ -14,8 +14,10 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # Before anything imports dbt, Prefect or Great Expectations.
 os.environ.update(
@@ -32,12 +34,60 @@ os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
 import pytest
 
+if TYPE_CHECKING:
+    from jixiao.model import Document
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_REPORTS = ROOT / "data" / "reports"
 
 
 def sample_files() -> list[Path]:
     return sorted(p for p in SAMPLE_REPORTS.iterdir() if p.is_file())
+
+
+# file formats a sample report is written in by tests/fixture_writers.py (the text ones by encoding)
+SAMPLE_FORMATS = ("docx", "html", "pdf", "gb18030", "utf-8-bom")
+
+
+@pytest.fixture(scope="session")
+def written_sample(tmp_path_factory) -> Callable[[str, str], Path]:
+    """``written_sample(name, fmt)``: the sample report ``data/reports/<name>`` written as ``fmt``
+    (one of SAMPLE_FORMATS), made once per test session and shared read-only by the tests."""
+    from fixture_writers import write_docx, write_html, write_pdf, write_text
+
+    from jixiao.readers.text import read_text
+
+    writers: dict[str, Callable[[Document, Path], Path]] = {
+        "docx": lambda doc, stem: write_docx(doc, stem.with_suffix(".docx")),
+        "html": lambda doc, stem: write_html(doc, stem.with_suffix(".html")),
+        "pdf": lambda doc, stem: write_pdf(doc, stem.with_suffix(".pdf")),
+        "gb18030": lambda doc, stem: write_text(doc, stem.with_suffix(".txt"), "gb18030"),
+        "utf-8-bom": lambda doc, stem: write_text(doc, stem.with_suffix(".txt"), "utf-8-sig"),
+    }
+    root = tmp_path_factory.mktemp("written-samples")
+    made: dict[tuple[str, str], Path] = {}
+
+    def written(name: str, fmt: str) -> Path:
+        if (name, fmt) not in made:
+            folder = root / fmt
+            folder.mkdir(exist_ok=True)
+            doc = read_text((SAMPLE_REPORTS / name).read_text(encoding="utf-8"), name)
+            made[(name, fmt)] = writers[fmt](doc, folder / Path(name).stem)
+        return made[(name, fmt)]
+
+    return written
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that starts the Prefect test server (itself or through the refreshed-warehouse
+    fixtures, which run dbt) must be marked ``slow``: ``make test-fast`` never starts one."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if "prefect_harness" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError("tests that start a Prefect server must be marked slow: " + ", ".join(unmarked))
 
 
 @pytest.fixture(scope="session")

@@ -143,14 +143,15 @@ def write_docx(document: Document, path: Path) -> Path:
             continue
         grid = word.add_table(rows=len(placed), cols=width)
         grid.style = "Table Grid"
-        for cells in placed:
-            for cell in cells:
-                if cell.covered:
-                    continue
-                first = grid.cell(cell.row, cell.col)
-                last = grid.cell(cell.row + cell.rowspan - 1, cell.col + cell.span - 1)
-                target = first.merge(last) if (cell.span > 1 or cell.rowspan > 1) else first
-                _fill_docx_cell(target, cell.text)
+        # python-docx's table.cell() walks the whole table each call: take the unmerged grid once,
+        # write every origin cell, then merge (a merge moves no text from the empty covered cells)
+        unmerged = [row.cells for row in grid.rows]
+        origins = [cell for cells in placed for cell in cells if not cell.covered]
+        for cell in origins:
+            _fill_docx_cell(unmerged[cell.row][cell.col], cell.text)
+        for cell in origins:
+            if cell.span > 1 or cell.rowspan > 1:
+                unmerged[cell.row][cell.col].merge(unmerged[cell.row + cell.rowspan - 1][cell.col + cell.span - 1])
         word.add_paragraph("")  # Word always keeps a paragraph between two tables
     buffer = io.BytesIO()
     word.save(buffer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixture_writers import write_docx, write_html, write_pdf, write_text
+from conftest import SAMPLE_FORMATS
 from gold_compare import compare, load_gold
 from layout_converters import to_pipe, to_web
 
@@ -61,19 +61,10 @@ def test_web_layout_recall_over_all_samples() -> None:
     assert found / total >= 0.95
 
 
-WRITERS = {
-    "docx": lambda doc, path: write_docx(doc, path.with_suffix(".docx")),
-    "html": lambda doc, path: write_html(doc, path.with_suffix(".html")),
-    "pdf": lambda doc, path: write_pdf(doc, path.with_suffix(".pdf")),
-    "gb18030": lambda doc, path: write_text(doc, path.with_suffix(".txt"), "gb18030"),
-    "utf8-bom": lambda doc, path: write_text(doc, path.with_suffix(".txt"), "utf-8-sig"),
-}
-
-
-@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize("fmt", sorted(SAMPLE_FORMATS))
 @pytest.mark.parametrize("name", SAMPLES)
-def test_file_formats_match_gold_exactly(name: str, fmt: str, tmp_path: Path) -> None:
-    path = WRITERS[fmt](_doc(name), tmp_path / name)
+def test_file_formats_match_gold_exactly(name: str, fmt: str, written_sample) -> None:
+    path = written_sample(name, fmt)
     result = extract_file(path)
     assert result.status == "loaded", result.status_reason
     comparison = compare(result, _gold(name))

@@ -1,7 +1,7 @@
 """Legacy Word (.doc/.wps), Excel workbooks (.xlsx/.xls) and .zip bundles (issue: formats).
 
 Fixtures are made once per session: the sample reports written as .docx and converted to .doc
-by LibreOffice; our own standard 部门预算 workbook as .xlsx and (by LibreOffice) .xls; bundles
+by LibreOffice (on first use; the fast tier converts one sample); our own standard 部门预算 workbook as .xlsx and (by LibreOffice) .xls; bundles
 holding several formats, a bad member, a GBK-named member and a nested archive.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,16 +40,21 @@ def _facts(extraction) -> list[dict]:
 
 
 @pytest.fixture(scope="session")
-def doc_files(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
-    """sample name → (.docx, .doc converted from it by LibreOffice)."""
+def doc_files(tmp_path_factory) -> Callable[[str], tuple[Path, Path]]:
+    """sample name → (.docx, .doc converted from it by LibreOffice), each made once, on first use."""
     if office.soffice_binary() is None:
         pytest.skip("LibreOffice not installed (make sysdeps)")
     folder = tmp_path_factory.mktemp("doc")
-    out = {}
-    for sample in SAMPLES:
-        docx = write_docx(_sample(sample), folder / f"{sample.stem}.docx")
-        out[sample.name] = (docx, convert(docx, "doc:MS Word 97"))
-    return out
+    made: dict[str, tuple[Path, Path]] = {}
+
+    def doc_file(name: str) -> tuple[Path, Path]:
+        if name not in made:
+            sample = SAMPLE_REPORTS / name
+            docx = write_docx(_sample(sample), folder / f"{sample.stem}.docx")
+            made[name] = (docx, convert(docx, "doc:MS Word 97"))
+        return made[name]
+
+    return doc_file
 
 
 @pytest.fixture(scope="session")
@@ -62,9 +68,12 @@ def workbooks(tmp_path_factory) -> dict[str, Path]:
 
 
 # --------------------------------------------------------------------------- .doc / .wps
-@pytest.mark.parametrize("sample", [p.name for p in SAMPLES])
+# every LibreOffice conversion costs seconds: the fast tier converts the first sample only
+@pytest.mark.parametrize(
+    "sample", [pytest.param(p.name, marks=[pytest.mark.slow] if i else []) for i, p in enumerate(SAMPLES)]
+)
 def test_doc_gives_the_same_facts_as_docx(doc_files, sample: str) -> None:
-    docx, doc = doc_files[sample]
+    docx, doc = doc_files(sample)
     from_doc, from_docx = extract_file(doc), extract_file(docx)
     assert from_doc.status == "loaded", from_doc.status_reason
     assert from_doc.file_format == "doc"
@@ -75,21 +84,21 @@ def test_doc_gives_the_same_facts_as_docx(doc_files, sample: str) -> None:
 
 
 def test_doc_tables_keep_merged_cells(doc_files) -> None:
-    docx, doc = doc_files[SAMPLES[0].name]
+    docx, doc = doc_files(SAMPLES[0].name)
     tables_doc, tables_docx = read_document(doc).tables(), read_document(docx).tables()
     assert [t.rows for t in tables_doc] == [t.rows for t in tables_docx]
     assert any(span > 1 for t in tables_doc for row in (t.spans or []) for span in row)
 
 
 def test_wps_file_is_read_like_doc(doc_files, tmp_path: Path) -> None:
-    _, doc = doc_files[SAMPLES[1].name]
+    _, doc = doc_files(SAMPLES[0].name)
     wps = tmp_path / "report.wps"
     shutil.copy(doc, wps)
     assert _facts(extract_file(wps)) == _facts(extract_file(doc))
 
 
 def test_doc_without_libreoffice_falls_back_to_plain_text(doc_files, monkeypatch) -> None:
-    _, doc = doc_files[SAMPLES[0].name]
+    _, doc = doc_files(SAMPLES[0].name)
     monkeypatch.setattr(office, "soffice_binary", lambda: None)
     document = read_document(doc)
     assert document.file_format == "doc-text"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import SAMPLE_FORMATS
 from docx.enum.text import WD_BREAK
 from fixture_writers import (
     WRITERS,
@@ -404,20 +405,12 @@ def test_layout_spreads_short_rows_and_marks_vertical_merges() -> None:
 # round trips over the sample reports
 # ----------------------------------------------------------------------------------------
 
-ROUND_TRIP_FORMATS = {
-    "docx": lambda doc, path: write_docx(doc, path.with_suffix(".docx")),
-    "html": lambda doc, path: write_html(doc, path.with_suffix(".html")),
-    "pdf": lambda doc, path: write_pdf(doc, path.with_suffix(".pdf")),
-    "gb18030": lambda doc, path: write_text(doc, path.with_suffix(".txt"), "gb18030"),
-    "utf-8-bom": lambda doc, path: write_text(doc, path.with_suffix(".txt"), "utf-8-sig"),
-}
 
-
-@pytest.mark.parametrize("fmt", list(ROUND_TRIP_FORMATS))
+@pytest.mark.parametrize("fmt", SAMPLE_FORMATS)
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.stem[:3] for p in SAMPLES])
-def test_sample_round_trip(tmp_path: Path, sample: Path, fmt: str) -> None:
+def test_sample_round_trip(written_sample, sample: Path, fmt: str) -> None:
     original = read_text(sample.read_text(encoding="utf-8"), sample.name)
-    written = ROUND_TRIP_FORMATS[fmt](original, tmp_path / sample.stem)
+    written = written_sample(sample.name, fmt)
     back = read_document(written)
     assert _shape(back) == _shape(original)
     assert [_norm(t.caption) for t in back.tables()] == [_norm(t.caption) for t in original.tables()]

@@ -2,7 +2,7 @@
 
 The scan fixture is a sample report written as a PDF, rendered to images at 150 dpi, turned a
 little, speckled, and saved without a text layer (tests/scan_writer.py); it is made and read
-once per session (OCR is the slow part: one sample only).
+once per session (OCR is the slow part: one sample only; the tests that read it are marked slow).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def _left_out(wrong: tuple[dict, list[dict]]) -> bool:
     return all(all(r.get(k) is None for k, v in gold.items() if differs(k, v, r)) for r in got)
 
 
+@pytest.mark.slow  # OCR of a whole report: minutes on two cores
 def test_scanned_report_gives_the_gold_facts(scanned) -> None:
     _, extraction = scanned
     assert extraction.status == "loaded", extraction.status_reason
@@ -60,6 +61,7 @@ def test_scanned_report_gives_the_gold_facts(scanned) -> None:
     assert gold["department_name"].endswith(extraction.header.department_name)
 
 
+@pytest.mark.slow  # OCR of a whole report: minutes on two cores
 def test_scan_reports_confidence_and_box_provenance(scanned) -> None:
     _, extraction = scanned
     assert 0.9 <= extraction.header.ocr_confidence <= 1.0
@@ -141,6 +143,7 @@ def test_blank_scan_is_quarantined(tmp_path: Path) -> None:
     assert "no text layer" in extraction.status_reason and "OCR found no text" in extraction.status_reason
 
 
+@pytest.mark.slow  # OCR of a whole report: minutes on two cores
 def test_facts_match_between_scan_and_text(scanned) -> None:
     """Every amount the scan gives for a grain the text reading also gives is the same amount."""
     _, extraction = scanned

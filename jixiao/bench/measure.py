@@ -268,9 +268,9 @@ def parse_step_timings(text: str) -> dict[str, float]:
                 data = json.loads(line)
             except ValueError:
                 continue
-            steps = data.get("steps") or data.get("step_seconds") or data.get("timings")
-            if isinstance(steps, dict):
-                return {str(k): float(v) for k, v in steps.items() if isinstance(v, (int, float))}
+            found = data.get("steps") or data.get("step_seconds") or data.get("timings")
+            if isinstance(found, dict):
+                return {str(k): float(v) for k, v in found.items() if isinstance(v, (int, float))}
     steps: dict[str, float] = {}
     for name, secs in _STEP_LINE.findall(text):
         key = name.lower().replace(" ", "_")
@@ -302,7 +302,7 @@ def run_refresh(
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "GX_ANALYTICS_ENABLED": "false",
     }
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 -- the child writes to it; read back after it exits
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
     rss = PeakRss(proc.pid)
@@ -359,7 +359,7 @@ _SQL_BLOCK = re.compile(r"```sql\s*\n(.*?)```", re.S)
 def readme_queries(doc: Path) -> list[tuple[str, str]]:
     """(title, sql) of every ```sql block in ``doc``, titled by the nearest heading above it."""
     text = doc.read_text(encoding="utf-8")
-    out = []
+    out: list[tuple[str, str]] = []
     for m in _SQL_BLOCK.finditer(text):
         before = text[: m.start()]
         heads = re.findall(r"^#+\s*(.+)$", before, re.M)
@@ -405,7 +405,7 @@ def measure_queries(db: Path, doc: Path, repeats: int = 5) -> dict[str, Any]:
             entry: dict[str, Any] = {"title": title, "sql": sql}
             try:
                 rows = con.execute(sql).fetchall()  # warm-up (and row count)
-                med, runs = median_time(lambda: con.execute(sql).fetchall(), repeats, min_total=5)
+                med, runs = median_time(lambda: con.execute(sql).fetchall(), repeats, min_total=5)  # noqa: B023 -- called at once
                 entry.update(rows=len(rows), median_ms=round(med * 1000, 1), runs_ms=[round(r * 1000, 1) for r in runs])
             except Exception as exc:  # a query that fails is a finding, not a crash of the benchmark
                 entry["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
@@ -423,7 +423,7 @@ def machine() -> dict[str, Any]:
         model = next(
             (
                 ln.split(":", 1)[1].strip()
-                for ln in open("/proc/cpuinfo", encoding="utf-8")
+                for ln in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
                 if ln.startswith("model name")
             ),
             platform.processor(),

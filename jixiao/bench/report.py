@@ -197,7 +197,7 @@ class ReportComposer:
                 "county_code": county.code,
                 "township": unit.township,
                 "fiscal_year": fy,
-                "report_date": "%04d-%02d-%02d" % self.sign_date,
+                "report_date": "{:04d}-{:02d}-{:02d}".format(*self.sign_date),
             }
         )
 
@@ -259,7 +259,7 @@ class ReportComposer:
                 "fct_projects", fy, project_name=name, budget_wan=round(bud / 100, 2), actual_wan=round(act / 100, 2)
             )
 
-        items = [
+        items: list[tuple[str, str, tuple[int | None, int | None, int | None]]] = [
             ("公用经费", "public_funds", (p.public_funds_actual, c.public_funds_budget, c.public_funds_actual)),
             ("其中：办公经费", "office", (p.office[1], *c.office)),
             ("水费、电费、差旅费", "utilities_travel", (p.utilities_travel[1], *c.utilities_travel)),
@@ -282,7 +282,7 @@ class ReportComposer:
 
         building = GridTable()
         building.add(
-            "楼堂馆所控制情况\n（%d年完工项目）" % fy,
+            f"楼堂馆所控制情况\n（{fy}年完工项目）",
             "批复规模\n（㎡）",
             "实际规模（㎡）",
             "规模控制率",
@@ -331,7 +331,7 @@ class ReportComposer:
             weights = [5] * len(chosen)
             for _ in range(points // 5 - len(chosen)):
                 weights[rng.randrange(len(chosen))] += 5
-            by_l2: dict[str, list] = {}
+            by_l2: dict[tuple[str, str], list] = {}
             for (l2_name, l2_key, (name, target, actual)), w in zip(chosen, weights):
                 score = float(w) if rng.random() < 0.75 else float(w - rng.choice([0.5, 1, 2, 3, w * 0.4]))
                 score = max(0.0, round(score, 1))
@@ -438,7 +438,7 @@ class ReportComposer:
         for l1_label, l1_key, l2_name, l2_key, inds in sections:
             first_l1 = l1_label not in seen_l1
             seen_l1.add(l1_label)
-            rows = inds or [None]
+            rows: list[tuple[str, str, str, float, float] | None] = [*inds] or [None]
             for i, ind in enumerate(rows):
                 cells: list[str | Cell] = []
                 if first_l1 and i == 0:

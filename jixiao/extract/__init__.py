@@ -23,6 +23,7 @@ from jixiao.extract.resolve import resolve
 from jixiao.extract.scan import annotate_ocr
 from jixiao.extract.workbook import extract_workbook, fill_header
 from jixiao.model import Document, ReportExtraction, ReportHeader
+from jixiao.readers import read_document
 
 EXTRACTOR_VERSION = "1"
 
@@ -73,7 +74,7 @@ def extract_file(path: Path | str) -> ReportExtraction:
         return _failed(path, b"", f"cannot read file: {exc.strerror or exc}")
     content_hash = hashlib.sha256(data).hexdigest()
     try:
-        doc = _read(path, data)
+        doc = read_document(path)
     except Exception as exc:
         reason = getattr(exc, "reason", None) or f"unreadable: {exc}"
         return _failed(path, data, reason, content_hash)
@@ -82,18 +83,6 @@ def extract_file(path: Path | str) -> ReportExtraction:
         return extract_document(doc)
     except Exception as exc:
         return _failed(path, data, f"extraction failed: {type(exc).__name__}: {exc}", content_hash)
-
-
-def _read(path: Path, data: bytes) -> Document:
-    try:
-        from jixiao.readers import read_document
-    except ImportError:  # pragma: no cover - readers package incomplete
-        read_document = None
-    if read_document is not None:
-        return read_document(path)
-    from jixiao.readers.text import read_text
-
-    return read_text(data.decode("utf-8-sig"), path.name)
 
 
 def _failed(path: Path, data: bytes, reason: str, content_hash: str | None = None) -> ReportExtraction:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jixiao.model import Document, Fact, Finding, Paragraph, Provenance, Table
+from jixiao.model import Document, Fact, Finding, Paragraph, Provenance, Severity, SourceKind, Table
 from jixiao.text.numbers import Amount, to_wan
 
 
@@ -28,23 +28,23 @@ class Context:
     def add(
         self,
         table: str,
-        year: int,
+        year: int | None,
         key: dict,
         values: dict,
-        kind: str,
+        kind: SourceKind,
         prov: Provenance,
         decimals: int | None = None,
     ) -> None:
-        self.facts.append(Fact(table, year, key, values, kind, prov, decimals))  # type: ignore[arg-type]
+        self.facts.append(Fact(table, year, key, values, kind, prov, decimals))
 
     def add_amount(
         self,
         table: str,
-        year: int,
+        year: int | None,
         key: dict,
         label: str,
         amount: Amount,
-        kind: str,
+        kind: SourceKind,
         prov: Provenance,
         label_column: str,
     ) -> None:
@@ -65,13 +65,13 @@ class Context:
     def finding(
         self,
         check: str,
-        severity: str,
+        severity: Severity,
         message: str,
         observed: str = "",
         expected: str = "",
         prov: Provenance | None = None,
     ) -> None:
-        self.findings.append(Finding(check, severity, message, observed, expected, prov))  # type: ignore[arg-type]
+        self.findings.append(Finding(check, severity, message, observed, expected, prov))
 
     def year_ok(self, year: int | None, offset: int = 0) -> int | None:
         """A column or sentence year, falling back to the evaluated year (minus 1 for 上年); None if neither."""

@@ -7,7 +7,7 @@ import re
 from jixiao.extract.columns import MONEY_MEASURES, column_meaning
 from jixiao.extract.context import Context
 from jixiao.extract.vocab import clean_label, function_class, item_for
-from jixiao.model import Provenance, Table
+from jixiao.model import Provenance, SourceKind, Table
 from jixiao.text.numbers import Amount, is_blank, parse_amount, squash
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -23,7 +23,7 @@ def extract_function_tables(ctx: Context) -> None:
 
 
 def emit_function_line(
-    ctx: Context, year: int | None, phase: str, label: str, amount: Amount, kind: str, prov: Provenance
+    ctx: Context, year: int | None, phase: str, label: str, amount: Amount, kind: SourceKind, prov: Provenance
 ) -> bool:
     """A class line without a code ("一、一般公共服务支出 516.39") or the 支出 total of a 收支总表 as its 合计
     row; False when the label is neither."""

@@ -92,11 +92,11 @@ def report_date(lines: list[Line], unit_names: list[str]) -> tuple[str | None, L
     for i, line in enumerate(lines):
         for name in names:
             for m in re.finditer(re.escape(name), line.text):
-                d = _DATE_CN.match(line.text[m.end() :])
-                if d and not _DATE_IN_SENTENCE.match(line.text[m.end() + d.end() :]) and (iso := _iso(*d.groups())):
+                dm = _DATE_CN.match(line.text[m.end() :])
+                if dm and not _DATE_IN_SENTENCE.match(line.text[m.end() + dm.end() :]) and (iso := _iso(*dm.groups())):
                     return iso, line
-            d = _DATE_CN.fullmatch(lines[i + 1].text) if line.text == name and i + 1 < len(lines) else None
-            if d and (iso := _iso(*d.groups())):
+            dm = _DATE_CN.fullmatch(lines[i + 1].text) if line.text == name and i + 1 < len(lines) else None
+            if dm and (iso := _iso(*dm.groups())):
                 return iso, lines[i + 1]
     return None, None
 
@@ -108,7 +108,7 @@ def published_date(lines: list[Line]) -> str | None:
         for m in _PUBLISHED.finditer(line.text):
             if d := _date_after(line.text[m.end() :].lstrip("•| ")):
                 return d
-        if (m := _SOURCE_STAMP.search(line.text)) and (d := _date_after(m.group(1))):
+        if (stamp := _SOURCE_STAMP.search(line.text)) and (d := _date_after(stamp.group(1))):
             return d
     return None
 

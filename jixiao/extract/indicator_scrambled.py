@@ -173,9 +173,11 @@ def _indicators(segment: str, budget_weight: float, budget_score: float) -> list
     ):
         groups.append(tokens[i : i + 4])
         i += 4
-    if not groups or i + 2 > len(tokens) or _num(tokens[i]) is None or _num(tokens[i + 1]) is None:
+    if not groups or i + 2 > len(tokens):
         return None
     total_w, total_s = _num(tokens[i]), _num(tokens[i + 1])
+    if total_w is None or total_s is None:
+        return None
     weights = [float(g[2]) for g in groups]
     scores = [float(g[3]) for g in groups]
     if abs(sum(weights) + budget_weight - total_w) > 0.005 or abs(sum(scores) + budget_score - total_s) > 0.005:

@@ -69,7 +69,7 @@ def undelimited_rows(text: str) -> list[list[str]] | None:
 
 
 def _header_words(text: str, pos: int, words: re.Pattern[str]) -> tuple[list[str], int]:
-    out = []
+    out: list[str] = []
     while True:
         m = words.match(text, pos)
         if not m:

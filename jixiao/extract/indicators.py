@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from jixiao.extract.context import Context
 from jixiao.extract.indicator_columns import (
@@ -80,7 +81,7 @@ def extract_indicator_tables(ctx: Context) -> None:
 
     totals: list[FormTotal] = []
     for table in ctx.doc.tables():
-        totals += _guarded(ctx, lambda t=table: _walk_table(ctx, t), f"table {table.index}")
+        totals += _guarded(ctx, partial(_walk_table, ctx, table), f"table {table.index}")
     totals += _guarded(ctx, lambda: extract_indicator_streams(ctx), "flattened tables")
     scored = [t for t in totals if t[1] is not None]
     projects = {t[2] for t in totals if t[2]}
@@ -282,13 +283,19 @@ def _close_budget(ctx: Context, table: Table, walk: _Walk) -> None:
 
 def _close_project(ctx: Context, walk: _Walk) -> None:
     p = walk.project
-    if not p.is_project or not p.name or not (p.money or (p.total and p.total[1] is not None)):
+    prov = p.money_prov or p.prov  # set with the name
+    if not p.is_project or not p.name or prov is None or not (p.money or (p.total and p.total[1] is not None)):
         return
-    values = {"budget_wan": None, "initial_budget_wan": None, "actual_wan": None, "self_score": None}
+    values: dict[str, float | None] = {
+        "budget_wan": None,
+        "initial_budget_wan": None,
+        "actual_wan": None,
+        "self_score": None,
+    }
     values.update(p.money or {})
     if p.total and p.total[1] is not None:
         values["self_score"] = p.total[1]
-    ctx.add("fct_projects", ctx.fiscal_year, {"project_name": p.name}, values, "table", p.money_prov or p.prov)
+    ctx.add("fct_projects", ctx.fiscal_year, {"project_name": p.name}, values, "table", prov)
 
 
 def _indicator_row(ctx: Context, table: Table, r: int, walk: _Walk) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from jixiao.extract.columns import MONEY_MEASURES, ColumnMeaning, column_meaning, expand_two_level_header
 from jixiao.extract.context import Context
@@ -23,7 +24,7 @@ from jixiao.extract.vocab import (
     staffing_metric,
     three_public_category,
 )
-from jixiao.model import Table
+from jixiao.model import Provenance, Table
 from jixiao.text.numbers import Amount, is_blank, malformed_number, parse_amount, parse_int, squash
 
 _ENUMERATED = re.compile(r"^\s*\d+\s*[、.．]")
@@ -182,7 +183,7 @@ def _money_row(
     if placed is None:
         return subsection
     row = placed.cells
-    per_year: dict[int, dict[str, tuple[float, int, int]]] = {}
+    per_year: dict[int | None, dict[str, Any]] = {}  # year -> budget_wan/actual_wan (value, col, decimals), label
     label_seen: str | None = None
     for c, meaning in enumerate(section.meanings):
         measure = meaning.measure
@@ -254,12 +255,12 @@ def _emit(
     c: int,
     label: str,
     amount: Amount,
-    year: int,
+    year: int | None,
     phase: str,
     subsection: str | None,
     three_public_table: bool,
     factor: float,
-    per_year: dict,
+    per_year: dict[int | None, dict[str, Any]],
 ) -> str | None:
     prov = ctx.cell(table, r, c)
     scaled = Amount(
@@ -293,11 +294,13 @@ def _emit(
         per_year.setdefault(year, {})
         if slot not in per_year[year]:
             per_year[year][slot] = (scaled.value, c, scaled.decimals)
-            per_year[year]["label"] = label  # type: ignore[assignment]
+            per_year[year]["label"] = label
     return subsection
 
 
-def _emit_item(ctx: Context, item: str, label: str, amount: Amount, year: int, phase: str, prov) -> None:
+def _emit_item(
+    ctx: Context, item: str, label: str, amount: Amount, year: int | None, phase: str, prov: Provenance
+) -> None:
     if phase == "actual":
         ctx.add_amount(
             "fct_spending",
@@ -329,13 +332,16 @@ def _is_project_line(label: str) -> bool:
     return three_public_category(label) is None and item_for(label) is None and s not in ("合计", "小计", "总计")
 
 
-def _emit_project(ctx: Context, table: Table, r: int, year: int, vals: dict) -> None:
+def _emit_project(ctx: Context, table: Table, r: int, year: int | None, vals: dict[str, Any]) -> None:
     label = vals.get("label")
     if not label:
         return
     budget = vals.get("budget_wan")
     actual = vals.get("actual_wan")
-    col = (actual or budget)[1]
+    slot = actual or budget
+    if slot is None:
+        return
+    col = slot[1]
     ctx.add(
         "fct_projects",
         year,

@@ -15,7 +15,7 @@ from jixiao.extract.prose_staffing import extract_staffing_sentence
 from jixiao.extract.prose_three_public import category_in
 from jixiao.extract.vocab import PROSE_ITEMS, level1_for
 from jixiao.model import Document, Paragraph
-from jixiao.text.numbers import parse_amount
+from jixiao.text.numbers import Amount, parse_amount
 
 # Full-width digits and punctuation read as ASCII, one character for one (spans stay valid).
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -128,7 +128,7 @@ _DIGIT = re.compile(r"\d")
 def _ratio_terms(ctx: Context, para: Paragraph, sentence: str, s0: int) -> None:
     """'(基本支出实际支出/基本支出年度总预算)…=3553/3274' states both terms."""
     for m in _RATIO.finditer(sentence):
-        terms = []
+        terms: list[tuple[str, Amount]] = []
         for desc, num in ((m.group(1), m.group(3)), (m.group(2), m.group(4))):
             amount = parse_amount(num.replace(",", ""))
             if amount is None or re.search(r"[-+]", desc):

@@ -29,9 +29,14 @@ def _agree(a: Fact, b: Fact, measure: str) -> bool:
     if same_within_rounding(float(va), float(vb)):
         return True
     for x, y in ((a, b), (b, a)):
-        if x.decimals is not None and y.decimals is not None and y.decimals < x.decimals and y.decimals == 0:
-            if agrees_as_rounded(float(x.values[measure]), float(y.values[measure]), y.decimals):
-                return True
+        if (
+            x.decimals is not None
+            and y.decimals is not None
+            and y.decimals < x.decimals
+            and y.decimals == 0
+            and agrees_as_rounded(float(x.values[measure]), float(y.values[measure]), y.decimals)
+        ):
+            return True
     return False
 
 
@@ -81,7 +86,7 @@ def resolve(ctx: Context) -> tuple[list[Fact], list[Finding]]:
             if value in seen:
                 continue
             seen.add(value)
-            if measure == "amount_wan" and _is_yuan_slip(value, chosen.values[measure]):
+            if measure == "amount_wan" and value is not None and _is_yuan_slip(value, chosen.values[measure]):
                 findings.append(
                     Finding(
                         "unit_slip",

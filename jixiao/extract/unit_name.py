@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jixiao.extract import divisions as dv
@@ -321,7 +322,7 @@ def official_form(name: str) -> str:
     return name
 
 
-def fullest(name: str, text: str, others: list[str] = ()) -> str:
+def fullest(name: str, text: str, others: Sequence[str] = ()) -> str:
     """The longest division prefix the text writes before the unit's own name (or its short form's);
     ``others`` are other names read for units (a 来源 line) that may be the same unit with its prefix."""
     prefix, core = leading_divisions(name)

@@ -150,6 +150,8 @@ class _Writer:
         if amount is None or amount.unit == "%":
             return None
         factor = self.sheet.factor if not amount.unit else (1.0 if amount.unit == "万元" else 1 / 10000)
+        if factor is None:
+            return None  # no unit written or stated for the sheet
         return round(amount.value * factor, 6), min(amount.decimals + (4 if factor != 1.0 else 0), 6)
 
     def prov(self, r: int, c: int):

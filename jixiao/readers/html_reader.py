@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 from itertools import chain
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -89,12 +90,18 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return decode_bytes(data)
 
 
+def _attr(tag: Tag, name: str) -> str:
+    """An attribute's value as one string (a multi-valued attribute joined by spaces); "" when absent."""
+    value = tag.get(name)
+    return value if isinstance(value, str) else " ".join(value or [])
+
+
 def _dropped(tag: Tag) -> bool:
     if tag.name in DROPPED_TAGS:
         return True
-    if (tag.get("role") or "").lower() in DROPPED_ROLES:
+    if _attr(tag, "role").lower() in DROPPED_ROLES:
         return True
-    style = (tag.get("style") or "").replace(" ", "").lower()
+    style = _attr(tag, "style").replace(" ", "").lower()
     return "display:none" in style or tag.has_attr("hidden")
 
 
@@ -121,7 +128,7 @@ class _FlowReader:
             self.blocks.append(Paragraph(index=0, text=text))
 
     def walk(self, node: Tag) -> None:
-        stack = [iter(node.children)]
+        stack: list[Iterator[object]] = [iter(node.children)]
         while stack:
             child = next(stack[-1], _END)
             if child is _END:
@@ -206,6 +213,15 @@ def _span(cell: Tag, name: str) -> int:
         return 1
 
 
+def _emit_covered(column: int, covered: dict[int, tuple[int, int]], texts: list[str], widths: list[int]) -> int:
+    """Empty cells for the columns a rowspan from above covers at ``column``; the next free column."""
+    while column in covered:
+        texts.append("")
+        widths.append(covered.pop(column)[1])
+        column += widths[-1]
+    return column
+
+
 def _resolve_grid(rows: list[list[Tag]], depth: int = 0) -> tuple[list[list[str]], list[list[int]]]:
     """Ragged grid from rowspan/colspan: merged cells once, ``""`` under a rowspan."""
     pending: dict[int, tuple[int, int]] = {}  # grid column -> (rows still covered, colspan)
@@ -217,23 +233,15 @@ def _resolve_grid(rows: list[list[Tag]], depth: int = 0) -> tuple[list[list[str]
         covered = dict(pending)  # rowspans from rows above that reach into this row
         started: dict[int, tuple[int, int]] = {}
         column = 0
-
-        def emit_covered() -> None:
-            nonlocal column
-            while column in covered:
-                texts.append("")
-                widths.append(covered.pop(column)[1])
-                column += widths[-1]
-
         for cell in tr:
-            emit_covered()
+            column = _emit_covered(column, covered, texts, widths)
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
             texts.append(_cell_text(cell, depth))
             widths.append(colspan)
             if rowspan > 1:
                 started[column] = (rowspan, colspan)
             column += colspan
-        emit_covered()
+        _emit_covered(column, covered, texts, widths)
         pending = {col: (left - 1, width) for col, (left, width) in pending.items() if left > 1}
         pending.update({col: (left - 1, width) for col, (left, width) in started.items()})
         grid.append(texts)

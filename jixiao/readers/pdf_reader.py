@@ -217,10 +217,10 @@ class _Metrics:
         if not lines:
             return cls(0.0, 0.0, 0.0, 0.0)
         return cls(
-            left=min(l["x0"] for l in lines),
-            right=max(l["x1"] for l in lines),
-            height=statistics.median(l["bottom"] - l["top"] for l in lines),
-            char_width=statistics.median((l["x1"] - l["x0"]) / max(len(l["text"]), 1) for l in lines),
+            left=min(ln["x0"] for ln in lines),
+            right=max(ln["x1"] for ln in lines),
+            height=statistics.median(ln["bottom"] - ln["top"] for ln in lines),
+            char_width=statistics.median((ln["x1"] - ln["x0"]) / max(len(ln["text"]), 1) for ln in lines),
         )
 
     def indented(self, line: dict) -> bool:
@@ -322,16 +322,16 @@ def _read_page(page) -> _Page:
     lines = page.filter(outside).extract_text_lines(return_chars=True)
     margin = 0.1 * page.height
     lines = [
-        l
-        for l in lines
-        if not ((l["top"] < margin or l["bottom"] > page.height - margin) and _PAGE_NUMBER.match(l["text"]))
+        ln
+        for ln in lines
+        if not ((ln["top"] < margin or ln["bottom"] > page.height - margin) and _PAGE_NUMBER.match(ln["text"]))
     ]
     return _Page([_page_table(t, chars) for t in found], lines)
 
 
 def _stitch(pages: list[_Page]) -> list[Block]:
     """Blocks of all pages in reading order, joining a table or paragraph cut by a page break."""
-    metrics = _Metrics.of([l for page in pages for l in page.lines])
+    metrics = _Metrics.of([ln for page in pages for ln in page.lines])
     items: list[_PageTable | _PageParagraph] = []
     for page in pages:
         page_items: list[_PageTable | _PageParagraph] = [*page.tables, *_paragraphs(page.lines, metrics)]
@@ -360,7 +360,7 @@ def _stitch(pages: list[_Page]) -> list[Block]:
         if isinstance(item, _PageTable):
             blocks.append(Table(index=0, rows=item.rows, spans=item.spans))
         else:
-            text = join_wrapped([l["text"] for l in item.lines])
+            text = join_wrapped([ln["text"] for ln in item.lines])
             blocks.append(Paragraph(index=0, text=normalize_chars(text)))
     return blocks
 

@@ -73,13 +73,13 @@ def grid_blocks(grid: Grid) -> list[Block]:
     for r, line in enumerate(grid.cells):
         texts, widths, c = [], [], 0
         while c < width:
-            merge = covered.get((r, c))
-            if merge is None:
+            hit = covered.get((r, c))
+            if hit is None:
                 texts.append(line[c].strip())
                 widths.append(1)
                 c += 1
                 continue
-            r0, c0, r1, c1 = merge
+            r0, c0, r1, c1 = hit
             span = min(c1, width - 1) - c + 1
             texts.append(grid.cells[r0][c0].strip() if r == r0 and c == c0 else "")
             widths.append(span)
@@ -101,7 +101,7 @@ def grid_blocks(grid: Grid) -> list[Block]:
     while body and not any(body[-1]):
         body, body_spans = body[:-1], body_spans[:-1]
     if body:
-        title = next((b.text for b in blocks if not _is_unit_line([b.text])), grid.name)
+        title = next((b.text for b in blocks if isinstance(b, Paragraph) and not _is_unit_line([b.text])), grid.name)
         blocks.append(Table(index=0, rows=body, spans=body_spans, caption=title))
     return blocks
 

@@ -72,7 +72,9 @@ def _quoted(name: str) -> str:
 
 
 def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return con.execute(f"select count(*) from main.{_quoted(table)}").fetchone()[0]
+    row = con.execute(f"select count(*) from main.{_quoted(table)}").fetchone()
+    assert row is not None  # count(*) always returns one row
+    return int(row[0])
 
 
 def _export_file(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path, fmt: ExportFormat) -> ExportedTable:

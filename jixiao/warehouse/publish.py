@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import IO
 
 try:  # POSIX
     import fcntl
@@ -72,7 +73,7 @@ class WarehouseLock:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._fh = None
+        self._fh: IO[str] | None = None
 
     def acquire(self) -> WarehouseLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
