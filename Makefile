@@ -50,8 +50,10 @@ run: $(STAMP) sysdeps
 test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest
 
+# every figure of BENCHMARKS.md with its ratio to the last run; e.g. make bench BENCH_ARGS="--reports 100000"
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/jixiao bench
+	$(BIN)/jixiao bench $(BENCH_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/python -m jixiao.warehouse.dbt_runner docs generate

@@ -10,8 +10,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-THREE_PUBLIC_PARTS = ("vehicle_purchase", "vehicle_operation", "overseas_travel", "reception")
-
 PROJECT_POOL = (
     "美丽乡村建设资金",
     "村级（社区）组织运转经费",

@@ -69,7 +69,7 @@ class GridTable:
                     col += 1
                     continue
                 line.append(("start", cell))
-                for dc in range(1, cell.colspan):
+                for _dc in range(1, cell.colspan):
                     line.append(("right", cell))
                 for dr in range(1, cell.rowspan):
                     for dc in range(cell.colspan):

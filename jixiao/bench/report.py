@@ -197,7 +197,7 @@ class ReportComposer:
                 "county_code": county.code,
                 "township": unit.township,
                 "fiscal_year": fy,
-                "report_date": "%04d-%02d-%02d" % self.sign_date,
+                "report_date": "{:04d}-{:02d}-{:02d}".format(*self.sign_date),
             }
         )
 
@@ -282,7 +282,7 @@ class ReportComposer:
 
         building = GridTable()
         building.add(
-            "楼堂馆所控制情况\n（%d年完工项目）" % fy,
+            f"楼堂馆所控制情况\n（{fy}年完工项目）",
             "批复规模\n（㎡）",
             "实际规模（㎡）",
             "规模控制率",

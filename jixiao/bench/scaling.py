@@ -1,0 +1,104 @@
+"""How far one DuckDB file goes: warehouse size and rows per report, and a linear extrapolation.
+
+:func:`warehouse_stats` measures a built warehouse; :func:`scaling_markdown` turns the figures of
+one or more benchmark runs (20,000 and 100,000 reports) into the measured table of
+``docs/scaling.md``, with the extrapolation to a national collection of 1,000,000 reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+TARGET_REPORTS = 1_000_000
+_TABLE_PREFIXES = ("dim_", "fct_", "mart_", "data_quality_issues")
+
+
+def warehouse_stats(db: Path) -> dict[str, Any]:
+    """File size and rows of the contract tables (``dim_``, ``fct_``, ``mart_``, data_quality_issues)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [
+            (schema, name)
+            for schema, name in con.execute(
+                "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+            ).fetchall()
+            if name.startswith(_TABLE_PREFIXES)
+        ]
+        rows = {
+            f"{schema}.{name}": int(con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0])  # type: ignore[index]
+            for schema, name in tables
+        }
+    finally:
+        con.close()
+    wal = db.with_name(db.name + ".wal")
+    size = db.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+    return {"bytes": size, "rows": sum(rows.values()), "tables": rows}
+
+
+def extrapolate(points: dict[int, float], at: int = TARGET_REPORTS) -> float | None:
+    """The value at ``at`` reports on the line through the two largest measured sizes (through the
+    origin when only one size was measured); None without points."""
+    if not points:
+        return None
+    sizes = sorted(points)
+    if len(sizes) == 1:
+        n = sizes[0]
+        return points[n] * at / n
+    n1, n2 = sizes[-2], sizes[-1]
+    slope = (points[n2] - points[n1]) / (n2 - n1)
+    return points[n2] + slope * (at - n2)
+
+
+def scaling_points(figures: dict[str, float]) -> dict[str, dict[int, float]]:
+    """``{measure: {reports: value}}`` of the scaling table from figure keys like ``refresh.full.20000``."""
+    wanted = {
+        "warehouse.mb": "DuckDB file (MB)",
+        "warehouse.mb_per_1000": "MB per 1,000 reports",
+        "warehouse.rows_per_report": "contract rows per report",
+        "refresh.full": "full refresh (s)",
+        "refresh.full_rss": "peak memory, full refresh (MB)",
+    }
+    out: dict[str, dict[int, float]] = {}
+    for key, value in figures.items():
+        prefix, _, n = key.rpartition(".")
+        if not n.isdigit():
+            continue
+        if prefix in wanted:
+            out.setdefault(wanted[prefix], {})[int(n)] = value
+        elif prefix.startswith("query."):
+            out.setdefault(f"README query {prefix.split('.')[1]} (ms)", {})[int(n)] = value
+    return out
+
+
+def scaling_markdown(figures: dict[str, float]) -> str:
+    """The measured table of "How far one DuckDB file goes" with the 1,000,000-report column."""
+    points = scaling_points(figures)
+    if not points:
+        return "(no refresh measured: run `jixiao bench` first)\n"
+    sizes = sorted({n for p in points.values() for n in p})
+    head = ["measure", *[f"{n:,} reports" for n in sizes], f"{TARGET_REPORTS:,} (extrapolated)"]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    for measure, p in points.items():
+        cells = [_fmt(p.get(n)) for n in sizes]
+        lines.append(f"| {measure} | " + " | ".join(cells) + f" | {_fmt(extrapolate(p))} |")
+    basis = (
+        f"the line through {sizes[-2]:,} and {sizes[-1]:,} reports"
+        if len(sizes) > 1
+        else f"{sizes[0]:,} reports scaled in proportion"
+    )
+    return (
+        "\n".join(lines) + f"\n\nThe last column is extrapolated linearly from {basis} (not measured). Rows per report "
+        "and MB per 1,000 reports are constant when the warehouse grows linearly.\n"
+    )
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return "–"
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
+
+
+__all__ = ["warehouse_stats", "extrapolate", "scaling_points", "scaling_markdown", "TARGET_REPORTS"]
