@@ -223,7 +223,7 @@ def _three_public_table(ctx: Ctx, doc: FamilyDoc, yuan: bool, two_columns: bool,
     return t
 
 
-def _indicator_pool(rng: random.Random) -> list[tuple[str, str, str, str, str, str]]:
+def _indicator_pool(rng: random.Random) -> list[tuple[str, str, str, str, str, str, str]]:
     """(level1 name, level1, level2 name, level2, indicator, target/actual template) rows worth 90 points."""
     rows = []
     for l1_name, l1, pool, n in (
@@ -383,7 +383,7 @@ def _summary_table(ctx: Ctx) -> TextTable:
             label, item = SUMMARY_INCOME[i]
             value = {"fund_general_public": general, "fund_government_fund": gov}.get(item or "", 0)
             cells += [f"{ORDINALS[i]}、{label}", m(value) if value else ""]
-            if value:
+            if value and item:
                 facts.append(budget(item, value))
             elif item:
                 absent.append({"table": "fct_budget", "fiscal_year": fy, "item": item, "phase": "budget"})

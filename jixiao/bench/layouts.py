@@ -48,13 +48,13 @@ class GridTable:
     def add(self, *cells: str | Cell) -> None:
         self.rows.append([c if isinstance(c, Cell) else Cell(str(c)) for c in cells])
 
-    def grid(self) -> list[list[tuple[str, Cell | None]]]:
+    def grid(self) -> list[list[tuple[str, Cell]]]:
         """Every grid position as ``("start", cell)``, ``("below", cell)`` or ``("right", cell)``."""
         width = max(sum(c.colspan for c in row) for row in self.rows)
         pending: dict[tuple[int, int], Cell] = {}
-        out: list[list[tuple[str, Cell | None]]] = []
+        out: list[list[tuple[str, Cell]]] = []
         for r, row in enumerate(self.rows):
-            line: list[tuple[str, Cell | None]] = []
+            line: list[tuple[str, Cell]] = []
             cells = iter(row)
             col = 0
             while col < width:
@@ -63,11 +63,12 @@ class GridTable:
                     line.append(("below", cell))
                     col += 1
                     continue
-                cell = next(cells, None)
-                if cell is None:
+                nxt = next(cells, None)
+                if nxt is None:
                     line.append(("start", Cell("")))
                     col += 1
                     continue
+                cell = nxt
                 line.append(("start", cell))
                 for _dc in range(1, cell.colspan):
                     line.append(("right", cell))

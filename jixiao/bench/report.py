@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .figures import YearFigures, year_figures
 from .layouts import Block, Cell, GridTable
@@ -266,7 +266,8 @@ class ReportComposer:
             ("会议费、培训费", "meetings_training", (p.meetings_training[1], *c.meetings_training)),
             ("政府采购金额", "government_procurement", (p.procurement[1], *c.procurement)),
         ]
-        for label, item, (pv, bv, av) in items:
+        for label, item, amounts in items:
+            pv, bv, av = cast(tuple[int | None, int | None, int | None], amounts)
             if (item == "meetings_training" and o.meetings_blank) or (
                 item == "government_procurement" and o.procurement_dash
             ):
@@ -331,7 +332,7 @@ class ReportComposer:
             weights = [5] * len(chosen)
             for _ in range(points // 5 - len(chosen)):
                 weights[rng.randrange(len(chosen))] += 5
-            by_l2: dict[str, list] = {}
+            by_l2: dict[tuple[str, str], list] = {}
             for (l2_name, l2_key, (name, target, actual)), w in zip(chosen, weights):
                 score = float(w) if rng.random() < 0.75 else float(w - rng.choice([0.5, 1, 2, 3, w * 0.4]))
                 score = max(0.0, round(score, 1))
@@ -438,7 +439,7 @@ class ReportComposer:
         for l1_label, l1_key, l2_name, l2_key, inds in sections:
             first_l1 = l1_label not in seen_l1
             seen_l1.add(l1_label)
-            rows = inds or [None]
+            rows: list[tuple[str, str, str, float, float] | None] = list(inds) or [None]
             for i, ind in enumerate(rows):
                 cells: list[str | Cell] = []
                 if first_l1 and i == 0:
