@@ -129,6 +129,7 @@ def test_ratio_targets_and_status_of_every_issue_14_row() -> None:
     assert figs["refresh.full_steps.20000"].value == 100.0
     assert figs["extract.dask_speedup"].ok is False  # 1.7 < 1.8
     assert figs["correctness.recall"].ok is False and figs["correctness.precision"].ok is True
+    assert figs["correctness.recall"].status_text() == "MISSED by 0.500 points"
     assert figs["query.1.20000"].ok is True and figs["query.1.20000"].ratio == pytest.approx(14.35 / 28.7)
     assert figs["warehouse.mb_per_1000.20000"].value == 10.0
     assert figs["warehouse.rows_per_report.20000"].value == 50.0
@@ -159,11 +160,19 @@ def test_merge_keeps_the_later_run_of_a_key() -> None:
 def test_extrapolation_to_a_million_reports() -> None:
     assert extrapolate({20000: 200.0, 100000: 1000.0}) == pytest.approx(10000.0)
     assert extrapolate({20000: 10.0, 100000: 18.0}) == pytest.approx(18.0 + 8.0 / 80000 * 900000)
-    assert extrapolate({20000: 5.0}) == pytest.approx(250.0)
+    assert extrapolate({20000: 5.0}) is None  # a time or memory: one size cannot separate the fixed part
+    assert extrapolate({20000: 5.0}, one_point="proportional") == pytest.approx(250.0)
+    assert extrapolate({20000: 5.0}, one_point="constant") == 5.0
     assert extrapolate({}) is None
-    md = scaling_markdown({"warehouse.mb.20000": 200.0, "warehouse.mb.100000": 1000.0, "query.1.20000": 10.0})
+    md = scaling_markdown(
+        {"warehouse.mb.20000": 200.0, "warehouse.mb.100000": 1000.0, "query.1.20000": 10.0, "query.1.100000": 12.0}
+    )
     assert "| DuckDB file (MB) | 200 | 1,000 | 10,000 |" in md
-    assert "| README query 1 (ms) | 10.0 | – | 500 |" in md
+    assert "| README query 1 (ms) | 10.0 | 12.0 | 34.5 |" in md
+    one = scaling_markdown({"warehouse.mb.20000": 200.0, "warehouse.rows_per_report.20000": 50.0, "query.1.20000": 9.0})
+    assert "| DuckDB file (MB) | 200 | 10,000 |" in one
+    assert "| contract rows per report | 50.0 | 50.0 |" in one
+    assert "| README query 1 (ms) | 9.0 | – |" in one
 
 
 def test_render_writes_the_block_the_next_run_reads(tmp_path: Path) -> None:

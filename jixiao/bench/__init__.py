@@ -209,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     res["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
     save("end")
     print()
-    print(render([res], Path(args.previous), markdown))
+    saved = json.loads(out_path.read_text(encoding="utf-8"))  # the figures as written (keys as text)
+    print(render([saved], Path(args.previous), markdown))
     print(f"\nfigures written to {out_path}; markdown to {markdown}")
     return 0
 

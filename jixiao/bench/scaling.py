@@ -38,15 +38,17 @@ def warehouse_stats(db: Path) -> dict[str, Any]:
     return {"bytes": size, "rows": sum(rows.values()), "tables": rows}
 
 
-def extrapolate(points: dict[int, float], at: int = TARGET_REPORTS) -> float | None:
-    """The value at ``at`` reports on the line through the two largest measured sizes (through the
-    origin when only one size was measured); None without points."""
+def extrapolate(points: dict[int, float], at: int = TARGET_REPORTS, one_point: str = "none") -> float | None:
+    """The value at ``at`` reports on the line through the two largest measured sizes; None without
+    points.  From a single size, ``one_point`` decides: ``proportional`` (through the origin, for a
+    total such as the file's size), ``constant`` (a per-report figure), ``none`` (a figure with a
+    fixed part, such as time or memory, which one size cannot separate)."""
     if not points:
         return None
     sizes = sorted(points)
     if len(sizes) == 1:
         n = sizes[0]
-        return points[n] * at / n
+        return {"proportional": points[n] * at / n, "constant": points[n]}.get(one_point)
     n1, n2 = sizes[-2], sizes[-1]
     slope = (points[n2] - points[n1]) / (n2 - n1)
     return points[n2] + slope * (at - n2)
@@ -54,7 +56,7 @@ def extrapolate(points: dict[int, float], at: int = TARGET_REPORTS) -> float | N
 
 def scaling_points(figures: dict[str, float]) -> dict[str, dict[int, float]]:
     """``{measure: {reports: value}}`` of the scaling table from figure keys like ``refresh.full.20000``."""
-    wanted = {
+    wanted = {  # key prefix -> measure (one_point kind in ONE_POINT)
         "warehouse.mb": "DuckDB file (MB)",
         "warehouse.mb_per_1000": "MB per 1,000 reports",
         "warehouse.rows_per_report": "contract rows per report",
@@ -73,6 +75,13 @@ def scaling_points(figures: dict[str, float]) -> dict[str, dict[int, float]]:
     return out
 
 
+ONE_POINT = {
+    "DuckDB file (MB)": "proportional",
+    "MB per 1,000 reports": "constant",
+    "contract rows per report": "constant",
+}
+
+
 def scaling_markdown(figures: dict[str, float]) -> str:
     """The measured table of "How far one DuckDB file goes" with the 1,000,000-report column."""
     points = scaling_points(figures)
@@ -83,11 +92,16 @@ def scaling_markdown(figures: dict[str, float]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for measure, p in points.items():
         cells = [_fmt(p.get(n)) for n in sizes]
-        lines.append(f"| {measure} | " + " | ".join(cells) + f" | {_fmt(extrapolate(p))} |")
+        lines.append(
+            f"| {measure} | "
+            + " | ".join(cells)
+            + f" | {_fmt(extrapolate(p, one_point=ONE_POINT.get(measure, 'none')))} |"
+        )
     basis = (
         f"the line through {sizes[-2]:,} and {sizes[-1]:,} reports"
         if len(sizes) > 1
-        else f"{sizes[0]:,} reports scaled in proportion"
+        else f"{sizes[0]:,} reports alone: totals in proportion, per-report figures constant, "
+        "times and memory left out (one size cannot separate their fixed part)"
     )
     return (
         "\n".join(lines) + f"\n\nThe last column is extrapolated linearly from {basis} (not measured). Rows per report "

@@ -105,6 +105,8 @@ class Figure:
             return "MISSED"
         op, bound, unit = t
         gap = self.value - bound if op == "<=" else bound - self.value
+        if unit == "" and bound <= 1:
+            return f"MISSED by {gap * 100:.3f} points"
         return f"MISSED by {_num(gap)} {unit}".rstrip()
 
     def ratio_text(self) -> str:
@@ -191,7 +193,7 @@ def figures_from_results(res: dict[str, Any]) -> list[Figure]:
                 "extract.single.text_layouts", "extraction, 1 core, sample text layouts", ex["reports_per_s"], "rep/s"
             )
         )
-    for n, q in sorted(res.get("queries", {}).items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0):
+    for n, q in sorted(res.get("queries", {}).items(), key=lambda kv: int(kv[0]) if str(kv[0]).isdigit() else 0):
         if not isinstance(q, dict):
             continue
         for i, entry in enumerate(q.get("queries", []), 1):
