@@ -71,6 +71,7 @@ def _results() -> dict:
             "runs": {"1": {"reports_per_s": 100.0, "reports": 2000}, "2": {"reports_per_s": 170.0, "reports": 2000}},
             "speedup": 1.7,
         },
+        "dask_refresh": {"error": "`jixiao refresh` has no --dask option in this code base"},
         "correctness": {
             "files": 20000,
             "workers": 2,
@@ -109,7 +110,8 @@ def test_json_block_round_trips_and_wins_over_the_table() -> None:
     prev = previous_figures(text)
     assert BLOCK_MARK in text
     assert prev["refresh.full.20000"] == 120.0  # the block, not the table's 189.0
-    assert prev["extract.dask_speedup"] == 1.7
+    assert prev["extract.dask_map_speedup"] == 1.7
+    assert "extract.dask_speedup" not in prev  # not measured: no figure
     assert "refresh.one_new_server.20000" not in prev  # a failed run has no figure
 
 
@@ -127,7 +129,8 @@ def test_ratio_targets_and_status_of_every_issue_14_row() -> None:
     assert figs["refresh.full_rss.20000"].ok is True  # 1,900 MB ≤ 2 GB
     assert "quality gate" in figs["refresh.full_rss.20000"].detail  # where the peak was
     assert figs["refresh.full_steps.20000"].value == 100.0
-    assert figs["extract.dask_speedup"].ok is False  # 1.7 < 1.8
+    assert figs["extract.dask_map_speedup"].ok is False  # 1.7 < 1.8
+    assert figs["extract.dask_speedup"].value is None and figs["extract.dask_speedup"].status_text() == "MISSED"
     assert figs["correctness.recall"].ok is False and figs["correctness.precision"].ok is True
     assert figs["correctness.recall"].status_text() == "MISSED by 0.500 points"
     assert figs["query.1.20000"].ok is True and figs["query.1.20000"].ratio == pytest.approx(14.35 / 28.7)

@@ -187,6 +187,19 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # a cluster that does not start is a figure missing, not a crash
             res["dask"] = {"error": f"{type(exc).__name__}: {exc}"}
         save("dask")
+        from .dask_extract import measure_dask_refresh, refresh_has_dask
+
+        if refresh_has_dask():
+            print(
+                "timing the extract step of `jixiao refresh --dask` on LocalClusters of 1 and 2 workers …", flush=True
+            )
+            try:
+                res["dask_refresh"] = measure_dask_refresh(big / "reports", root, args.dask_reports, args.landing)
+            except Exception as exc:
+                res["dask_refresh"] = {"error": f"{type(exc).__name__}: {exc}"}
+        else:
+            res["dask_refresh"] = {"error": "`jixiao refresh` has no --dask option in this code base"}
+        save("dask refresh")
     if "refresh" not in args.skip:
         for n in sizes + scale:
             print(f"refreshing {n} reports …", flush=True)
