@@ -456,14 +456,13 @@ _SQL_BLOCK = re.compile(r"```sql\s*\n(.*?)```", re.S)
 
 
 def readme_queries(doc: Path) -> list[tuple[str, str]]:
-    """(title, sql) of every ```sql block in ``doc``, titled by the nearest heading above it."""
+    """(title, sql) of every ```sql block in ``doc``, titled by the paragraph (or heading) just above it."""
     text = doc.read_text(encoding="utf-8")
     out: list[tuple[str, str]] = []
     for m in _SQL_BLOCK.finditer(text):
-        before = text[: m.start()]
-        heads = re.findall(r"^#+\s*(.+)$", before, re.M)
-        lines = [ln for ln in before.rstrip().splitlines() if ln.strip()]
-        title = lines[-1].strip("#*: ") if lines and not lines[-1].startswith("#") else (heads[-1] if heads else "")
+        before = text[: m.start()].rstrip()
+        paragraph = re.split(r"\n\s*\n", before)[-1] if before else ""
+        title = " ".join(ln.strip() for ln in paragraph.splitlines()).strip("#*: ")
         out.append((title[:80] or f"query {len(out) + 1}", m.group(1).strip()))
     return out
 

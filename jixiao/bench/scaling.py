@@ -39,8 +39,8 @@ def warehouse_stats(db: Path) -> dict[str, Any]:
 
 
 def extrapolate(points: dict[int, float], at: int = TARGET_REPORTS, one_point: str = "none") -> float | None:
-    """The value at ``at`` reports on the line through the two largest measured sizes; None without
-    points.  From a single size, ``one_point`` decides: ``proportional`` (through the origin, for a
+    """The value at ``at`` reports on the line through the two largest measured sizes (flat when the
+    second is lower: measurement noise, not a shrinking warehouse); None without points.  From a single size, ``one_point`` decides: ``proportional`` (through the origin, for a
     total such as the file's size), ``constant`` (a per-report figure), ``none`` (a figure with a
     fixed part, such as time or memory, which one size cannot separate)."""
     if not points:
@@ -50,7 +50,7 @@ def extrapolate(points: dict[int, float], at: int = TARGET_REPORTS, one_point: s
         n = sizes[0]
         return {"proportional": points[n] * at / n, "constant": points[n]}.get(one_point)
     n1, n2 = sizes[-2], sizes[-1]
-    slope = (points[n2] - points[n1]) / (n2 - n1)
+    slope = max(0.0, (points[n2] - points[n1]) / (n2 - n1))  # none of these shrinks as reports are added
     return points[n2] + slope * (at - n2)
 
 
@@ -58,8 +58,7 @@ def scaling_points(figures: dict[str, float]) -> dict[str, dict[int, float]]:
     """``{measure: {reports: value}}`` of the scaling table from figure keys like ``refresh.full.20000``."""
     wanted = {  # key prefix -> measure (one_point kind in ONE_POINT)
         "warehouse.mb": "DuckDB file (MB)",
-        "warehouse.mb_per_1000": "MB per 1,000 reports",
-        "warehouse.rows_per_report": "contract rows per report",
+        "warehouse.rows": "contract rows",
         "refresh.full": "full refresh (s)",
         "refresh.full_rss": "peak memory, full refresh (MB)",
     }
@@ -75,11 +74,9 @@ def scaling_points(figures: dict[str, float]) -> dict[str, dict[int, float]]:
     return out
 
 
-ONE_POINT = {
-    "DuckDB file (MB)": "proportional",
-    "MB per 1,000 reports": "constant",
-    "contract rows per report": "constant",
-}
+ONE_POINT = {"DuckDB file (MB)": "proportional", "contract rows": "proportional"}
+# Per-report measures: a total divided by the reports, at every size and at the extrapolated one.
+PER_REPORT = {"MB per 1,000 reports": ("DuckDB file (MB)", 1000), "contract rows per report": ("contract rows", 1)}
 
 
 def scaling_markdown(figures: dict[str, float]) -> str:
@@ -92,10 +89,16 @@ def scaling_markdown(figures: dict[str, float]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for measure, p in points.items():
         cells = [_fmt(p.get(n)) for n in sizes]
+        at = extrapolate(p, one_point=ONE_POINT.get(measure, "none"))
+        lines.append(f"| {measure} | " + " | ".join(cells) + f" | {_fmt(at)} |")
+    for measure, (total, per) in PER_REPORT.items():
+        totals = points.get(total)
+        if not totals:
+            continue
+        cells = [_fmt(totals[n] / n * per) if n in totals else "–" for n in sizes]
+        at = extrapolate(totals, one_point=ONE_POINT[total])
         lines.append(
-            f"| {measure} | "
-            + " | ".join(cells)
-            + f" | {_fmt(extrapolate(p, one_point=ONE_POINT.get(measure, 'none')))} |"
+            f"| {measure} | " + " | ".join(cells) + f" | {_fmt(None if at is None else at / TARGET_REPORTS * per)} |"
         )
     basis = (
         f"the line through {sizes[-2]:,} and {sizes[-1]:,} reports"
@@ -104,8 +107,9 @@ def scaling_markdown(figures: dict[str, float]) -> str:
         "times and memory left out (one size cannot separate their fixed part)"
     )
     return (
-        "\n".join(lines) + f"\n\nThe last column is extrapolated linearly from {basis} (not measured). Rows per report "
-        "and MB per 1,000 reports are constant when the warehouse grows linearly.\n"
+        "\n".join(lines)
+        + f"\n\nThe last column is extrapolated linearly from {basis} (not measured; a line that falls "
+        "between the two sizes is taken as flat). The per-report rows divide the totals by the reports.\n"
     )
 
 

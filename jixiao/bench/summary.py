@@ -198,6 +198,7 @@ def figures_from_results(res: dict[str, Any]) -> list[Figure]:
     for n, w in sorted(res.get("warehouse", {}).items(), key=lambda kv: int(kv[0])):
         if "bytes" in w:
             out.append(Figure(f"warehouse.mb.{n}", f"DuckDB file ({_n(n)})", round(w["bytes"] / 2**20, 1), "MB"))
+            out.append(Figure(f"warehouse.rows.{n}", f"contract rows ({_n(n)})", w["rows"], "rows"))
             out.append(
                 Figure(
                     f"warehouse.mb_per_1000.{n}",
