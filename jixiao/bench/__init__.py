@@ -203,12 +203,16 @@ def main(argv: list[str] | None = None) -> int:
     if "refresh" not in args.skip:
         for n in sizes + scale:
             print(f"refreshing {n} reports …", flush=True)
-            res.setdefault("refresh", {})[n] = _refreshes(m, args, corpora[n], n, root, n == largest)
+            refreshes = _refreshes(m, args, corpora[n], n, root, n == largest)
+            full_stats = refreshes.pop("warehouse", None)  # the file as the full refresh wrote it
+            res.setdefault("refresh", {})[n] = refreshes
             db = m.warehouse_path(root, n)
-            if db.exists():
+            if full_stats:
                 from .scaling import warehouse_stats
 
-                res.setdefault("warehouse", {})[n] = warehouse_stats(db)
+                after = warehouse_stats(db) if db.exists() else {}
+                full_stats["bytes_after_incremental"] = after.get("bytes")
+                res.setdefault("warehouse", {})[n] = full_stats
             save(f"refresh {n}")
     if "queries" not in args.skip:
         for n in sizes + scale:
@@ -231,7 +235,12 @@ def main(argv: list[str] | None = None) -> int:
 def _refreshes(m: Any, args: argparse.Namespace, corpus: Path, n: int, root: Path, incremental: bool) -> dict[str, Any]:
     """The full refresh of ``n`` reports and, for the largest corpus, the incremental ones (against a
     running Prefect server too, started after the full refresh, unless ``server`` is skipped)."""
+    from .scaling import warehouse_stats
+
     out = m.measure_full_refresh(corpus, n, root, args.landing)
+    db = m.warehouse_path(root, n)
+    if out["full"]["exit_code"] == 0 and db.exists():
+        out["warehouse"] = warehouse_stats(db)
     if not incremental or "incremental" in args.skip or out["full"]["exit_code"] != 0:
         return out
     if "server" in args.skip:
