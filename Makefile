@@ -58,8 +58,10 @@ test-fast: $(STAMP) sysdeps
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
+# every figure of BENCHMARKS.md with its ratio to the last run; e.g. make bench BENCH_ARGS="--reports 100000"
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/jixiao bench
+	$(BIN)/jixiao bench $(BENCH_ARGS)
 
 # Regenerate the dbt YAML, reference seeds and gate vocabularies from jixiao/contract/spec.yml.
 contract: $(STAMP)

@@ -2,7 +2,8 @@
 
 ``python -m jixiao.bench.corpus --n 20000 --seed 7 --out DIR`` writes ``DIR/reports/`` (the
 documents, in rotated layouts, plus a few bad files) and ``DIR/expected/<file>.json`` (the gold
-record of each, in the shape of ``tests/fixtures/gold``) and ``DIR/manifest.json``.
+record of each, in the shape of ``tests/fixtures/gold``), ``DIR/manifest.json`` and ``DIR/index.tsv``
+(file name, layout, status, bytes: one line a file).
 Output is deterministic given ``n`` and ``seed``: every report draws from its own random stream,
 so files can be written in parallel.
 """
@@ -238,8 +239,8 @@ def _bad_file(plan: CorpusPlan, i: int, kind: str) -> tuple[str, bytes, dict]:
     )
 
 
-def _write_range(args: tuple) -> list[tuple[str, str, int]]:
-    """Write reports ``start`` … ``stop - 1``; returns (file name, layout, size) rows."""
+def _write_range(args: tuple) -> list[tuple[str, str, int, str]]:
+    """Write reports ``start`` … ``stop - 1``; returns (file name, layout, size, status) rows."""
     n, seed, start, stop, out, mix = args
     plan = CorpusPlan(n, seed, mix)
     reports, expected = Path(out, "reports"), Path(out, "expected")
@@ -248,7 +249,7 @@ def _write_range(args: tuple) -> list[tuple[str, str, int]]:
         name, data, record = build_report(plan, i)
         (reports / name).write_bytes(data)
         (expected / (name + ".json")).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-        rows.append((name, record["layout"], len(data)))
+        rows.append((name, record["layout"], len(data), record["status"]))
     return rows
 
 
@@ -278,6 +279,8 @@ def generate_corpus(
         with ProcessPoolExecutor(workers) as pool:
             results = list(pool.map(_write_range, jobs))
     rows = [r for part in results for r in part]
+    with open(out / "index.tsv", "w", encoding="utf-8") as index:  # read by the benchmark instead of every record
+        index.writelines(f"{name}\t{layout}\t{status}\t{size}\n" for name, layout, size, status in rows)
     manifest = {
         "n": n,
         "seed": seed,

@@ -224,7 +224,7 @@ def _three_public_table(ctx: Ctx, doc: FamilyDoc, yuan: bool, two_columns: bool,
 
 
 def _indicator_pool(rng: random.Random) -> list[tuple[str, str, str, str, str, str, str]]:
-    """(level1 name, level1, level2 name, level2, indicator, target template, actual template) rows worth 90 points."""
+    """(level1 name, level1, level2 name, level2, indicator, target/actual template) rows worth 90 points."""
     rows = []
     for l1_name, l1, pool, n in (
         ("产出指标", "output", OUTPUT_L2, rng.randint(3, 5)),

@@ -63,14 +63,14 @@ class GridTable:
                     line.append(("below", cell))
                     col += 1
                     continue
-                started = next(cells, None)
-                if started is None:
+                nxt = next(cells, None)
+                if nxt is None:
                     line.append(("start", Cell("")))
                     col += 1
                     continue
-                cell = started
+                cell = nxt
                 line.append(("start", cell))
-                for _ in range(1, cell.colspan):
+                for _dc in range(1, cell.colspan):
                     line.append(("right", cell))
                 for dr in range(1, cell.rowspan):
                     for dc in range(cell.colspan):

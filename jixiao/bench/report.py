@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .figures import YearFigures, year_figures
 from .layouts import Block, Cell, GridTable
@@ -259,14 +259,15 @@ class ReportComposer:
                 "fct_projects", fy, project_name=name, budget_wan=round(bud / 100, 2), actual_wan=round(act / 100, 2)
             )
 
-        items: list[tuple[str, str, tuple[int | None, int | None, int | None]]] = [
+        items = [
             ("公用经费", "public_funds", (p.public_funds_actual, c.public_funds_budget, c.public_funds_actual)),
             ("其中：办公经费", "office", (p.office[1], *c.office)),
             ("水费、电费、差旅费", "utilities_travel", (p.utilities_travel[1], *c.utilities_travel)),
             ("会议费、培训费", "meetings_training", (p.meetings_training[1], *c.meetings_training)),
             ("政府采购金额", "government_procurement", (p.procurement[1], *c.procurement)),
         ]
-        for label, item, (pv, bv, av) in items:
+        for label, item, amounts in items:
+            pv, bv, av = cast(tuple[int | None, int | None, int | None], amounts)
             if (item == "meetings_training" and o.meetings_blank) or (
                 item == "government_procurement" and o.procurement_dash
             ):
@@ -438,7 +439,7 @@ class ReportComposer:
         for l1_label, l1_key, l2_name, l2_key, inds in sections:
             first_l1 = l1_label not in seen_l1
             seen_l1.add(l1_label)
-            rows: list[tuple[str, str, str, float, float] | None] = [*inds] or [None]
+            rows: list[tuple[str, str, str, float, float] | None] = list(inds) or [None]
             for i, ind in enumerate(rows):
                 cells: list[str | Cell] = []
                 if first_l1 and i == 0:

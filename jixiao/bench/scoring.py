@@ -38,6 +38,7 @@ HEADER_FIELDS = (
     "document_kind",
 )
 _WS = re.compile(r"\s+")
+MAX_EXAMPLES = 40  # examples of each kind kept over a whole corpus (bounded at any size)
 
 
 def _norm_text(value: Any) -> Any:
@@ -209,9 +210,12 @@ class CorpusScore:
             "header_ok",
         ):
             setattr(self, attr, getattr(self, attr) + getattr(other, attr))
-        self.missed_examples += other.missed_examples[:examples]
-        self.wrong_examples += other.wrong_examples[:examples]
-        self.header_examples += other.header_examples[:examples]
+        for mine, theirs in (
+            (self.missed_examples, other.missed_examples),
+            (self.wrong_examples, other.wrong_examples),
+            (self.header_examples, other.header_examples),
+        ):
+            mine += theirs[: max(0, min(examples, MAX_EXAMPLES - len(mine)))]
         self.missed_by_table.update(other.missed_by_table)
         self.wrong_by_table.update(other.wrong_by_table)
         self.missed_by_layout.update(other.missed_by_layout)
