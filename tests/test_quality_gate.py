@@ -405,6 +405,7 @@ def test_clean_warehouse_passes_every_suite(fresh_db, tmp_path, no_network):
         "input_files",  # run checks
         "row_counts",
         "repeated_file_names",
+        "conflicting_values",
     } <= checked_tables
     assert "PASSED" in result.summary() and f"{expected_count}/{expected_count}" in result.summary()
     assert result.failures_message() == "No critical expectation failed."
@@ -451,6 +452,15 @@ BAD_DATA = [
         "fct_staffing",
         "expect_column_values_to_be_between(headcount)",
         id="negative-headcount",
+    ),
+    pytest.param(
+        "SELECT report_id FROM landed.landed_spending",
+        "INSERT INTO landed.landed_spending SELECT * REPLACE (amount_wan + 1 AS amount_wan) FROM landed.landed_spending "
+        "WHERE rowid = (SELECT min(rowid) FROM landed.landed_spending)",
+        "landed",
+        "conflicting_values",
+        "expect_column_values_to_be_between(n_values)",
+        id="one-fact-two-values",
     ),
     pytest.param(
         "SELECT report_id FROM landed.landed_three_public",

@@ -103,21 +103,28 @@ def copy_quality_history(from_db: Path, to_db: Path) -> dict[str, int]:
     return {t: n for t, n in copied.items() if n}
 
 
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The single value a query returns."""
+    row = con.execute(sql, params or []).fetchone()
+    return row[0] if row else None
+
+
 def _copy_table(con: duckdb.DuckDBPyConnection, table: str) -> int:
     def exists(catalog: str, name: str = table) -> bool:
         return bool(
-            con.execute(
+            _scalar(
+                con,
                 "SELECT count(*) FROM information_schema.tables WHERE table_catalog = ? "
                 "AND table_schema = 'main' AND table_name = ? AND table_type = 'BASE TABLE'",
                 [catalog, name],
-            ).fetchone()[0]
+            )
         )
 
     source_name = table if exists("previous") else LEGACY_NAMES.get(table)
     if source_name is None or not exists("previous", source_name):
         return 0
     source = f"previous.main.{source_name}"
-    if not exists(con.execute("SELECT current_database()").fetchone()[0]):
+    if not exists(_scalar(con, "SELECT current_database()")):
         if table == "quality_runs":
             con.execute(QUALITY_RUNS_DDL)
         else:  # a refresh creates pipeline_run_history before copying; else take the old table's form
@@ -125,7 +132,7 @@ def _copy_table(con: duckdb.DuckDBPyConnection, table: str) -> int:
     target_columns = {r[0] for r in con.execute(f"DESCRIBE main.{table}").fetchall()}
     shared = [r[0] for r in con.execute(f"DESCRIBE {source}").fetchall() if r[0] in target_columns]
     cols = ", ".join(f'"{c}"' for c in shared)
-    before = con.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0]
+    before = int(_scalar(con, f"SELECT count(*) FROM main.{table}"))
     if "run_id" in shared:
         con.execute(
             f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM {source} "
@@ -133,4 +140,4 @@ def _copy_table(con: duckdb.DuckDBPyConnection, table: str) -> int:
         )
     elif before == 0:
         con.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM {source}")
-    return con.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0] - before
+    return int(_scalar(con, f"SELECT count(*) FROM main.{table}")) - before

@@ -283,11 +283,13 @@ def to_gx_expectation(spec: ExpectationSpec, key: str | None = None):  # -> grea
             clause = Column(column) == value
             condition = clause if condition is None else condition & clause
         kwargs["row_condition"] = condition
+    from great_expectations.expectations.metadata_types import FailureSeverity
+
     impl = get_expectation_impl(spec.type)
     # The severity leads the description so Data Docs show it next to each rule.
     return impl(
         **kwargs,
-        severity=spec.severity,
+        severity=FailureSeverity(spec.severity),
         description=f"[{spec.severity}] {spec.description}",
         meta={"label": spec.label, "key": key or spec.label},
     )
