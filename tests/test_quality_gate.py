@@ -567,6 +567,11 @@ def test_dropped_column_fails_saying_why(fresh_db, tmp_path):
     result = run_quality_gate(db, "run-column", files, tmp_path / "docs", stage="published")
     failures = [o for o in result.critical_failures if o.table == "fct_staffing" and o.column == "headcount"]
     assert failures and all("could not be evaluated" in o.message and "headcount" in o.message for o in failures)
+    # with no row to check (no report changed) the missing column still fails
+    none = run_quality_gate(db, "run-column-0", files, tmp_path / "d0", stage="published", changed_report_ids=[])
+    empty = [o for o in none.critical_failures if o.table == "fct_staffing" and o.column == "headcount"]
+    assert empty and all("headcount is missing" in o.message for o in empty)
+    assert all(o.success for o in none.results if o.table == "fct_budget")
 
 
 @slow

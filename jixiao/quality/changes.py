@@ -16,6 +16,8 @@ import duckdb
 
 from jixiao.warehouse.published import readable_published
 
+from .frames import connect_for_reading
+
 log = logging.getLogger(__name__)
 
 REPORT_TABLES = (("dim_report", "main"), ("landed_reports", "landed"))
@@ -47,7 +49,7 @@ def changed_reports(building: Path, published: Path | None) -> set[str] | None:
     with readable_published(Path(published)) as readable:
         if readable is None:
             return None
-        with duckdb.connect(str(building), read_only=True) as con:
+        with connect_for_reading(Path(building)) as con:
             current = con.execute("SELECT current_database()").fetchone()
             new = _report_table(con, str(current[0])) if current else None
             path = str(readable).replace("'", "''")

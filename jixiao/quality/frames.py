@@ -20,8 +20,10 @@ the chunk, not by the warehouse.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -31,6 +33,20 @@ CHUNK_ROWS = 200_000  # rows of one frame handed to Great Expectations
 CHANGED = "jixiao_changed_reports"  # registered relation (report_id) of the changed reports
 INPUT_FILES = "input_files"  # registered relation (source_file) of this run's input files
 _VECTOR = 2048  # rows of one DuckDB vector
+
+log = logging.getLogger(__name__)
+
+
+def connect_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; if this process already holds the file open read-write (dbt run
+    in-process keeps its connection), DuckDB refuses a second configuration, so share that one."""
+    try:
+        return duckdb.connect(str(db_path), read_only=True)
+    except duckdb.ConnectionException as exc:
+        if "different configuration" not in str(exc):
+            raise
+        log.info("quality gate: %s is already open read-write in this process; reading through it", db_path)
+        return duckdb.connect(str(db_path))
 
 
 def locate_table(con: duckdb.DuckDBPyConnection, table: str, schema: str | None) -> str | None:

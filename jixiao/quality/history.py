@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from .results import ExpectationOutcome
 
@@ -64,15 +65,28 @@ def write_quality_runs(db_path: Path, run_id: str, run_at: datetime, outcomes: l
         )
         for o in outcomes
     ]
+    columns = [
+        "run_id",
+        "run_at",
+        "suite",
+        "table_name",
+        "expectation",
+        "severity",
+        "success",
+        "observed_value",
+        "unexpected_count",
+        "details",
+        "column_name",
+    ]
     with duckdb.connect(str(db_path)) as con:
         con.execute(QUALITY_RUNS_DDL)
-        if rows:
-            con.executemany(
-                "INSERT INTO main.quality_runs (run_id, run_at, suite, table_name, expectation, severity, "
-                "success, observed_value, unexpected_count, details, column_name) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+        if rows:  # one INSERT from a frame: executemany costs a round trip per row
+            frame = pd.DataFrame(rows, columns=columns).astype({"unexpected_count": "Int64"})
+            con.register("jixiao_quality_rows", frame)
+            con.execute(
+                f"INSERT INTO main.quality_runs ({', '.join(columns)}) SELECT {', '.join(columns)} FROM jixiao_quality_rows"
             )
+            con.unregister("jixiao_quality_rows")
     return len(rows)
 
 
