@@ -737,6 +737,7 @@ def test_chunks_cover_every_row_once_in_order():
     chunks = list(iter_chunks(con, "SELECT * FROM main.t ORDER BY n", chunk_rows=10))
     assert [len(c) for c in chunks] == [10, 10, 5]
     assert all(list(c.index) == list(range(len(c))) for c in chunks)
+    assert load_stage_suites("published")[0].tables[0].columns_read() >= {"self_score", "status"}
     assert [v for c in chunks for v in c["n"].tolist()] == list(range(25))
     big = list(iter_chunks(con, "SELECT * FROM main.t", chunk_rows=5000))
     assert [len(c) for c in big] == [25]
@@ -764,6 +765,13 @@ def test_changed_rows_are_filtered_in_duckdb():
     assert rows == ["0000000000000001"] * 10
     sql_all, filtered_all = frame_sql(con, '"main"."t"', '"main"."r"', changed=False)
     assert not filtered_all and "WHERE" not in sql_all.split("LEFT JOIN")[-1]
+    # only the columns a rule reads (and the report lookup columns) reach pandas
+    con.execute("ALTER TABLE main.t ADD COLUMN prov_text VARCHAR DEFAULT 'a long quotation nobody checks'")
+    narrow, _ = frame_sql(con, '"main"."t"', '"main"."r"', changed=True, wanted={"n"})
+    (chunk,) = iter_chunks(con, narrow, chunk_rows=100)
+    assert "prov_text" not in chunk.columns and {"n", "report_id", "years_before_writing"} <= set(chunk.columns)
+    wide, _ = frame_sql(con, '"main"."t"', '"main"."r"', changed=True)
+    assert "prov_text" in next(iter_chunks(con, wide, chunk_rows=100)).columns
 
 
 def test_chunk_totals_add_up_and_respect_mostly():

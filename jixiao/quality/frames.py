@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-CHUNK_ROWS = 200_000  # rows of one frame handed to Great Expectations
+CHUNK_ROWS = 50_000  # rows of one frame handed to Great Expectations (GX needs a few KB a row)
 CHANGED = "jixiao_changed_reports"  # registered relation (report_id) of the changed reports
 INPUT_FILES = "input_files"  # registered relation (source_file) of this run's input files
 _VECTOR = 2048  # rows of one DuckDB vector
@@ -83,16 +83,30 @@ def row_selection_sql(columns: Sequence[str], report_table: str | None, changed:
     return ""
 
 
+# Columns read whether or not a rule names them: they tell which report and file a row came from.
+LOOKUP_COLUMNS = ("report_id", "department_id", "fiscal_year", "source_file")
+
+
 def frame_sql(
-    con: duckdb.DuckDBPyConnection, qualified: str, report_table: str | None, changed: bool
+    con: duckdb.DuckDBPyConnection,
+    qualified: str,
+    report_table: str | None,
+    changed: bool,
+    wanted: Collection[str] | None = None,
 ) -> tuple[str, bool]:
-    """SELECT of the rows to validate, plus the report context columns; and whether it is filtered."""
+    """SELECT of the rows to validate, plus the report context columns; and whether it is filtered.
+
+    ``wanted``: the columns the rules read; only those (and LOOKUP_COLUMNS) are read, so that wide
+    text columns nobody checks (prov_text, deviation_note …) never reach pandas. ``None``: all.
+    """
     columns = table_columns(con, qualified)
     where = row_selection_sql(
         columns, report_table if report_table and _has_column(con, report_table, "department_id") else None, changed
     )
+    keep = [c for c in columns if wanted is None or c in wanted or c in LOOKUP_COLUMNS]
+    select = ", ".join(f't."{c}"' for c in keep) if keep else "t.*"
     if report_table is None or "report_id" not in columns:
-        return f"SELECT t.* FROM {qualified} AS t {where}", bool(where)
+        return f"SELECT {select} FROM {qualified} AS t {where}", bool(where)
     own_year = "t.fiscal_year" if "fiscal_year" in columns else "NULL::INTEGER"
     year_key = (
         "coalesce(CAST(t.fiscal_year AS VARCHAR), 'report ' || t.report_id)" if "fiscal_year" in columns else "NULL"
@@ -106,7 +120,7 @@ def frame_sql(
                    coalesce(year(TRY_CAST(report_date AS DATE)), fiscal_year + 1) AS report_year_written
             FROM {report_table} {ctx_where}
         )
-        SELECT t.*, ctx.report_fiscal_year, ctx.report_status, ctx.report_year_written,
+        SELECT {select}, ctx.report_fiscal_year, ctx.report_status, ctx.report_year_written,
                ctx.report_year_written - {own_year} AS years_before_writing,
                {year_key} AS fiscal_year_key
         FROM {qualified} AS t LEFT JOIN ctx ON t.report_id = ctx.report_id

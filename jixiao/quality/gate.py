@@ -129,7 +129,7 @@ def run_quality_gate(
                 if qualified is None:
                     outcomes.append(_missing_table_outcome(suite, table.name, len(table.expectations), db_path))
                     continue
-                sql, _ = frame_sql(con, qualified, report_table, changed)
+                sql, _ = frame_sql(con, qualified, report_table, changed, wanted=table.columns_read())
                 job = _Job(suite.name, table.name, table.expectations, suite.path.name)
                 outcomes.extend(_validate_chunks(gx, context, source, job, con, sql, chunk_rows, parameters, lookup))
             for check in suite.run_checks:

@@ -40,6 +40,7 @@ Conveniences on top of plain GX kwargs:
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,19 @@ class ExpectationSpec:
 class TableSpec:
     name: str
     expectations: list[ExpectationSpec]
+
+    def columns_read(self) -> set[str]:
+        """Every column a rule of this table names (kwargs, ``where`` and row conditions)."""
+        names: set[str] = set()
+        for spec in self.expectations:
+            kwargs = spec.kwargs
+            names.update(n for n in (kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B")) if n)
+            names.update(kwargs.get("column_list") or [])
+            names.update(spec.where)
+            condition = kwargs.get("row_condition")
+            if isinstance(condition, str):
+                names.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", condition))
+        return {str(n) for n in names}
 
 
 @dataclass(frozen=True)
