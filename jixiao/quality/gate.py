@@ -114,33 +114,17 @@ def run_quality_gate(
     gx = _import_gx()
     context = _ephemeral_context(gx, Path(docs_dir))
     source = context.data_sources.add_pandas("jixiao_duckdb")
-    outcomes: list[ExpectationOutcome] = []
     with connect_for_reading(db_path) as con:
         _register_strings(con, INPUT_FILES, "source_file", input_files)
         changed = changed_report_ids is not None
         if changed_report_ids is not None:
             _register_strings(con, CHANGED, "report_id", changed_report_ids)
         report_tables = [q for q in (locate_table(con, t, None) for t in ("dim_report", "landed_reports")) if q]
-        lookup = ReportLookup(con.cursor(), report_tables)
-        for suite in suites:
-            report_table = locate_table(con, suite.report_table, suite.schema) if suite.report_table else None
-            for table in suite.tables:
-                qualified = locate_table(con, table.name, suite.schema)
-                if qualified is None:
-                    outcomes.append(_missing_table_outcome(suite, table.name, len(table.expectations), db_path))
-                    continue
-                sql, _ = frame_sql(con, qualified, report_table, changed, wanted=table.columns_read())
-                job = _Job(suite.name, table.name, table.expectations, suite.path.name)
-                outcomes.extend(_validate_chunks(gx, context, source, job, con, sql, chunk_rows, parameters, lookup))
-            for check in suite.run_checks:
-                sql, missing = _run_check_sql(con, suite, check)
-                if missing:
-                    outcomes.append(
-                        _missing_table_outcome(suite, missing, len(check.expectations), db_path, check.name)
-                    )
-                    continue
-                job = _Job(suite.name, check.name, check.expectations, suite.path.name)
-                outcomes.extend(_validate_chunks(gx, context, source, job, con, sql, chunk_rows, parameters, lookup))
+        with con.cursor() as lookup_con:  # its own cursor: lookups run while a chunked read is open
+            lookup = ReportLookup(lookup_con, report_tables)
+            outcomes = _validate_suites(
+                gx, context, source, suites, con, changed, chunk_rows, parameters, lookup, db_path
+            )
 
     docs_path = _build_docs(context, Path(docs_dir))
     if docs_path is not None:
@@ -150,6 +134,40 @@ def run_quality_gate(
     result = GateResult(run_id=run_id, stage=stage, results=outcomes, docs_path=docs_path)
     log.info("%s (%s)", result.summary(), scope)
     return result
+
+
+def _validate_suites(
+    gx,
+    context,
+    source,
+    suites: list[SuiteSpec],
+    con: duckdb.DuckDBPyConnection,
+    changed: bool,
+    chunk_rows: int,
+    parameters: dict[str, Any],
+    lookup: ReportLookup,
+    db_path: Path,
+) -> list[ExpectationOutcome]:
+    """Every table and run check of every suite, one after the other (one chunk in memory at a time)."""
+    outcomes: list[ExpectationOutcome] = []
+    for suite in suites:
+        report_table = locate_table(con, suite.report_table, suite.schema) if suite.report_table else None
+        for table in suite.tables:
+            qualified = locate_table(con, table.name, suite.schema)
+            if qualified is None:
+                outcomes.append(_missing_table_outcome(suite, table.name, len(table.expectations), db_path))
+                continue
+            sql, _ = frame_sql(con, qualified, report_table, changed, wanted=table.columns_read())
+            job = _Job(suite.name, table.name, table.expectations, suite.path.name)
+            outcomes.extend(_validate_chunks(gx, context, source, job, con, sql, chunk_rows, parameters, lookup))
+        for check in suite.run_checks:
+            sql, missing = _run_check_sql(con, suite, check)
+            if missing:
+                outcomes.append(_missing_table_outcome(suite, missing, len(check.expectations), db_path, check.name))
+                continue
+            job = _Job(suite.name, check.name, check.expectations, suite.path.name)
+            outcomes.extend(_validate_chunks(gx, context, source, job, con, sql, chunk_rows, parameters, lookup))
+    return outcomes
 
 
 @dataclass(frozen=True)
