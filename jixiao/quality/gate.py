@@ -1,17 +1,23 @@
 """The quality gate: the suites in ``expectations/`` run by Great Expectations over the built warehouse.
 
-Route: every table is read once as a pandas frame through a read-only DuckDB connection and
-validated by one GX validation definition on a pandas data source of an ephemeral context
-(GX 1.24 over DuckDB via SQLAlchemy fails every expectation).  Results go to the outcomes
+Route: each table's rows to validate (all, or those of the changed reports) are read through a
+read-only DuckDB connection in chunks of ``chunk_rows`` rows and each chunk is validated by the
+table's GX validation definition on a pandas data source of an ephemeral context (GX 1.24 over
+DuckDB via SQLAlchemy fails every expectation); the chunks' results add up (``merge.py``). Run
+checks validate the small frames their SQL aggregates return. One frame is alive at a time.  Results go to the outcomes
 returned, to Data Docs HTML in ``docs_dir`` and to the ``quality_runs`` table of the database.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
+import string
 import warnings
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -19,14 +25,25 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from .frames import ReportLookup, locate_table, read_frame
+from .frames import (
+    CHANGED,
+    CHUNK_ROWS,
+    INPUT_FILES,
+    ReportLookup,
+    connect_for_reading,
+    frame_sql,
+    iter_chunks,
+    locate_table,
+)
 from .history import write_quality_runs
+from .merge import ChunkTotals
 from .offline_docs import make_docs_offline
 from .results import MAX_LISTED, ExpectationOutcome, GateResult
 from .suites import (
+    ExpectationSpec,
+    RunCheckSpec,
     SuiteFileError,
     SuiteSpec,
-    TableSpec,
     default_suites_dir,
     load_suite,
     load_vocabularies,
@@ -74,83 +91,172 @@ def run_quality_gate(
     docs_dir: Path,
     stage: Stage = "all",
     suites_dir: Path | None = None,
+    changed_report_ids: Collection[str] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> GateResult:
     """Validate the DuckDB file ``db_path`` against the stage's suites.
 
     ``input_files`` are the file names of this run's input folder: each must appear in the
-    report tables. Writes Data Docs to ``docs_dir`` and appends the outcomes to ``quality_runs``
-    in ``db_path`` (so nothing else may hold the file open for writing meanwhile).
+    report tables. ``changed_report_ids``: the reports this run added or changed (ids of removed
+    reports may be in it: they have no rows left); row-level suites then validate only their rows,
+    while run checks still run over the whole warehouse as SQL aggregates. ``None`` validates every
+    row (a full rebuild). Rows reach Great Expectations ``chunk_rows`` at a time.
+    Writes Data Docs to ``docs_dir`` and appends the outcomes to ``quality_runs`` in ``db_path``
+    (so nothing else may hold the file open for writing meanwhile).
     """
     db_path = Path(db_path)
     if not db_path.exists():
         raise FileNotFoundError(f"quality gate: database {db_path} does not exist")
     suites = load_stage_suites(stage, suites_dir)
     run_at = datetime.now(UTC).replace(tzinfo=None)
-    parameters = {"input_files": sorted(set(input_files)), "current_year": run_at.year}
+    parameters = {"current_year": run_at.year}
 
-    frames, lookup, outcomes = _read_frames(db_path, suites)
     gx = _import_gx()
     context = _ephemeral_context(gx, Path(docs_dir))
     source = context.data_sources.add_pandas("jixiao_duckdb")
-    for suite in suites:
-        for table in suite.tables:
-            frame = frames.get((suite.name, table.name))
-            if frame is None:
-                continue
-            outcomes.extend(_validate_table(gx, context, source, suite, table, frame, parameters, lookup))
+    with connect_for_reading(db_path) as con:
+        _register_strings(con, INPUT_FILES, "source_file", input_files)
+        changed = changed_report_ids is not None
+        if changed_report_ids is not None:
+            _register_strings(con, CHANGED, "report_id", changed_report_ids)
+        report_tables = [q for q in (locate_table(con, t, None) for t in ("dim_report", "landed_reports")) if q]
+        with con.cursor() as lookup_con:  # its own cursor: lookups run while a chunked read is open
+            lookup = ReportLookup(lookup_con, report_tables)
+            outcomes = _validate_suites(
+                gx, context, source, suites, con, changed, chunk_rows, parameters, lookup, db_path
+            )
 
     docs_path = _build_docs(context, Path(docs_dir))
     if docs_path is not None:
         docs_path = make_docs_offline(Path(docs_dir), outcomes, run_id)
     write_quality_runs(db_path, run_id, run_at, outcomes)
+    scope = "every row" if changed_report_ids is None else f"rows of {len(set(changed_report_ids))} changed report(s)"
     result = GateResult(run_id=run_id, stage=stage, results=outcomes, docs_path=docs_path)
-    log.info(result.summary())
+    log.info("%s (%s)", result.summary(), scope)
     return result
 
 
-def _read_frames(db_path: Path, suites: list[SuiteSpec]):
-    """One frame per (suite, table); a table missing from the database is a critical outcome."""
-    frames: dict[tuple[str, str], pd.DataFrame] = {}
+def _validate_suites(
+    gx,
+    context,
+    source,
+    suites: list[SuiteSpec],
+    con: duckdb.DuckDBPyConnection,
+    changed: bool,
+    chunk_rows: int,
+    parameters: dict[str, Any],
+    lookup: ReportLookup,
+    db_path: Path,
+) -> list[ExpectationOutcome]:
+    """Every table and run check of every suite, one after the other (one chunk in memory at a time)."""
     outcomes: list[ExpectationOutcome] = []
-    lookup = ReportLookup()
-    with _connect_for_reading(db_path) as con:
-        for report_table in ("landed_reports", "dim_report"):
-            qualified = locate_table(con, report_table, None)
-            if qualified:
-                lookup.add_reports(con, qualified)
-        for suite in suites:
-            report_table = locate_table(con, suite.report_table, suite.schema) if suite.report_table else None
-            for table in suite.tables:
-                qualified = locate_table(con, table.name, suite.schema)
-                if qualified is None:
-                    outcomes.append(_missing_table_outcome(suite, table, db_path))
-                    continue
-                frames[(suite.name, table.name)] = read_frame(con, qualified, report_table)
-    return frames, lookup, outcomes
+    for suite in suites:
+        report_table = locate_table(con, suite.report_table, suite.schema) if suite.report_table else None
+        for table in suite.tables:
+            qualified = locate_table(con, table.name, suite.schema)
+            if qualified is None:
+                outcomes.append(_missing_table_outcome(suite, table.name, len(table.expectations), db_path))
+                continue
+            sql, _ = frame_sql(con, qualified, report_table, changed, wanted=table.columns_read())
+            job = _Job(suite.name, table.name, table.expectations, suite.path.name)
+            outcomes.extend(_validate_chunks(gx, context, source, job, con, sql, chunk_rows, parameters, lookup))
+        for check in suite.run_checks:
+            sql, missing = _run_check_sql(con, suite, check)
+            if missing:
+                outcomes.append(_missing_table_outcome(suite, missing, len(check.expectations), db_path, check.name))
+                continue
+            job = _Job(suite.name, check.name, check.expectations, suite.path.name)
+            outcomes.extend(_validate_chunks(gx, context, source, job, con, sql, chunk_rows, parameters, lookup))
+    return outcomes
 
 
-def _connect_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection; if this process already holds the file open read-write (dbt run
-    in-process keeps its connection), DuckDB refuses a second configuration, so share that one."""
-    try:
-        return duckdb.connect(str(db_path), read_only=True)
-    except duckdb.ConnectionException as exc:
-        if "different configuration" not in str(exc):
-            raise
-        log.info("quality gate: %s is already open read-write in this process; reading through it", db_path)
-        return duckdb.connect(str(db_path))
+@dataclass(frozen=True)
+class _Job:
+    """The expectations of one table (or run check) of one suite."""
+
+    suite: str
+    table: str
+    expectations: list[ExpectationSpec]
+    file_name: str
 
 
-def _missing_table_outcome(suite: SuiteSpec, table: TableSpec, db_path: Path) -> ExpectationOutcome:
+def _register_strings(con: duckdb.DuckDBPyConnection, name: str, column: str, values: Collection[str]) -> None:
+    """Register ``values`` as relation ``name`` (one VARCHAR column) on the connection."""
+    import pyarrow as pa
+
+    con.register(name, pa.table({column: pa.array(sorted({str(v) for v in values}), type=pa.string())}))
+
+
+def _run_check_sql(con: duckdb.DuckDBPyConnection, suite: SuiteSpec, check: RunCheckSpec) -> tuple[str, str | None]:
+    """The run check's SQL with ``{table}`` replaced by qualified names; or the first missing table."""
+    names: dict[str, str] = {}
+    for _, field_name, _, _ in string.Formatter().parse(check.sql):
+        if not field_name or field_name in names:
+            continue
+        if field_name == "row_counts":
+            _register_row_counts(con, suite)
+            names[field_name] = ROW_COUNTS
+            continue
+        qualified = locate_table(con, field_name, suite.schema)
+        if qualified is None:
+            return "", field_name
+        names[field_name] = qualified
+    return check.sql.format(**names), None
+
+
+ROW_COUNTS = "jixiao_row_counts"
+
+
+def _register_row_counts(con: duckdb.DuckDBPyConnection, suite: SuiteSpec) -> None:
+    """Rows now and in the last published run (``fact_rows`` of pipeline_run_history) of the suite's
+    tables and of every table that run counted; a table counted then and missing now has 0 rows."""
+    import pyarrow as pa
+
+    before: dict[str, int] = {}
+    history = locate_table(con, "pipeline_run_history", "main")
+    if history:
+        row = con.execute(
+            f"SELECT fact_rows FROM {history} WHERE status = 'published' AND fact_rows IS NOT NULL "
+            "ORDER BY coalesce(finished_at, started_at) DESC LIMIT 1"
+        ).fetchone()
+        if row and row[0]:
+            loaded = json.loads(row[0]) if isinstance(row[0], str) else row[0]
+            before = {str(k): int(v) for k, v in dict(loaded).items() if v is not None}
+    names: list[str] = []
+    now: list[int] = []
+    then: list[int | None] = []
+    for table in dict.fromkeys([*(t.name for t in suite.tables), *sorted(before)]):
+        qualified = locate_table(con, table, suite.schema)
+        count = con.execute(f"SELECT count(*) FROM {qualified}").fetchone() if qualified else None
+        names.append(table)
+        now.append(int(count[0]) if count else 0)  # a table gone since the last run has no rows
+        then.append(before.get(table))
+    con.register(
+        ROW_COUNTS,
+        pa.table(
+            {
+                "table_name": pa.array(names, type=pa.string()),
+                "rows_now": pa.array(now, type=pa.int64()),
+                "rows_before": pa.array(then, type=pa.int64()),
+                "ratio": pa.array([n / b if b else None for n, b in zip(now, then, strict=True)], type=pa.float64()),
+            }
+        ),
+    )
+
+
+def _missing_table_outcome(
+    suite: SuiteSpec, table: str, n_expectations: int, db_path: Path, check: str | None = None
+) -> ExpectationOutcome:
+    where = f"run check {check} reads" if check else "the suite checks"
     return ExpectationOutcome(
         suite=suite.name,
-        table=table.name,
+        table=check or table,
         expectation="expect_table_to_exist",
         severity="critical",
         success=False,
-        description="The table the suite checks exists in the warehouse.",
-        message=f"{suite.name}/{table.name}: table {table.name} is missing from {db_path.name} "
-        f"(its {len(table.expectations)} expectations could not run)",
+        description=f"The table {where} exists in the warehouse.",
+        message=f"{suite.name}/{check or table}: table {table} is missing from {db_path.name} "
+        f"(its {n_expectations} expectations could not run)",
     )
 
 
@@ -178,78 +284,112 @@ def _ephemeral_context(gx, docs_dir: Path):
     return gx.get_context(project_config=config, mode="ephemeral")
 
 
-def _validate_table(
+def _validate_chunks(
     gx,
     context,
     source,
-    suite: SuiteSpec,
-    table: TableSpec,
-    frame: pd.DataFrame,
+    job: _Job,
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    chunk_rows: int,
     parameters: dict[str, Any],
     lookup: ReportLookup,
 ) -> list[ExpectationOutcome]:
-    """Run one table's expectations as one GX validation over one batch."""
-    name = f"{suite.name}.{table.name}"
+    """Run one table's expectations chunk by chunk (one GX validation per chunk) and add up the results."""
+    name = f"{job.suite}.{job.table}"
     gx_suite = gx.ExpectationSuite(name=name)
-    for spec in table.expectations:
+    expectations = {}
+    for i, spec in enumerate(job.expectations):
         try:
-            gx_suite.add_expectation(to_gx_expectation(spec))
+            expectations[str(i)] = gx_suite.add_expectation(to_gx_expectation(spec, key=str(i)))
         except Exception as exc:  # unknown type or kwargs GX rejects
-            raise SuiteFileError(f"{suite.path.name}: table {table.name}: {spec.label}: {exc}") from exc
+            raise SuiteFileError(f"{job.file_name}: table {job.table}: {spec.label}: {exc}") from exc
     gx_suite = context.suites.add(gx_suite)
     batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("whole table")
     validation = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
-    frame = frame.reset_index(drop=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        run = validation.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=parameters,
-            result_format={"result_format": "COMPLETE"},
-        )
-    by_label = {spec.label: spec for spec in table.expectations}
-    outcomes = []
-    for res in run.results:
-        config = res.expectation_config
-        spec = by_label.get((config.meta or {}).get("label"))
-        outcomes.append(_outcome(suite.name, table.name, spec, config, res, frame, lookup))
-    return outcomes
+    totals: dict[str, ChunkTotals] = {}
+    configs: dict[str, Any] = {}
+    rows = 0
+    columns: set[str] = set()
+    for frame in iter_chunks(con, sql, chunk_rows):
+        rows += len(frame)
+        columns = set(frame.columns)
+        if frame.empty:  # no rows to check (an unchanged table): every per-row rule holds, if its columns exist
+            for key, expectation in expectations.items():
+                config = expectation.configuration
+                configs[key] = config
+                absent = [c for c in _columns_of(config.kwargs) if c not in columns]
+                totals[key] = ChunkTotals(chunks=1, exception="column missing" if absent else None)
+            break
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run = validation.run(
+                batch_parameters={"dataframe": frame},
+                expectation_parameters=parameters,
+                result_format={"result_format": "COMPLETE"},
+            )
+        for res in run.results:
+            config = res.expectation_config
+            key = str((config.meta or {}).get("key"))
+            configs.setdefault(key, config)
+            result: dict[str, Any] = dict(res.result or {})
+            offending = list(result.get("unexpected_index_list") or [])
+            total = totals.setdefault(key, ChunkTotals(mostly=config.kwargs.get("mostly")))
+            total.add(
+                bool(res.success),
+                result,
+                _exception_text(res.exception_info),
+                lookup.reports_of_rows(frame, offending),
+            )
+            _collect_files(total, frame, offending)
+        del frame, run
+    by_key = {str(i): spec for i, spec in enumerate(job.expectations)}
+    return [
+        _outcome(job, by_key.get(key), configs[key], totals[key], rows, columns, lookup)
+        for key in sorted(totals, key=int)
+    ]
+
+
+def _collect_files(total: ChunkTotals, frame: pd.DataFrame, offending: list) -> None:
+    """Offending rows that name a file or a table but no report (run checks) name it in the outcome."""
+    if not offending or "report_id" in frame.columns:
+        return
+    rows = frame.loc[[i for i in offending if i in frame.index]]
+    for column, named in (("source_file", total.files), ("table_name", total.tables)):
+        if column in rows.columns:
+            for value in map(str, rows[column].dropna()):
+                if value not in named:
+                    named.append(value)
 
 
 def _outcome(
-    suite: str, table: str, spec, config, res, frame: pd.DataFrame, lookup: ReportLookup
+    job: _Job, spec, config, total: ChunkTotals, rows: int, columns: set[str], lookup: ReportLookup
 ) -> ExpectationOutcome:
-    result: dict[str, Any] = dict(res.result or {})
     severity = getattr(config.severity, "value", config.severity)
     kwargs = {k: v for k, v in config.kwargs.items() if k not in ("batch_id",)}
     column = kwargs.get("column") or kwargs.get("column_list")
     if column is None and "column_A" in kwargs:
         column = [kwargs["column_A"], kwargs["column_B"]]
     column = ", ".join(column) if isinstance(column, list) else column
-
-    report_ids = lookup.reports_of_rows(frame, list(result.get("unexpected_index_list") or []))
-    source_files = lookup.files_of(report_ids)
-    missing = result.get("missing_list") or result.get("partial_missing_list")
-    if missing and column == "source_file":
-        source_files = list(dict.fromkeys([*map(str, missing), *source_files]))
-
+    files = lookup.source_files(total.report_ids[: MAX_LISTED * 10])
+    source_files = list(dict.fromkeys([*total.files, *(files[r] for r in total.report_ids if r in files)]))
     outcome = ExpectationOutcome(
-        suite=suite,
-        table=table,
+        suite=job.suite,
+        table=job.table,
         expectation=config.type,
         severity=str(severity),
-        success=bool(res.success),
-        observed_value=result.get("observed_value"),
-        unexpected_count=result.get("unexpected_count"),
-        report_ids=report_ids,
+        success=total.passed,
+        observed_value=total.observed_value,
+        unexpected_count=total.unexpected_count,
+        report_ids=list(total.report_ids),
         source_files=source_files,
         column=column,
         kwargs=_plain(kwargs),
         description=spec.description if spec else (config.description or ""),
     )
-    absent = [c for c in _columns_of(kwargs) if c not in frame.columns]
-    problem = f"column {', '.join(absent)} is missing from the table" if absent else _exception_text(res.exception_info)
-    outcome.message = _message(outcome, result, problem, missing, len(frame), lookup.source_file)
+    absent = [c for c in _columns_of(kwargs) if c not in columns]
+    problem = f"column {', '.join(absent)} is missing from the table" if absent else total.exception
+    outcome.message = _message(outcome, total.sample, problem, rows, files, total.tables)
     return outcome
 
 
@@ -270,7 +410,7 @@ def _exception_text(info: Any) -> str | None:
 
 
 def _message(
-    o: ExpectationOutcome, result: dict[str, Any], exception: str | None, missing, rows: int, files: dict[str, str]
+    o: ExpectationOutcome, sample: list, exception: str | None, rows: int, files: dict[str, str], tables: list[str]
 ) -> str:
     head = f"[{o.severity}] {o.suite}/{o.table}: {o.label} {'passed' if o.success else 'failed'}"
     if o.description:
@@ -279,18 +419,17 @@ def _message(
     if exception:
         parts.append(f"could not be evaluated: {exception}")
     if o.unexpected_count:
-        sample = result.get("partial_unexpected_list") or []
         parts.append(f"{o.unexpected_count} of {rows} row(s) break it, e.g. {_short(sample)}")
-    elif missing:
-        parts.append(f"missing: {_short(missing)}")
     elif not o.success and o.observed_value is not None:
         parts.append(f"observed {_short(o.observed_value)}")
     if o.report_ids:
         named = [f"{r} ({files[r]})" if r in files else r for r in o.report_ids[:MAX_LISTED]]
         more = f" and {len(o.report_ids) - MAX_LISTED} more" if len(o.report_ids) > MAX_LISTED else ""
         parts.append(f"reports: {', '.join(named)}{more}")
-    elif o.source_files and not o.success and not missing:
+    elif o.source_files and not o.success:
         parts.append(f"files: {_short(o.source_files)}")
+    if tables and not o.success:
+        parts.append(f"tables: {_short(tables)}")
     return "; ".join(parts)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from .results import ExpectationOutcome
 
@@ -64,15 +65,28 @@ def write_quality_runs(db_path: Path, run_id: str, run_at: datetime, outcomes: l
         )
         for o in outcomes
     ]
+    columns = [
+        "run_id",
+        "run_at",
+        "suite",
+        "table_name",
+        "expectation",
+        "severity",
+        "success",
+        "observed_value",
+        "unexpected_count",
+        "details",
+        "column_name",
+    ]
     with duckdb.connect(str(db_path)) as con:
         con.execute(QUALITY_RUNS_DDL)
-        if rows:
-            con.executemany(
-                "INSERT INTO main.quality_runs (run_id, run_at, suite, table_name, expectation, severity, "
-                "success, observed_value, unexpected_count, details, column_name) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+        if rows:  # one INSERT from a frame: executemany costs a round trip per row
+            frame = pd.DataFrame(rows, columns=columns).astype({"unexpected_count": "Int64"})
+            con.register("jixiao_quality_rows", frame)
+            con.execute(
+                f"INSERT INTO main.quality_runs ({', '.join(columns)}) SELECT {', '.join(columns)} FROM jixiao_quality_rows"
             )
+            con.unregister("jixiao_quality_rows")
     return len(rows)
 
 
@@ -103,21 +117,28 @@ def copy_quality_history(from_db: Path, to_db: Path) -> dict[str, int]:
     return {t: n for t, n in copied.items() if n}
 
 
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The single value a query returns."""
+    row = con.execute(sql, params or []).fetchone()
+    return row[0] if row else None
+
+
 def _copy_table(con: duckdb.DuckDBPyConnection, table: str) -> int:
     def exists(catalog: str, name: str = table) -> bool:
         return bool(
-            con.execute(
+            _scalar(
+                con,
                 "SELECT count(*) FROM information_schema.tables WHERE table_catalog = ? "
                 "AND table_schema = 'main' AND table_name = ? AND table_type = 'BASE TABLE'",
                 [catalog, name],
-            ).fetchone()[0]
+            )
         )
 
     source_name = table if exists("previous") else LEGACY_NAMES.get(table)
     if source_name is None or not exists("previous", source_name):
         return 0
     source = f"previous.main.{source_name}"
-    if not exists(con.execute("SELECT current_database()").fetchone()[0]):
+    if not exists(_scalar(con, "SELECT current_database()")):
         if table == "quality_runs":
             con.execute(QUALITY_RUNS_DDL)
         else:  # a refresh creates pipeline_run_history before copying; else take the old table's form
@@ -125,7 +146,7 @@ def _copy_table(con: duckdb.DuckDBPyConnection, table: str) -> int:
     target_columns = {r[0] for r in con.execute(f"DESCRIBE main.{table}").fetchall()}
     shared = [r[0] for r in con.execute(f"DESCRIBE {source}").fetchall() if r[0] in target_columns]
     cols = ", ".join(f'"{c}"' for c in shared)
-    before = con.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0]
+    before = int(_scalar(con, f"SELECT count(*) FROM main.{table}"))
     if "run_id" in shared:
         con.execute(
             f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM {source} "
@@ -133,4 +154,4 @@ def _copy_table(con: duckdb.DuckDBPyConnection, table: str) -> int:
         )
     elif before == 0:
         con.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM {source}")
-    return con.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0] - before
+    return int(_scalar(con, f"SELECT count(*) FROM main.{table}")) - before

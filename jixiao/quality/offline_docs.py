@@ -83,7 +83,7 @@ def strip_external_references(page: Path, docs_dir: Path) -> None:
             tag.decompose()
     for tag in soup.find_all(["a", "form"]):
         for attr in ("href", "action"):
-            if tag.get(attr) and EXTERNAL.match(tag[attr]):
+            if tag.get(attr) and EXTERNAL.match(str(tag[attr])):
                 del tag[attr]
     if soup.head is not None:
         css = soup.new_tag("link", rel="stylesheet", href=_relative(docs_dir / OFFLINE_CSS, page))

@@ -5,7 +5,7 @@ A suite file is YAML a reviewer can read::
     suite: published              # also the stage name run_quality_gate selects it by
     schema: main                  # DuckDB schema the tables live in (searched by name otherwise)
     report_table: dim_report      # adds report context columns to frames that carry report_id
-    tables:
+    tables:                       # row-level: validated on the rows of the changed reports, in chunks
       fct_budget:
         columns: {report_id: text, amount_wan: number, report_date: {type: date, severity: warning}}
         expectations:
@@ -13,6 +13,18 @@ A suite file is YAML a reviewer can read::
             kwargs: {column: amount_wan, min_value: 0}      # GX kwargs, plus the conveniences below
             severity: critical                              # critical stops publishing; warning records
             description: Amounts are never negative.
+    run_checks:                   # run-level: small frames computed by SQL over the whole warehouse
+      input_files:
+        sql: SELECT i.source_file, r.status FROM input_files AS i LEFT JOIN {dim_report} AS r USING (source_file)
+        expectations: [...]       # as above
+
+Row-level tables and run checks take only per-row expectations (column map and column pair map:
+values between, in a set, not null, matching a pattern, a >= b …), so that a table can be validated
+in chunks and the chunks' results add up.  Uniqueness is dbt's (grain tests); a whole-table rule is
+a run check whose SQL returns the offending groups.  In a run check's ``sql``, ``{table}`` is the
+qualified name of a warehouse table, ``input_files`` the run's input file names (column
+``source_file``) and ``{row_counts}`` the rows of each of the suite's tables now and in the last
+published run (columns ``table_name, rows_now, rows_before, ratio``).
 
 Conveniences on top of plain GX kwargs:
 
@@ -28,6 +40,7 @@ Conveniences on top of plain GX kwargs:
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,6 +110,28 @@ class TableSpec:
     name: str
     expectations: list[ExpectationSpec]
 
+    def columns_read(self) -> set[str]:
+        """Every column a rule of this table names (kwargs, ``where`` and row conditions)."""
+        names: set[str] = set()
+        for spec in self.expectations:
+            kwargs = spec.kwargs
+            names.update(n for n in (kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B")) if n)
+            names.update(kwargs.get("column_list") or [])
+            names.update(spec.where)
+            condition = kwargs.get("row_condition")
+            if isinstance(condition, str):
+                names.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", condition))
+        return {str(n) for n in names}
+
+
+@dataclass(frozen=True)
+class RunCheckSpec:
+    """A run-level check: expectations over the small frame a SQL aggregate returns."""
+
+    name: str
+    sql: str
+    expectations: list[ExpectationSpec]
+
 
 @dataclass(frozen=True)
 class SuiteSpec:
@@ -108,9 +143,10 @@ class SuiteSpec:
     schema: str | None
     report_table: str | None
     tables: list[TableSpec]
+    run_checks: list[RunCheckSpec] = field(default_factory=list)
 
     def expectation_count(self) -> int:
-        return sum(len(t.expectations) for t in self.tables)
+        return sum(len(t.expectations) for t in self.tables) + sum(len(c.expectations) for c in self.run_checks)
 
 
 def default_suites_dir() -> Path:
@@ -139,7 +175,18 @@ def load_suite(path: Path, vocabularies: dict[str, list[str]] | None = None) -> 
         specs = _column_type_specs(body.get("columns") or {}, where)
         for i, entry in enumerate(body.get("expectations") or []):
             specs.extend(_expectation_specs(entry, vocabularies, f"{where}, expectation #{i + 1}"))
+        _check_chunkable(specs, where)
         tables.append(TableSpec(name=str(table_name), expectations=specs))
+    run_checks: list[RunCheckSpec] = []
+    for check_name, body in (data.get("run_checks") or {}).items():
+        where = f"{path.name}: run check {check_name}"
+        if not isinstance(body, dict) or not str(body.get("sql") or "").strip():
+            raise SuiteFileError(f"{where}: a run check needs 'sql' and 'expectations'")
+        specs = []
+        for i, entry in enumerate(body.get("expectations") or []):
+            specs.extend(_expectation_specs(entry, vocabularies, f"{where}, expectation #{i + 1}"))
+        _check_chunkable(specs, where)
+        run_checks.append(RunCheckSpec(name=str(check_name), sql=str(body["sql"]).strip(), expectations=specs))
     return SuiteSpec(
         name=str(data["suite"]),
         path=path,
@@ -147,7 +194,29 @@ def load_suite(path: Path, vocabularies: dict[str, list[str]] | None = None) -> 
         schema=data.get("schema"),
         report_table=data.get("report_table"),
         tables=tables,
+        run_checks=run_checks,
     )
+
+
+# Map expectations whose verdict needs every row at once: they cannot run chunk by chunk.
+WHOLE_TABLE_TYPES = frozenset(
+    {
+        "expect_column_values_to_be_unique",
+        "expect_compound_columns_to_be_unique",
+        "expect_column_values_to_be_increasing",
+        "expect_column_values_to_be_decreasing",
+    }
+)
+
+
+def _check_chunkable(specs: list[ExpectationSpec], where: str) -> None:
+    for spec in specs:
+        if spec.type in WHOLE_TABLE_TYPES or not spec.type.startswith(("expect_column_values_", "expect_column_pair_")):
+            raise SuiteFileError(
+                f"{where} ({spec.label}): only per-row expectations (expect_column_values_*, "
+                "expect_column_pair_*) run in chunks; uniqueness belongs to dbt, and a whole-table rule is a "
+                "run check whose SQL returns the offending rows"
+            )
 
 
 def _column_type_specs(columns: dict[str, Any], where: str) -> list[ExpectationSpec]:
@@ -215,8 +284,9 @@ def _severity(value: Any, where: str) -> str:
     return str(value)
 
 
-def to_gx_expectation(spec: ExpectationSpec):  # -> great_expectations.expectations.Expectation
-    """Build the GX expectation object for one spec (GX must already be imported safely)."""
+def to_gx_expectation(spec: ExpectationSpec, key: str | None = None):  # -> great_expectations.expectations.Expectation
+    """Build the GX expectation object for one spec (GX must already be imported safely); ``key``
+    (kept in its meta) tells apart two expectations of one table with the same label."""
     from great_expectations.expectations.registry import get_expectation_impl
     from great_expectations.expectations.row_conditions import Column
 
@@ -227,11 +297,13 @@ def to_gx_expectation(spec: ExpectationSpec):  # -> great_expectations.expectati
             clause = Column(column) == value
             condition = clause if condition is None else condition & clause
         kwargs["row_condition"] = condition
+    from great_expectations.expectations.metadata_types import FailureSeverity
+
     impl = get_expectation_impl(spec.type)
     # The severity leads the description so Data Docs show it next to each rule.
     return impl(
         **kwargs,
-        severity=spec.severity,
+        severity=FailureSeverity(spec.severity),
         description=f"[{spec.severity}] {spec.description}",
-        meta={"label": spec.label},
+        meta={"label": spec.label, "key": key or spec.label},
     )
