@@ -900,18 +900,6 @@ MOVED_TO_DBT = [
         ("stg_landed__reports", "unique", "report_id"),
     ),
 ]
-# dbt range tests (value_between) that duplicate a GX plausibility rule on the same rows. Ranges are GX's
-# (docs/quality.md); these leave the dbt YAML when it is generated from the contract spec.
-RANGES_STILL_IN_DBT = {
-    ("dim_report", "self_score"),
-    ("fct_three_public_expenses", "amount_wan"),
-    ("fct_staffing", "headcount"),
-    ("fct_projects", "self_score"),
-    ("fct_indicator_scores", "weight"),
-    ("fct_indicator_scores", "score"),
-    ("mart_department_year", "execution_rate"),
-    ("mart_department_year", "self_score"),
-}
 DBT_KIND = {
     "not_null": "not_null",
     "unique": "unique",
@@ -960,8 +948,6 @@ def test_no_rule_runs_in_both_dbt_and_gx_on_the_same_rows():
                 kind = GX_KIND.get(spec.type)
                 column = spec.kwargs.get("column")
                 if kind is None:
-                    continue
-                if kind == "range" and (model, column) in RANGES_STILL_IN_DBT:
                     continue
                 if (model, column if kind != "grain" else None, kind) in dbt:
                     doubled.append(f"{suite.name}/{table.name}: {spec.label} (dbt {kind} test on {model}.{column})")

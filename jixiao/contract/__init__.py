@@ -34,7 +34,6 @@ class Column:
     type: str
     description: str = ""
     default: str | None = None
-    gate_severity: str = "critical"
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,6 @@ def _column(entry: Any, constants: dict[str, Any], where: str) -> Column:
         type=str(entry["type"]),
         description=str(entry.get("description") or ""),
         default=default,
-        gate_severity=str(entry.get("gate_severity", "critical")),
     )
 
 

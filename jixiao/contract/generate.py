@@ -3,8 +3,8 @@
     python -m jixiao.contract.generate [--root DIR] [--out DIR] [--check]
 
 Whole files (a header says so): ``models/staging/_landed__seeds.yml`` (landed seeds' types,
-schema and descriptions), ``seeds/reference/*.csv``, ``expectations/vocabularies.yml`` and
-``expectations/landed_columns.yml`` (the gate's column types of the landed tables).  Generated parts
+schema and descriptions), ``seeds/reference/*.csv`` and ``expectations/vocabularies.yml`` (column types are dbt's: seed
+``column_types`` and enforced model contracts; the gate checks no type).  Generated parts
 of hand-written files (descriptions and tests stay hand-written): the ``vars`` block of
 ``dbt_project.yml`` between its markers, and in the model/seed YAML the ``contract`` config and each
 column's ``data_type`` of the published tables plus every ``accepted_values`` list.
@@ -41,7 +41,6 @@ PROPERTY_FILES = (
     "seeds/reference/_reference__seeds.yml",
 )
 # Landed column type -> the quality gate's logical type (jixiao.quality.suites.TYPE_LISTS).
-GATE_TYPES = {"varchar": "text", "integer": "integer", "double": "number", "date": "date"}
 
 
 def _q(value: Any) -> str:
@@ -134,27 +133,6 @@ def vocabularies_yml(s: Spec) -> str:
     ]
     for vocab in s.vocabularies.values():
         lines.append(f"{vocab.name}: [{', '.join(_q(c) for c in vocab.codes)}]")
-    return "\n".join(lines) + "\n"
-
-
-def landed_columns_yml(s: Spec) -> str:
-    """The gate's ``columns:`` type blocks of the landed tables, in the suite-file format."""
-    lines = [
-        f"# {HEADER}.",
-        "# Column types of the landed tables for the quality gate (suite-file `columns:` blocks).",
-        f"schema: {s.landed_schema}",
-        "tables:",
-    ]
-    for table in s.landed.values():
-        cols = []
-        for c in table.columns:
-            logical = GATE_TYPES[c.type]
-            cols.append(
-                f"{c.name}: {logical}"
-                if c.gate_severity == "critical"
-                else f"{c.name}: {{type: {logical}, severity: {c.gate_severity}}}"
-            )
-        lines += [f"  {table.name}:", f"    columns: {{{', '.join(cols)}}}"]
     return "\n".join(lines) + "\n"
 
 
@@ -265,7 +243,6 @@ def generate(root: Path, s: Spec | None = None) -> dict[str, str]:
     files = {
         "models/staging/_landed__seeds.yml": landed_seeds_yml(s),
         "expectations/vocabularies.yml": vocabularies_yml(s),
-        "expectations/landed_columns.yml": landed_columns_yml(s),
         "dbt_project.yml": dbt_project_yml(s, (root / "dbt_project.yml").read_text(encoding="utf-8")),
     }
     files.update({f"seeds/reference/{name}.csv": text for name, text in seeds.items()})
