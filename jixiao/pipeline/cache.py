@@ -353,7 +353,8 @@ def _cache_extractions(
     results = []
     for ex in extractions:
         lines = by_report.get(ex.report_id, {})
-        status, reason = ex.status, ex.status_reason
+        status: str = ex.status
+        reason = ex.status_reason
         report_rows = lines.get("landed_reports")
         if report_rows:  # the landed row is the truth (landing may have quarantined the report)
             header = column_names("landed_reports")
@@ -413,7 +414,7 @@ def _with_manifest(entry: CachedReport, manifest: Manifest | None) -> CachedRepo
             (int(cell) if duck_type == "integer" else float(cell) if duck_type == "double" else cell) if cell else None
         )
     findings = apply_entry(row, item, entry.source_file)
-    where = f"{manifest.path}: line {item.line}"
+    where = f"{manifest.path if manifest else 'manifest.csv'}: line {item.line}"
     report_line = [format_cell(row.get(name), t, f"{where}: {name}") for name, t in columns]
     finding_lines = [
         [format_cell(r.get(name), t, where) for name, t in SEED_COLUMNS["landed_findings"]]
