@@ -38,7 +38,7 @@ from prefect.runtime import flow_run as current_flow_run  # noqa: E402
 
 from jixiao.landing.manifest import Manifest, ManifestError, read_manifest  # noqa: E402
 from jixiao.pipeline import interrupt, progress  # noqa: E402
-from jixiao.pipeline.cache import CachedReport, ExtractionCache, fingerprint_paths, quarantine_to_cache  # noqa: E402
+from jixiao.pipeline.cache import ExtractionCache, fingerprint_paths, quarantine_to_cache  # noqa: E402
 from jixiao.pipeline.discover import Changes, ReportFile  # noqa: E402
 from jixiao.pipeline.extraction import as_items, dask_address_setting, extract_reports  # noqa: E402
 from jixiao.pipeline.paths import (  # noqa: E402
@@ -219,22 +219,28 @@ def extract_step(run: Run, found: Discovered) -> None:
     todo = [f for f in found.files if not cache.has(f.content_hash)]
     where = f" on Dask ({run.dask_address})" if run.dask_address and todo else ""
     with run.stage("extract", f"{len(todo)} report(s) to extract{where}, {len(found.files) - len(todo)} cached"):
-        extracted = extract_reports(todo, cache.root, cache.version, run.workers, run.record.run_id, run.dask_address)
-    run.record.reports_extracted = len(extracted)
+        statuses = extract_reports(todo, cache.root, cache.version, run.workers, run.record.run_id, run.dask_address)
+    run.record.reports_extracted = len(statuses)
 
 
-def land_step(run: Run, found: Discovered) -> list[CachedReport]:
-    """Write the landed seeds of every current report from the cache; returns each report's status."""
+def land_step(run: Run, found: Discovered) -> list[PublishedFile]:
+    """Write the landed seeds of every current report from the cache; returns each file's status.
+
+    The seeds are written report by report from the cache (no report's rows stay in memory);
+    only each file's status is kept, for ``pipeline_files``.
+    """
     from jixiao.warehouse.dbt_runner import DEFAULT_SEEDS_DIR
 
     cache = found.cache
     with run.stage("land", "writing the landed seeds"):
         _, metas = land_task(as_items(found.files), cache.root, cache.version, DEFAULT_SEEDS_DIR, found.manifest)
     run.record.reports_extracted = (run.record.reports_extracted or 0) + sum(m.extracted for m in metas)
+    files = [PublishedFile(m.source_file, m.content_hash, m.file_format, m.status, m.status_reason) for m in metas]
+    del metas
     run.summary.set_quarantined(
-        {m.source_file: m.status_reason or "quarantined" for m in metas if m.status != "loaded"}
+        {f.source_file: f.status_reason or "quarantined" for f in files if f.status != "loaded"}
     )
-    return metas
+    return files
 
 
 def dbt_build_step(run: Run) -> None:
@@ -262,11 +268,10 @@ def quality_gate_step(run: Run, found: Discovered) -> None:
         raise RefreshFailed("quality_gate", gate.failures_message().replace("\n", " "))
 
 
-def publish_step(run: Run, metas: list[CachedReport], heartbeat: Heartbeat) -> dict[str, Any]:
+def publish_step(run: Run, landed: list[PublishedFile], heartbeat: Heartbeat) -> dict[str, Any]:
     """Record the run in the build and rename it over the published warehouse."""
     run.record.status = "published"
-    files = [PublishedFile(m.source_file, m.content_hash, m.file_format, m.status, m.status_reason) for m in metas]
-    files += [PublishedFile(name, "", None, "skipped", why) for name, why in run.summary.skipped.items()]
+    files = landed + [PublishedFile(name, "", None, "skipped", why) for name, why in run.summary.skipped.items()]
     heartbeat.__exit__(None, None, None)
     with interrupt.publishing():  # from here on a signal waits for the end of the run
         with run.stage("publish", f"{run.building.name} → {run.db.name}"):
@@ -331,10 +336,10 @@ def refresh(
             return carry_over(run, found, heartbeat)
         extract_step(run, found)
         with _project_build_lock():  # seeds/landed and target/ of the dbt project serve one build at a time
-            metas = land_step(run, found)
+            landed = land_step(run, found)
             dbt_build_step(run)
         quality_gate_step(run, found)
-        return publish_step(run, metas, heartbeat)
+        return publish_step(run, landed, heartbeat)
     raise AssertionError("unreachable: the guarded run returns or raises")
 
 
