@@ -77,7 +77,12 @@ def task_runner(workers: int, dask_address: str | None = None) -> Any:
         if dask_address == LOCAL_CLUSTER:
             return DaskTaskRunner(
                 cluster_class="distributed.LocalCluster",
-                cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True},
+                cluster_kwargs={
+                    "n_workers": workers,
+                    "threads_per_worker": 1,
+                    "processes": True,
+                    "dashboard_address": None,
+                },
             )
         return DaskTaskRunner(address=dask_address)
     from prefect.task_runners import ProcessPoolTaskRunner
