@@ -10,7 +10,30 @@ from pathlib import Path
 import pytest
 from conftest import sample_files
 
-pytestmark = pytest.mark.slow
+
+def test_the_dask_setting_comes_from_the_option_then_the_environment(monkeypatch):
+    from prefect.task_runners import ProcessPoolTaskRunner
+    from prefect_dask import DaskTaskRunner
+
+    from jixiao.cli import _parser
+    from jixiao.pipeline.extraction import dask_address_setting, task_runner
+
+    monkeypatch.delenv("JIXIAO_DASK_ADDRESS", raising=False)
+    assert dask_address_setting(None) is None
+    monkeypatch.setenv("JIXIAO_DASK_ADDRESS", "tcp://scheduler:8786")
+    assert dask_address_setting(None) == "tcp://scheduler:8786"
+    assert dask_address_setting("local") == "local", "an explicit address wins"
+
+    args = _parser().parse_args(["refresh", "--reports", "r", "--db", "w.duckdb", "--dask"])
+    assert args.dask == "local" and args.full_refresh is False
+    args = _parser().parse_args(["refresh", "--reports", "r", "--db", "w.duckdb", "--dask", "tcp://h:8786", "--full"])
+    assert args.dask == "tcp://h:8786" and args.full_refresh is True
+
+    assert isinstance(task_runner(2), ProcessPoolTaskRunner)
+    local = task_runner(3, "local")
+    assert isinstance(local, DaskTaskRunner) and local.cluster_kwargs["n_workers"] == 3
+    remote = task_runner(3, "tcp://h:8786")
+    assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://h:8786"
 
 
 def _cached_lines(cache_dir: Path) -> dict[str, dict]:
@@ -19,6 +42,7 @@ def _cached_lines(cache_dir: Path) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(version_dir.glob("*.json"))}
 
 
+@pytest.mark.slow
 def test_a_local_dask_cluster_extracts_the_samples_like_the_process_pool(tmp_path: Path, prefect_harness):
     from distributed import LocalCluster
 
