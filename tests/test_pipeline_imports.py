@@ -25,7 +25,11 @@ def test_loading_the_refresh_flow_loads_no_heavy_library():
 
 
 def test_the_declared_extractor_version_is_read_without_importing_the_extractors():
-    from jixiao.extract import EXTRACTOR_VERSION
-    from jixiao.pipeline.cache import declared_extractor_version
-
-    assert declared_extractor_version() == EXTRACTOR_VERSION
+    code = (
+        "import sys; from jixiao.pipeline.cache import declared_extractor_version; "
+        "v = declared_extractor_version(); assert 'jixiao.extract' not in sys.modules; "
+        "import jixiao.extract; print(v == jixiao.extract.EXTRACTOR_VERSION)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "True"

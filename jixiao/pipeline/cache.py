@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
@@ -74,8 +75,12 @@ def declared_extractor_version() -> str:
     """``jixiao.extract.EXTRACTOR_VERSION``, read from its source file.
 
     Importing the extractors (every reader with them) costs a no-change refresh, which extracts
-    nothing, about half a second; the value is the same.
+    nothing, about half a second; the value is the same.  When the extractors are loaded already,
+    their attribute is the answer.
     """
+    loaded = sys.modules.get("jixiao.extract")
+    if loaded is not None and hasattr(loaded, "EXTRACTOR_VERSION"):
+        return str(loaded.EXTRACTOR_VERSION)
     source = (PACKAGE_DIR / "extract" / "__init__.py").read_text(encoding="utf-8")
     for node in ast.parse(source).body:
         if isinstance(node, ast.Assign) and any(
