@@ -1,10 +1,10 @@
 """Entry point of the ``prefect.yaml`` deployment: ``flows/refresh.py:refresh``.
 
-The flow itself lives in :mod:`jixiao.pipeline.flow`; this file only exposes it at a path a Prefect
-worker can load from the project folder.
+The flow itself lives in :mod:`jixiao.pipeline.refresh`; this file only exposes it at a path a
+Prefect worker can load from the project folder.
 """
 
-from jixiao.pipeline.flow import refresh
+from jixiao.pipeline.refresh import refresh
 
 __all__ = ["refresh"]
 

@@ -1,6 +1,6 @@
 """The ``jixiao`` command: refresh the warehouse, show one report's extraction, serve on a schedule.
 
-jixiao refresh --reports DIR --db FILE [--landing seed|native] [--workers N]
+jixiao refresh --reports DIR --db FILE [--landing seed|native] [--workers N] [--dask [ADDRESS]] [--full-refresh]
 jixiao extract FILE [--format table|json]
 jixiao serve --cron "0 3 * * *" --reports DIR --db FILE
 jixiao export --db FILE --to DIR --format parquet|csv|xlsx
@@ -58,7 +58,22 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="extraction processes for large folders (default: the number of CPUs)",
     )
-    r.add_argument("--full", action="store_true", help="rebuild even when no report and no code changed")
+    r.add_argument(
+        "--dask",
+        nargs="?",
+        const="local",
+        default=None,
+        metavar="ADDRESS",
+        help="extract on a Dask cluster: the scheduler's ADDRESS (tcp://host:8786), or with no address "
+        "a local cluster of one worker process per CPU (default: $JIXIAO_DASK_ADDRESS, else a process pool)",
+    )
+    r.add_argument(
+        "--full-refresh",
+        "--full",
+        dest="full_refresh",
+        action="store_true",
+        help="rebuild every model from scratch, even when no report and no code changed (--full: the same)",
+    )
     r.add_argument("--json", action="store_true", help="print the run summary as one JSON object at the end")
     r.add_argument("-v", "--verbose", action="store_true", help="show Prefect's task and flow logs")
     r.set_defaults(func=cmd_refresh)
@@ -87,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--db", required=True, type=Path, metavar="FILE", help="the published DuckDB warehouse file")
     s.add_argument("--landing", choices=["seed", "native"], default="seed", help="see `jixiao refresh --help`")
     s.add_argument("--workers", type=int, default=None, metavar="N", help="see `jixiao refresh --help`")
+    s.add_argument(
+        "--dask", default=None, metavar="ADDRESS", help="Dask scheduler to extract on (see `jixiao refresh --help`)"
+    )
     s.add_argument("--name", default="jixiao-refresh", help="deployment name (default jixiao-refresh)")
     s.set_defaults(func=cmd_serve)
 
@@ -138,7 +156,6 @@ def _parser() -> argparse.ArgumentParser:
         "with HTTP 422 and made `prefect deploy` exit 1 after creating the deployment.",
     )
     d.add_argument("args", nargs=argparse.REMAINDER)
-    d.set_defaults(func=cmd_deploy)
 
     b = sub.add_parser(
         "bench",
@@ -146,7 +163,6 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     b.add_argument("args", nargs=argparse.REMAINDER)
-    b.set_defaults(func=cmd_bench)
     return p
 
 
@@ -164,7 +180,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if not args.verbose:
         os.environ.setdefault("DBT_QUIET", "true")  # dbt's own log stays in target/logs
     from jixiao.pipeline import interrupt, progress
-    from jixiao.pipeline.flow import RefreshFailed, RefreshSummary, last_published, refresh
+    from jixiao.pipeline.refresh import RefreshFailed, RefreshSummary, last_published, refresh
     from jixiao.pipeline.settings import prefect_api
 
     db = args.db.expanduser().resolve()
@@ -178,7 +194,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                     db_path=str(db),
                     landing=args.landing,
                     workers=args.workers,
-                    full_rebuild=args.full,
+                    full_rebuild=args.full_refresh,
+                    dask_address=args.dask,
                     return_state=True,
                 )
                 result = state.result(raise_on_failure=False)
@@ -191,7 +208,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     )
     signum = interrupt.received()
     if published is not None:
-        summary = RefreshSummary(**published)
+        summary = RefreshSummary.from_dict(published)
         if error is not None or not (state is not None and state.is_completed()):
             summary.warnings.append(
                 "the Prefect API failed after the warehouse was published "
@@ -207,6 +224,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             )
             return interrupt.EXIT_CODES[signum]
         return EXIT_OK
+    failure: object
     if isinstance(result, RefreshFailed):
         failure = result
     elif isinstance(error, RefreshFailed):
@@ -364,7 +382,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    from jixiao.pipeline.flow import serve
+    from jixiao.pipeline.schedule import serve
 
     serve(
         name=args.name,
@@ -374,6 +392,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         landing=args.landing,
         workers=args.workers,
         timezone=args.timezone,
+        dask_address=args.dask,
     )
     return EXIT_OK
 
@@ -407,30 +426,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --------------------------------------------------------------------------- deploy
-def cmd_deploy(args: argparse.Namespace) -> int:
-    from jixiao.pipeline.deploy import main as deploy_main
+# --------------------------------------------------------------------------- deploy, bench
+def _handed_over(command: str, argv: list[str]) -> int:
+    """``bench`` and ``deploy`` parse their own arguments (the subparsers above only list them in --help)."""
+    if command == "bench":
+        from jixiao.bench import main as bench_main
 
-    return deploy_main(args.args)
+        return bench_main(argv)
+    from jixiao.pipeline.schedule import main as deploy_main
 
-
-# --------------------------------------------------------------------------- bench
-def cmd_bench(args: argparse.Namespace) -> int:
-    from jixiao.bench import main as bench_main
-
-    return bench_main(args.args)
+    return deploy_main(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "bench":  # everything after `bench` belongs to the benchmark's own parser
-        from jixiao.bench import main as bench_main
-
-        return bench_main(argv[1:])
-    if argv and argv[0] == "deploy":  # everything after `deploy` belongs to `prefect deploy`
-        from jixiao.pipeline.deploy import main as deploy_main
-
-        return deploy_main(argv[1:])
+    if argv and argv[0] in ("bench", "deploy"):  # everything after the command belongs to its own parser
+        return _handed_over(argv[0], argv[1:])
     args = _parser().parse_args(argv)
     try:
         return args.func(args)

@@ -61,11 +61,11 @@ BAD_SEEDS = {
 def test_bad_seed_fails_the_refresh_and_keeps_the_warehouse(
     case: str, warehouse: Warehouse, monkeypatch, prefect_harness
 ) -> None:
-    import jixiao.pipeline.flow
-    from jixiao.pipeline.flow import RefreshFailed, refresh
+    import jixiao.pipeline.tasks
+    from jixiao.pipeline.refresh import RefreshFailed, refresh
 
     seed_file, change = BAD_SEEDS[case]
-    original = jixiao.pipeline.flow.write_seeds_from_cache
+    original = jixiao.pipeline.tasks.write_seeds_from_cache
     touched: list[str] = []
 
     def land_then_spoil(files, cache, seeds_dir, manifest=None):
@@ -77,7 +77,7 @@ def test_bad_seed_fails_the_refresh_and_keeps_the_warehouse(
         return counts, metas
 
     before = _sha(warehouse.db)
-    monkeypatch.setattr(jixiao.pipeline.flow, "write_seeds_from_cache", land_then_spoil)
+    monkeypatch.setattr(jixiao.pipeline.tasks, "write_seeds_from_cache", land_then_spoil)
     with pytest.raises(RefreshFailed) as failure:
         refresh(reports_dir=str(warehouse.reports), db_path=str(warehouse.db), landing="native", full_rebuild=True)
     assert failure.value.step in ("dbt_build", "quality_gate"), failure.value

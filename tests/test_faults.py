@@ -170,7 +170,7 @@ def test_sigterm_at_publish_leaves_the_old_or_the_new_warehouse(warehouse: Wareh
 
 
 def test_kill_9_leaves_the_warehouse_no_server_and_a_killed_run_in_sql(warehouse: Warehouse, prefect_harness):
-    from jixiao.pipeline.flow import refresh
+    from jixiao.pipeline.refresh import refresh
     from jixiao.pipeline.runs import pending_failed_runs, run_log_path
 
     old_sha, old_reports = sha256(warehouse.db), table_count(warehouse.db, "dim_report")
@@ -226,9 +226,9 @@ def _fail_rename_of_build(real):
 @pytest.mark.parametrize("substep", ["record", "move_aside", "keep_previous", "rename", "after_rename"])
 def test_an_io_error_at_each_publish_substep(warehouse: Warehouse, monkeypatch, prefect_harness, substep: str):
     """The carry-over path (nothing changed) runs the same publish step, without a dbt build."""
-    import jixiao.pipeline.flow
+    import jixiao.pipeline.tasks
     import jixiao.warehouse.publish
-    from jixiao.pipeline.flow import RefreshFailed, refresh
+    from jixiao.pipeline.refresh import RefreshFailed, refresh
 
     db = warehouse.db
     old_sha, old_reports, old_runs = sha256(db), table_count(db, "dim_report"), len(runs(db))
@@ -248,9 +248,9 @@ def test_an_io_error_at_each_publish_substep(warehouse: Warehouse, monkeypatch, 
 
     if substep == "record":
         monkeypatch.setattr(
-            jixiao.pipeline.flow, "write_published_files", once(jixiao.pipeline.flow.write_published_files)
+            jixiao.pipeline.tasks, "write_published_files", once(jixiao.pipeline.tasks.write_published_files)
         )
-        monkeypatch.setattr(jixiao.pipeline.flow, "insert_runs", once(jixiao.pipeline.flow.insert_runs))
+        monkeypatch.setattr(jixiao.pipeline.tasks, "insert_runs", once(jixiao.pipeline.tasks.insert_runs))
     elif substep == "move_aside":
         monkeypatch.setattr(jixiao.warehouse.publish, "move_aside_side_files", always)
     elif substep == "keep_previous":
@@ -258,7 +258,7 @@ def test_an_io_error_at_each_publish_substep(warehouse: Warehouse, monkeypatch, 
     elif substep == "rename":
         monkeypatch.setattr(os, "replace", _fail_rename_of_build(os.replace))
     else:
-        monkeypatch.setattr(jixiao.pipeline.flow, "forget_failed_runs", always)
+        monkeypatch.setattr(jixiao.pipeline.tasks, "forget_failed_runs", always)
 
     if substep in ("record", "after_rename"):
         summary = refresh(reports_dir=str(warehouse.reports), db_path=str(db))
@@ -280,7 +280,7 @@ def test_an_io_error_at_each_publish_substep(warehouse: Warehouse, monkeypatch, 
 
 # --------------------------------------------------------------------------- side files, analysts, damage
 def test_a_stale_wal_beside_the_warehouse_is_moved_aside_not_replayed(warehouse: Warehouse, prefect_harness):
-    from jixiao.pipeline.flow import refresh
+    from jixiao.pipeline.refresh import refresh
 
     db = warehouse.db
     budget_rows = table_count(db, "fct_budget")
@@ -308,7 +308,7 @@ def test_a_stale_wal_beside_the_warehouse_is_moved_aside_not_replayed(warehouse:
 
 
 def test_an_analyst_read_write_connection_never_breaks_the_refresh(warehouse: Warehouse, prefect_harness):
-    from jixiao.pipeline.flow import refresh
+    from jixiao.pipeline.refresh import refresh
 
     db = warehouse.db
     old_reports = table_count(db, "dim_report")
@@ -408,15 +408,15 @@ def test_odd_names_damaged_warehouse_and_every_file_accounted_for(tmp_path: Path
 def test_an_api_failure_after_publishing_is_not_a_failed_refresh(warehouse: Warehouse, monkeypatch, prefect_harness):
     import httpx
 
-    import jixiao.pipeline.flow
+    import jixiao.pipeline.refresh
 
-    real = jixiao.pipeline.flow.refresh
+    real = jixiao.pipeline.refresh.refresh
 
     def api_dies_after_the_flow(**kwargs):
         real(**kwargs)
         raise httpx.ConnectError("All connection attempts failed (injected)")
 
-    monkeypatch.setattr(jixiao.pipeline.flow, "refresh", api_dies_after_the_flow)
+    monkeypatch.setattr(jixiao.pipeline.refresh, "refresh", api_dies_after_the_flow)
     old_sha = sha256(warehouse.db)
     code, out, err = _cli_in_process(*refresh_args(warehouse))
     assert code == 0, err

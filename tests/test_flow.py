@@ -47,7 +47,7 @@ def test_discover_names_a_missing_folder(tmp_path: Path):
 
 
 def test_batches_balance_work_and_stay_bounded():
-    from jixiao.pipeline.flow import MAX_BATCH, batches_of
+    from jixiao.pipeline.extraction import MAX_BATCH, batches_of
 
     items = list(range(1000))
     batches = batches_of(items, workers=2)
@@ -60,7 +60,7 @@ def test_batches_balance_work_and_stay_bounded():
 def test_only_transient_errors_are_retried():
     import duckdb as ddb
 
-    from jixiao.pipeline.flow import RefreshFailed, _is_transient
+    from jixiao.pipeline.tasks import RefreshFailed, _is_transient
 
     assert _is_transient(OSError("disk hiccup"))
     assert _is_transient(ddb.IOException("Could not set lock on file"))
@@ -134,7 +134,7 @@ def test_parallel_extraction_in_a_process_pool(tmp_path: Path, prefect_harness):
 
     from jixiao.pipeline.cache import ExtractionCache
     from jixiao.pipeline.discover import discover_reports
-    from jixiao.pipeline.flow import batches_of, extract_in_parallel, write_batches
+    from jixiao.pipeline.extraction import batches_of, extract_in_parallel, write_batches
 
     reports = tmp_path / "reports"
     reports.mkdir()
@@ -162,7 +162,7 @@ def test_run_summary_is_a_markdown_artifact(base_warehouse: Warehouse):
     import httpx
     from prefect.settings import get_current_settings
 
-    from jixiao.pipeline.flow import ARTIFACT_KEY
+    from jixiao.pipeline.refresh import ARTIFACT_KEY
     from jixiao.pipeline.runs import read_runs
 
     assert base_warehouse.cli_exit == 0

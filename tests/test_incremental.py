@@ -74,7 +74,7 @@ def test_base_refresh_records_every_report_as_new(base_warehouse: Warehouse):
 
 
 def test_add_change_delete_then_nothing(warehouse: Warehouse, extraction_spy: list[str], prefect_harness):
-    from jixiao.pipeline.flow import refresh
+    from jixiao.pipeline.refresh import refresh
 
     db, reports = warehouse.db, warehouse.reports
     initial = sorted(p.name for p in reports.iterdir())
@@ -140,9 +140,9 @@ def test_add_change_delete_then_nothing(warehouse: Warehouse, extraction_spy: li
     summary = refresh(reports_dir=str(reports), db_path=str(db), landing="native")
     assert extraction_spy == []
     assert summary["status"] == "unchanged"
-    from jixiao.pipeline.flow import RefreshSummary
+    from jixiao.pipeline.summary import RefreshSummary
 
-    assert f"0 new, 0 changed, 0 removed, {n} unchanged" in RefreshSummary(**summary).to_text()
+    assert f"0 new, 0 changed, 0 removed, {n} unchanged" in RefreshSummary.from_dict(summary).to_text()
     run = last_run(db)
     assert (run["status"], run["reports_extracted"], run["reports_unchanged"]) == ("unchanged", 0, n)
     assert report_ids_by_file(db) == ids
@@ -158,7 +158,8 @@ def test_rebuild_takes_reports_from_the_cache(warehouse: Warehouse, extraction_s
     import json
 
     from jixiao.pipeline.cache import ExtractionCache
-    from jixiao.pipeline.flow import cache_root, refresh
+    from jixiao.pipeline.paths import cache_root
+    from jixiao.pipeline.refresh import refresh
 
     before = report_ids_by_file(warehouse.db)
     cache = ExtractionCache(cache_root(warehouse.db))

@@ -186,7 +186,7 @@ def test_manifest_csv_is_not_a_report(tmp_path):
 
 @pytest.mark.slow
 def test_refresh_applies_a_new_manifest_without_extracting_again(warehouse: Warehouse, prefect_harness):
-    from jixiao.pipeline.flow import RefreshFailed, refresh
+    from jixiao.pipeline.refresh import RefreshFailed, refresh
 
     wuyang = "001_2a770005e5f9d24b.txt"
     _write(

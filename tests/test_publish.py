@@ -46,9 +46,9 @@ def failing_gate(*args, **kwargs):
 def test_failures_leave_the_published_file_untouched_and_the_next_refresh_publishes(
     warehouse: Warehouse, monkeypatch, prefect_harness
 ):
-    import jixiao.pipeline.flow
+    import jixiao.pipeline.tasks
     import jixiao.quality
-    from jixiao.pipeline.flow import RefreshFailed, refresh
+    from jixiao.pipeline.refresh import RefreshFailed, refresh
     from jixiao.pipeline.runs import pending_failed_runs, read_runs
 
     db = warehouse.db
@@ -61,7 +61,7 @@ def test_failures_leave_the_published_file_untouched_and_the_next_refresh_publis
         raise RuntimeError("injected landing failure")
 
     with monkeypatch.context() as m:
-        m.setattr(jixiao.pipeline.flow, "write_seeds_from_cache", broken_landing)
+        m.setattr(jixiao.pipeline.tasks, "write_seeds_from_cache", broken_landing)
         with pytest.raises(RefreshFailed) as err:
             refresh(reports_dir=str(warehouse.reports), db_path=str(db), landing="native")
     assert err.value.step == "land" and "injected landing failure" in err.value.reason
@@ -102,7 +102,7 @@ def test_failures_leave_the_published_file_untouched_and_the_next_refresh_publis
 
 def test_dbt_failure_is_not_published(warehouse: Warehouse, monkeypatch, prefect_harness):
     import jixiao.warehouse.dbt_runner
-    from jixiao.pipeline.flow import RefreshFailed, refresh
+    from jixiao.pipeline.refresh import RefreshFailed, refresh
     from jixiao.warehouse.dbt_runner import DbtResult, NodeFailure
 
     calls = []
@@ -128,7 +128,7 @@ def test_dbt_failure_is_not_published(warehouse: Warehouse, monkeypatch, prefect
 
 
 def test_a_second_refresh_of_the_same_warehouse_is_refused(warehouse: Warehouse, prefect_harness):
-    from jixiao.pipeline.flow import RefreshFailed, refresh
+    from jixiao.pipeline.refresh import RefreshFailed, refresh
     from jixiao.warehouse.publish import WarehouseLock, lock_path
 
     published = sha256(warehouse.db)

@@ -10,6 +10,7 @@ extracted, parsed or re-rendered again.
 
 from __future__ import annotations
 
+import ast
 import csv
 import hashlib
 import io
@@ -18,6 +19,7 @@ import logging
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
@@ -69,10 +71,30 @@ def fingerprint_paths(paths: Iterable[Path], salt: str = "") -> str:
     return digest.hexdigest()[:16]
 
 
+def declared_extractor_version() -> str:
+    """``jixiao.extract.EXTRACTOR_VERSION``, read from its source file.
+
+    Importing the extractors (every reader with them) costs a no-change refresh, which extracts
+    nothing, about half a second; the value is the same.  When the extractors are loaded already,
+    their attribute is the answer.
+    """
+    loaded = sys.modules.get("jixiao.extract")
+    if loaded is not None and hasattr(loaded, "EXTRACTOR_VERSION"):
+        return str(loaded.EXTRACTOR_VERSION)
+    source = (PACKAGE_DIR / "extract" / "__init__.py").read_text(encoding="utf-8")
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "EXTRACTOR_VERSION" for t in node.targets
+        ):
+            return str(ast.literal_eval(node.value))
+    from jixiao.extract import EXTRACTOR_VERSION  # not a plain assignment any more: ask the module
+
+    return EXTRACTOR_VERSION
+
+
 def extractor_version() -> str:
     """Version of everything that turns a file into landed rows (code, declared version, libraries)."""
-    from jixiao.extract import EXTRACTOR_VERSION
-
+    EXTRACTOR_VERSION = declared_extractor_version()
     libs = []
     for name in EXTRACTION_LIBRARIES:
         try:
@@ -353,7 +375,8 @@ def _cache_extractions(
     results = []
     for ex in extractions:
         lines = by_report.get(ex.report_id, {})
-        status, reason = ex.status, ex.status_reason
+        status: str = ex.status
+        reason = ex.status_reason
         report_rows = lines.get("landed_reports")
         if report_rows:  # the landed row is the truth (landing may have quarantined the report)
             header = column_names("landed_reports")
@@ -414,7 +437,7 @@ def _with_manifest(entry: CachedReport, manifest: Manifest | None) -> CachedRepo
         )
     findings = apply_entry(row, item, entry.source_file)
     settle_unit(row, manifest_applied=True)
-    where = f"{manifest.path}: line {item.line}"
+    where = f"{manifest.path if manifest else 'manifest.csv'}: line {item.line}"
     report_line = [format_cell(row.get(name), t, f"{where}: {name}") for name, t in columns]
     finding_lines = [
         [format_cell(r.get(name), t, where) for name, t in SEED_COLUMNS["landed_findings"]]

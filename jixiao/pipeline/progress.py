@@ -7,7 +7,7 @@ run (no reporter installed) reports nothing here and relies on the Prefect logs.
 from __future__ import annotations
 
 import sys
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Reporter(Protocol):
@@ -44,7 +44,7 @@ class ConsoleReporter:
 
         self.console = Console(file=sys.stderr, highlight=False, soft_wrap=True)
         self.min_items_for_bar = min_items_for_bar
-        self._progress = None
+        self._progress: Any = None
         self._task = None
 
     def step(self, number: int, total: int, name: str, detail: str = "") -> None:

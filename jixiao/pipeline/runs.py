@@ -17,6 +17,7 @@ import json
 import os
 import threading
 import time
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -224,13 +225,12 @@ def write_published_files(con: duckdb.DuckDBPyConnection, run_id: str, files: li
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str, views: bool = False) -> bool:
     kinds = ("BASE TABLE", "VIEW") if views else ("BASE TABLE",)
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ? "
-            "AND table_type IN ?",
-            [table, list(kinds)],
-        ).fetchone()[0]
-    )
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ? "
+        "AND table_type IN ?",
+        [table, list(kinds)],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def read_published_state(db_path: Path) -> tuple[dict[str, PublishedFile], str | None]:
@@ -390,10 +390,8 @@ class Heartbeat:
 
     def _beat(self) -> None:
         while not self._stop.wait(self.every_s):
-            try:
+            with suppress(OSError):  # a full disk must not stop the refresh; the run then shows as killed
                 log_run(self.db_path, replace(self.record, status="running"))
-            except OSError:
-                pass  # a full disk must not stop the refresh; the run then shows as killed
 
     def __enter__(self) -> Heartbeat:
         log_run(self.db_path, replace(self.record, status="running"))

@@ -138,5 +138,5 @@ def tie_to_parent(server) -> None:
     ):
         tied = types.ModuleType("subprocess")
         tied.__dict__.update(subprocess.__dict__)
-        tied.Popen = _TiedPopen
+        tied.Popen = _TiedPopen  # type: ignore[attr-defined]
         server_module.subprocess = tied
