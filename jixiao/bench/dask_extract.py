@@ -28,7 +28,7 @@ def _extract_batch(files: list[tuple[str, str, str]], cache_dir: str, version: s
 
 def _batches(reports: Path, limit: int, workers: int) -> list[list[tuple[str, str, str]]]:
     from jixiao.pipeline.discover import sha256_of
-    from jixiao.pipeline.flow import batches_of
+    from jixiao.pipeline.extraction import batches_of
 
     files = sorted(p for p in reports.iterdir() if p.is_file())[:limit]
     items = [(p.name, str(p), sha256_of(p)) for p in files]
