@@ -61,6 +61,7 @@ inner join {{ ranked }} as o
     and o.report_id <> k.report_id
 where k.preference_rank = 1
     and {{ differs('o.' ~ v, 'k.' ~ v) }}
+    and {{ changed_only([('k.department_id', 'departments')]) }}
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}
 {%- endmacro %}
