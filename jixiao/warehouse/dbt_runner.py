@@ -115,7 +115,7 @@ def _collect(result: DbtResult, res: object) -> None:
     """Fill failures/warnings/timings from a ``dbtRunnerResult``."""
     for node_result in getattr(getattr(res, "result", None), "results", None) or []:
         node = getattr(node_result, "node", None)
-        name = getattr(node, "unique_id", None) or getattr(node, "name", "?")
+        name = str(getattr(node, "unique_id", None) or getattr(node, "name", "?"))
         resource_type = str(getattr(node, "resource_type", "?"))
         status = str(getattr(node_result, "status", "")).lower()
         message = str(getattr(node_result, "message", "") or "")
