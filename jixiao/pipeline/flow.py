@@ -387,12 +387,13 @@ def land_task(
 
 
 @task(name="dbt-build", retries=1, retry_delay_seconds=5, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
-def dbt_build_task(building: Path, landing: str):
-    """``dbt build`` (seeds, models, tests) into the building file."""
+def dbt_build_task(building: Path, landing: str, published: Path | None = None, full_refresh: bool = False):
+    """``dbt build`` (seeds, models, tests) into the building file: incrementally from a copy of the
+    ``published`` warehouse when it can be (only the changed reports' rows), else in full."""
     from jixiao.warehouse.dbt_runner import build_warehouse
 
-    discard(building)  # a retry starts from an empty file
-    result = build_warehouse(building, landing_mode=landing)
+    discard(building)  # a retry starts again
+    result = build_warehouse(building, landing_mode=landing, full_refresh=full_refresh, start_from=published)
     logger = get_run_logger()
     if not result.success:
         logger.error(result.summary())
@@ -679,7 +680,7 @@ def refresh(
             interrupt.check()
             rep.step(4, len(STEPS), "dbt build", f"{landing} landing into {building.name}")
             with _timed(steps, "dbt_build"):
-                dbt_build_task(building, landing)
+                dbt_build_task(building, landing, db, full_rebuild)
         finally:
             project_lock.release()
 
