@@ -12,6 +12,7 @@ figures that other reports of its unit also state.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -55,13 +56,6 @@ def differences(incremental: Path, full: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
-def row_count(db: Path, table: str) -> int:
-    with duckdb.connect(str(db), read_only=True) as con:
-        row = con.execute(f"select count(*) from {table}").fetchone()
-    assert row is not None
-    return int(row[0])
-
-
 @pytest.fixture(scope="module")
 def extractions(tmp_path_factory) -> list[ReportExtraction]:
     from jixiao.bench.corpus import generate_corpus
@@ -93,32 +87,37 @@ def land_and_build(exs: list[ReportExtraction], work: Path, name: str, start_fro
     return db
 
 
+def scaled(values: dict, factor: float, offset: float = 0.0) -> dict:
+    """Every amount and headcount times ``factor`` plus ``offset``."""
+    return {
+        k: (v * factor + offset if k in ("amount_wan", "total_wan", "headcount") and v is not None else v)
+        for k, v in values.items()
+    }
+
+
 def moved_and_altered(ex: ReportExtraction) -> ReportExtraction:
     """The report as a corrected re-issue: another unit's name, and every amount 1 万元 higher."""
     header = dataclasses.replace(ex.header, department_name="测试省测试县测试局", unit_key=None)
-    facts = [
-        dataclasses.replace(
-            f, values={k: (v + 1 if k == "amount_wan" and v is not None else v) for k, v in f.values.items()}
-        )
-        for f in ex.facts
-    ]
+    facts = [dataclasses.replace(f, values=scaled(f.values, 1, 1)) for f in ex.facts]
     return dataclasses.replace(ex, header=header, facts=facts, content_hash=ex.content_hash + "-v2")
 
 
 def altered_amounts(ex: ReportExtraction) -> ReportExtraction:
-    """The same report with its 三公经费 and staffing figures changed (same unit)."""
-    facts = [
-        dataclasses.replace(
-            f,
-            values={
-                k: (v * 2 if k in ("amount_wan", "headcount") and v is not None else v) for k, v in f.values.items()
-            },
-        )
-        if f.table in ("fct_three_public_expenses", "fct_staffing")
-        else f
-        for f in ex.facts
-    ]
+    """The same report (same id, same unit) with every amount and headcount doubled."""
+    facts = [dataclasses.replace(f, values=scaled(f.values, 2)) for f in ex.facts]
     return dataclasses.replace(ex, facts=facts, content_hash=ex.content_hash + "-v2")
+
+
+def reissue(ex: ReportExtraction) -> ReportExtraction:
+    """A later report of the same unit and year stating the same facts with other amounts: it is
+    preferred to ``ex`` in every fact table, and each differing figure is a cross-report conflict."""
+    content_hash = hashlib.sha256(f"reissue {ex.content_hash}".encode()).hexdigest()
+    year = ex.header.fiscal_year or 2020
+    header = dataclasses.replace(ex.header, report_date=f"{year + 2}-12-30")
+    facts = [dataclasses.replace(f, values=scaled(f.values, 1, 3)) for f in ex.facts]
+    return dataclasses.replace(
+        ex, source_file="reissue_" + ex.source_file, content_hash=content_hash, header=header, facts=facts
+    )
 
 
 def shares_department(exs: list[ReportExtraction], ex: ReportExtraction) -> bool:
@@ -126,10 +125,19 @@ def shares_department(exs: list[ReportExtraction], ex: ReportExtraction) -> bool
     return key is not None and sum(1 for o in exs if o.status == "loaded" and o.header.unit_key == key) > 1
 
 
+def table_count(db: Path, sql: str) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute(sql).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def test_add_change_delete_equal_full_rebuild(extractions, tmp_path):
-    loaded = [ex for ex in extractions if ex.status == "loaded"]
-    first = extractions[:-5]
-    added = extractions[-5:]
+    first = extractions[:-4]
+    loaded = [ex for ex in first if ex.status == "loaded" and ex.header.fiscal_year and ex.facts]
+    original = next(ex for ex in loaded if any(f.table == "fct_budget" for f in ex.facts))
+    later = reissue(original)
+    added = [*extractions[-4:], later]
 
     # a full first build
     w0 = land_and_build(first, tmp_path, "w0", None)
@@ -139,29 +147,33 @@ def test_add_change_delete_equal_full_rebuild(extractions, tmp_path):
     assert not can_start_from(w0, "another-project-version")
     assert not can_start_from(tmp_path / "missing.duckdb")
 
-    # add five reports
+    # add five reports, one of them preferred to a report already built
     step1 = first + added
     w1 = land_and_build(step1, tmp_path, "w1", w0)
     assert changed_report_ids(w1) == {ex.report_id for ex in added}
     assert differences(w1, land_and_build(step1, tmp_path, "f1", None)) == {}
+    assert table_count(w1, f"select count(*) from fct_budget where report_id = '{original.report_id}'") == 0
+    assert table_count(w1, "select count(*) from data_quality_issues where \"check\" = 'cross_report_conflict'") > 0
 
-    # change two reports: one moves to another unit, one states other figures its unit's other reports state too
-    movable = next(ex for ex in reversed(loaded) if shares_department(step1, ex))
-    alterable = next(ex for ex in loaded if ex is not movable and shares_department(step1, ex) and ex.facts)
-    step2 = [moved_and_altered(ex) if ex is movable else altered_amounts(ex) if ex is alterable else ex for ex in step1]
+    # change two reports: one moves to another unit, the one set aside states other figures
+    movable = next(ex for ex in reversed(loaded) if ex is not original and shares_department(step1, ex))
+    step2 = [moved_and_altered(ex) if ex is movable else altered_amounts(ex) if ex is original else ex for ex in step1]
     w2 = land_and_build(step2, tmp_path, "w2", w1)
-    assert changed_report_ids(w2) == {movable.report_id, alterable.report_id}
-    f2 = land_and_build(step2, tmp_path, "f2", None)
-    assert differences(w2, f2) == {}
-    assert row_count(w2, "dim_department") == row_count(w1, "dim_department") + 1  # the new unit
+    assert changed_report_ids(w2) == {movable.report_id, original.report_id}
+    assert differences(w2, land_and_build(step2, tmp_path, "f2", None)) == {}
+    assert table_count(w2, "select count(*) from dim_department") == (
+        table_count(w1, "select count(*) from dim_department") + 1
+    )  # the new unit
 
-    # delete three reports (one of them a changed one)
-    gone = {alterable.report_id, step2[0].report_id, step2[-1].report_id}
+    # delete three reports: the preferred re-issue (the original is kept again) and two others
+    kept = {original.report_id, movable.report_id, later.report_id}
+    others = [ex for ex in step2 if ex.report_id not in kept]
+    gone = {later.report_id, others[0].report_id, others[-1].report_id}
     step3 = [ex for ex in step2 if ex.report_id not in gone]
     w3 = land_and_build(step3, tmp_path, "w3", w2)
     assert changed_report_ids(w3) == gone
     assert differences(w3, land_and_build(step3, tmp_path, "f3", None)) == {}
-    assert row_count(w3, "dim_report") == row_count(w2, "dim_report") - 3
+    assert table_count(w3, f"select count(*) from fct_budget where report_id = '{original.report_id}'") > 0
 
     # nothing changed: nothing rebuilt, same rows
     w4 = land_and_build(step3, tmp_path, "w4", w3)

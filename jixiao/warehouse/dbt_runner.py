@@ -303,6 +303,7 @@ def build_warehouse(
         assert start_from is not None
         discard(db_path)
         copy_published(Path(start_from), db_path)
+        _write_build_state(db_path, None, fingerprint)  # a build that fails half-way is no starting point
         args += ["--exclude", "resource_type:unit_test"]
     else:
         discard(db_path)
@@ -330,10 +331,14 @@ def build_warehouse(
     return result
 
 
-def _write_build_state(db_path: Path, kind: str, fingerprint: str) -> None:
+def _write_build_state(db_path: Path, kind: str | None, fingerprint: str) -> None:
+    """Record how ``db_path`` was built; ``kind`` None: forget it (the build is under way)."""
     import duckdb
 
     with duckdb.connect(str(db_path)) as con:
+        if kind is None:
+            con.execute(f"drop table if exists {BUILD_STATE_TABLE}")
+            return
         con.execute(
             f"create or replace table {BUILD_STATE_TABLE} as "
             "select ? as build_kind, ? as project_fingerprint, current_timestamp as built_at",
