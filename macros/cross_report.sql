@@ -39,6 +39,9 @@ where r.status = 'loaded' and r.department_id is not null
 {#- One row per (statement not kept, value column) whose value differs from the kept statement's
     beyond the rounding envelope.  `what` is a SQL expression over alias k describing the fact. -#}
 {% macro cross_report_conflicts(ranked, fact_table, grain, value_cols, what) -%}
+{#- an incremental build compares the statements of the changed reports' departments only -#}
+{%- set statements = ranked if not building_changed_only()
+    else '(select * from ' ~ ranked ~ ' where department_id in ' ~ changed_keys('departments') ~ ')' -%}
 {%- for v in value_cols %}
 select
     o.report_id,
@@ -50,8 +53,8 @@ select
     {{ what }} as what,
     cast(o.{{ v }} as double) as other_value,
     cast(k.{{ v }} as double) as kept_value
-from {{ ranked }} as k
-inner join {{ ranked }} as o
+from {{ statements }} as k
+inner join {{ statements }} as o
     on o.department_id = k.department_id
     and o.fiscal_year = k.fiscal_year
     {%- for g in grain %}

@@ -222,5 +222,6 @@ def load_landed_native(seeds_dir: Path, duckdb_path: Path) -> dict[str, int]:
         con.execute(f'create schema if not exists "{LANDED_SCHEMA}"')
         for seed in SEED_COLUMNS:
             con.execute(native_load_sql(seed, seeds_dir / f"{seed}.csv"))
-            counts[seed] = con.execute(f'select count(*) from "{LANDED_SCHEMA}"."{seed}"').fetchone()[0]
+            row = con.execute(f'select count(*) from "{LANDED_SCHEMA}"."{seed}"').fetchone()
+            counts[seed] = row[0] if row else 0
     return counts

@@ -7,11 +7,10 @@ inside the tasks that need them, so a refresh that finds nothing changed never l
 
 from __future__ import annotations
 
-import inspect
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import duckdb
 from prefect import get_run_logger, task
@@ -158,26 +157,16 @@ def land_task(
 
 
 # --------------------------------------------------------------------------- dbt build
-def _build(building: Path, landing: str, full_rebuild: bool, start_from: Path | None) -> DbtResult:
-    """``build_warehouse`` with the incremental arguments when the dbt runner takes them."""
-    from jixiao.warehouse.dbt_runner import build_warehouse
-
-    accepted = inspect.signature(build_warehouse).parameters
-    kwargs: dict[str, Any] = {"landing_mode": landing}
-    if "full_refresh" in accepted:
-        kwargs["full_refresh"] = full_rebuild
-    if "start_from" in accepted:
-        kwargs["start_from"] = start_from
-    return build_warehouse(building, **kwargs)
-
-
 @task(name="dbt-build", retries=1, retry_delay_seconds=5, retry_condition_fn=retry_if_transient, **TASK_DEFAULTS)
 def dbt_build_task(
     building: Path, landing: str, full_rebuild: bool = False, start_from: Path | None = None
 ) -> DbtResult:
     """``dbt build`` (seeds, models, tests) into the building file, from ``start_from`` when incremental."""
-    discard(building)  # a retry starts from an empty file
-    result = _build(building, landing, full_rebuild, start_from)
+    from jixiao.warehouse.dbt_runner import LandingMode, build_warehouse
+
+    discard(building)  # a retry starts again
+    mode = cast(LandingMode, landing)  # checked against LANDING_MODES when the run starts
+    result = build_warehouse(building, landing_mode=mode, full_refresh=full_rebuild, start_from=start_from)
     logger = get_run_logger()
     if not result.success:
         logger.error(result.summary())
@@ -193,18 +182,11 @@ def dbt_build_task(
 
 
 # --------------------------------------------------------------------------- quality gate
-def changed_report_ids(building: Path) -> set[str] | None:
-    """The reports the (incremental) dbt build changed, when the dbt runner tells; None = all."""
-    from jixiao.warehouse import dbt_runner
-
-    changed = getattr(dbt_runner, "changed_report_ids", None)
-    return changed(building) if changed is not None else None
-
-
 @task(name="quality-gate", **TASK_DEFAULTS)
 def quality_gate_task(building: Path, db_path: Path, run_id: str, input_files: list[str], docs_dir: Path) -> GateResult:
     """Carry the quality history over, then run the Great Expectations suites on the build."""
     from jixiao.quality import copy_quality_history, run_quality_gate
+    from jixiao.warehouse.dbt_runner import changed_report_ids
 
     with duckdb.connect(str(building)) as con:
         con.execute(PIPELINE_RUNS_DDL)
@@ -212,10 +194,9 @@ def quality_gate_task(building: Path, db_path: Path, run_id: str, input_files: l
         copy_quality_history(db_path, building)
     except NotADuckDBFile as exc:  # only reached with --full-refresh (discover refuses it otherwise)
         get_run_logger().warning("no history carried over: %s", exc)
-    kwargs: dict[str, Any] = {}
-    if "changed_report_ids" in inspect.signature(run_quality_gate).parameters:
-        kwargs["changed_report_ids"] = changed_report_ids(building)
-    gate = run_quality_gate(building, run_id, input_files, docs_dir, stage="all", **kwargs)
+    # an incremental build names the reports it changed: only their rows are validated (None: every row)
+    changed = changed_report_ids(building)
+    gate = run_quality_gate(building, run_id, input_files, docs_dir, stage="all", changed_report_ids=changed)
     logger = get_run_logger()
     logger.info(gate.summary())
     if gate.warnings:

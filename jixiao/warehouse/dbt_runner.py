@@ -3,8 +3,11 @@
 ``run_dbt`` sets ``JIXIAO_DB_PATH`` (and ``JIXIAO_LANDED_SEEDS_DIR`` when the landed seeds are
 not in the project's ``seeds/landed``), keeps telemetry off, and returns a :class:`DbtResult`
 with per-node failures and timings instead of raising.  ``build_warehouse`` loads the landed
-seeds (``dbt seed`` or DuckDB ``read_csv``) and runs ``dbt build`` (models, tests, unit tests).
+seeds (``dbt seed`` or DuckDB ``read_csv``) and runs ``dbt build`` (models, tests, unit tests):
+from empty (``--full-refresh``), or incrementally from a copy of the last published warehouse,
+rebuilding only the rows of the reports that changed (``changed_report_ids``; docs/dbt.md).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,6 +22,7 @@ from typing import Literal
 
 from jixiao.landing.schema import SEED_COLUMNS, column_names
 
+LandingMode = Literal["seed", "native"]  # dbt seed, or DuckDB read_csv of the same files
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_SEEDS_DIR = PROJECT_DIR / "seeds" / "landed"
 
@@ -31,6 +35,14 @@ TELEMETRY_OFF = {
 os.environ.update(TELEMETRY_OFF)
 
 _FAILED_STATUSES = {"error", "fail", "runtime error", "skipped"}
+
+# Written into each build (schema of the intermediate models): how it was built, and the
+# fingerprint of the dbt project it was built with (an incremental build needs the same one).
+BUILD_STATE_TABLE = "intermediate.jixiao_build_state"
+CHANGED_REPORTS_TABLE = "intermediate.changed_reports"
+FINGERPRINTS_TABLE = "intermediate.built_report_fingerprints"
+# What decides the models' SQL: a change to any of these makes the next build a full one.
+PROJECT_SOURCES = ("dbt_project.yml", "models", "macros", "tests/generic", "seeds/reference")
 
 
 @dataclass
@@ -55,10 +67,13 @@ class DbtResult:
     elapsed_s: float = 0.0
     exception: str | None = None
     steps: dict[str, float] = field(default_factory=dict)  # named phases (landing, dbt build) -> seconds
+    incremental: bool = False  # built from a copy of the published warehouse, changed reports only
 
     def summary(self) -> str:
         """One readable paragraph: what ran, how long, what failed."""
         head = f"{self.command}: {'ok' if self.success else 'FAILED'} in {self.elapsed_s:.1f}s"
+        if self.incremental:
+            head += " (incremental)"
         lines = [head]
         if self.exception:
             lines.append(f"  exception: {self.exception}")
@@ -101,7 +116,7 @@ def _collect(result: DbtResult, res: object) -> None:
     """Fill failures/warnings/timings from a ``dbtRunnerResult``."""
     for node_result in getattr(getattr(res, "result", None), "results", None) or []:
         node = getattr(node_result, "node", None)
-        name = getattr(node, "unique_id", None) or getattr(node, "name", "?")
+        name = str(getattr(node, "unique_id", None) or getattr(node, "name", "?"))
         resource_type = str(getattr(node, "resource_type", "?"))
         status = str(getattr(node_result, "status", "")).lower()
         message = str(getattr(node_result, "message", "") or "")
@@ -148,6 +163,47 @@ def landed_seed_path(project_dir: Path, seeds_dir: Path | None, headers_only: bo
     return copy_dir.relative_to(project_dir).as_posix()
 
 
+def project_fingerprint(project_dir: Path = PROJECT_DIR) -> str:
+    """Hash of the dbt project's sources (models, macros, reference seeds…) and of dbt and DuckDB's versions."""
+    import duckdb
+    from dbt.version import __version__ as dbt_version
+
+    project_dir = Path(project_dir)
+    digest = hashlib.sha256(f"dbt {dbt_version} duckdb {duckdb.__version__}".encode())
+    for name in PROJECT_SOURCES:
+        root = project_dir / name
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file():
+                digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def dbt_db_path(db_path: Path, target_dir: Path) -> Path:
+    """The path dbt is given for ``db_path``: a symbolic link whose name stays the same from build to build.
+
+    dbt re-parses the whole project (seconds) when the profile changes, and the database path is
+    part of the profile.  Each refresh builds a new ``<db>.building-<run_id>`` file; pointing a
+    stable link ``<target>/duckdb/<dir hash>/<db>`` at it keeps the profile, and dbt's partial
+    parsing (``<target>/partial_parse.msgpack``), the same from run to run.  Where links cannot be
+    made, ``db_path`` itself.
+    """
+    db_path = Path(db_path).resolve()
+    name = db_path.name.split(".building-", 1)[0]
+    key = hashlib.sha256(str(db_path.parent).encode()).hexdigest()[:12]
+    link = Path(target_dir) / "duckdb" / key / name
+    try:
+        link.parent.mkdir(parents=True, exist_ok=True)
+        # a write-ahead log left beside the link by a crash would be replayed onto another build
+        link.with_name(link.name + ".wal").unlink(missing_ok=True)
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(db_path)
+    except OSError:
+        return db_path
+    return link
+
+
 def run_dbt(
     args: list[str],
     project_dir: Path = PROJECT_DIR,
@@ -171,15 +227,19 @@ def run_dbt(
     target_dir = Path(target_dir).resolve() if target_dir else project_dir / "target"
     env = {
         **TELEMETRY_OFF,
-        "JIXIAO_DB_PATH": str(db_path),
+        "JIXIAO_DB_PATH": str(dbt_db_path(db_path, target_dir)),
         "JIXIAO_LANDED_SEEDS_DIR": landed_seed_path(project_dir, seeds_dir, headers_only=seeds_loaded_natively),
     }
     cli_args = [
         *args,
-        "--project-dir", str(project_dir),
-        "--profiles-dir", str(project_dir),
-        "--target-path", str(target_dir),
-        "--log-path", str(target_dir / "logs"),
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(target_dir),
+        "--log-path",
+        str(target_dir / "logs"),
     ]
     result = DbtResult(command="dbt " + " ".join(args), success=False)
     started = time.perf_counter()
@@ -202,38 +262,125 @@ def run_dbt(
 
 def build_warehouse(
     db_path: Path,
-    landing_mode: Literal["seed", "native"] = "seed",
+    landing_mode: LandingMode = "seed",
     project_dir: Path = PROJECT_DIR,
     seeds_dir: Path | None = None,
     target_dir: Path | None = None,
     extra_args: list[str] | None = None,
+    *,
+    full_refresh: bool = False,
+    start_from: Path | None = None,
 ) -> DbtResult:
-    """Load the landed seeds into ``db_path`` and run ``dbt build`` (models, data and unit tests).
+    """Load the landed seeds into ``db_path`` and run ``dbt build`` (models and data tests).
 
     ``seed``: one ``dbt build`` that seeds the landed CSVs too.  ``native``: DuckDB ``read_csv``
     creates ``landed.*`` first, then ``dbt build --exclude tag:landed`` (reference seeds, models, tests).
+
+    With ``start_from`` (the published warehouse) usable (:func:`can_start_from`) and not
+    ``full_refresh``, ``db_path`` starts as a copy of it and the build is incremental: the
+    incremental models rebuild only the rows of the changed reports and their departments
+    (``changed_report_ids``); dbt's unit tests, which test the SQL and not the data, are left to
+    full builds.  Otherwise the build starts from an empty file with ``--full-refresh``.
+    ``result.incremental`` says which it was.
     """
     from jixiao.landing.seeds import load_landed_native
+    from jixiao.warehouse.publish import copy_published, discard
 
     if landing_mode not in ("seed", "native"):
         raise ValueError(f"landing_mode must be 'seed' or 'native', not {landing_mode!r}")
     landed_dir = Path(seeds_dir) if seeds_dir else Path(project_dir) / "seeds" / "landed"
     missing = missing_landed_seeds(landed_dir)
     if missing:
-        raise FileNotFoundError(f"{landed_dir}: landed seed files missing (run the landing first): {', '.join(missing)}")
+        raise FileNotFoundError(
+            f"{landed_dir}: landed seed files missing (run the landing first): {', '.join(missing)}"
+        )
+    db_path = Path(db_path)
     steps: dict[str, float] = {}
+    fingerprint = project_fingerprint(project_dir)
+    incremental = not full_refresh and start_from is not None and can_start_from(Path(start_from), fingerprint)
     args = ["build", *(extra_args or [])]
+    started = time.perf_counter()
+    if incremental:
+        assert start_from is not None
+        discard(db_path)
+        copy_published(Path(start_from), db_path)
+        _write_build_state(db_path, None, fingerprint)  # a build that fails half-way is no starting point
+        args += ["--exclude", "resource_type:unit_test"]
+    else:
+        discard(db_path)
+        args += ["--full-refresh"]
+    steps["copy_published"] = time.perf_counter() - started
     if landing_mode == "native":
         started = time.perf_counter()
-        load_landed_native(landed_dir, Path(db_path))
+        load_landed_native(landed_dir, db_path)
         steps["native_load"] = time.perf_counter() - started
         args += ["--exclude", "tag:landed"]
-    result = run_dbt(args, project_dir=project_dir, db_path=db_path, seeds_dir=seeds_dir, target_dir=target_dir,
-                     seeds_loaded_natively=landing_mode == "native")
+    result = run_dbt(
+        args,
+        project_dir=project_dir,
+        db_path=db_path,
+        seeds_dir=seeds_dir,
+        target_dir=target_dir,
+        seeds_loaded_natively=landing_mode == "native",
+    )
     steps["dbt_build"] = result.elapsed_s
-    result.steps = steps
+    if result.success:
+        _write_build_state(db_path, "incremental" if incremental else "full", fingerprint)
     result.elapsed_s = sum(steps.values())
+    result.steps = steps
+    result.incremental = incremental
     return result
+
+
+def _write_build_state(db_path: Path, kind: str | None, fingerprint: str) -> None:
+    """Record how ``db_path`` was built; ``kind`` None: forget it (the build is under way)."""
+    import duckdb
+
+    with duckdb.connect(str(db_path)) as con:
+        if kind is None:
+            con.execute(f"drop table if exists {BUILD_STATE_TABLE}")
+            return
+        con.execute(
+            f"create or replace table {BUILD_STATE_TABLE} as "
+            "select ? as build_kind, ? as project_fingerprint, current_timestamp as built_at",
+            [kind, fingerprint],
+        )
+
+
+def _build_state(db_path: Path) -> tuple[str, str] | None:
+    """``(build_kind, project_fingerprint)`` of a built warehouse, None when it has none (or is no DuckDB file)."""
+    import duckdb
+
+    from jixiao.warehouse.publish import is_duckdb_file
+
+    if not Path(db_path).is_file() or not is_duckdb_file(Path(db_path)):
+        return None
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            row = con.execute(f"select build_kind, project_fingerprint from {BUILD_STATE_TABLE}").fetchone()
+            con.execute(f"select count(*) from {FINGERPRINTS_TABLE}").fetchone()
+    except duckdb.Error:
+        return None
+    return (str(row[0]), str(row[1])) if row else None
+
+
+def can_start_from(published: Path, fingerprint: str | None = None) -> bool:
+    """Whether an incremental build can start from ``published``: a warehouse built by this same
+    dbt project (same models, macros, reference seeds, dbt and DuckDB versions)."""
+    state = _build_state(published)
+    return state is not None and state[1] == (fingerprint or project_fingerprint())
+
+
+def changed_report_ids(building: Path) -> set[str] | None:
+    """The report_ids an incremental build rebuilt (added, changed or removed since the last build);
+    None when ``building`` was built in full (every report is new to it) or has no build record."""
+    import duckdb
+
+    state = _build_state(building)
+    if state is None or state[0] != "incremental":
+        return None
+    with duckdb.connect(str(building), read_only=True) as con:
+        return {r[0] for r in con.execute(f"select report_id from {CHANGED_REPORTS_TABLE}").fetchall()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,13 @@
 -- One row per fact value that two reports state differently (beyond the rounding envelope) for the
 -- same unit, year and grain: the report whose value was set aside (report_id) and the report kept.
+-- Rebuilt per department on incremental builds (macros/incremental.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_changed([('department_id', 'departments')]) }}"
+) }}
+-- depends_on: {{ ref('changed_reports') }}
 with conflicts as (
     {{ cross_report_conflicts(ref('int_budget__ranked'), 'fct_budget', ['item', 'phase', 'scope'], ['amount_wan'],
         "'预算 ' || coalesce(k.item_label_zh, k.item) || '（' || " ~ phase_label('k.phase') ~ " || case when k.scope <> 'all' then '，' || k.scope || ' 部分' else '' end || '）'") }}

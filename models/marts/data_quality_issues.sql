@@ -1,15 +1,24 @@
 -- One row per finding: checks computed here on each report's own figures, cross-report
--- disagreements, and the findings the extractor raised while reading (landed_findings).
+-- disagreements, and the findings the extractor raised while reading (landed_findings).  Incremental
+-- builds rebuild the findings of the changed reports and the conflicts of their departments.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{% if building_changed_only() %}delete from {{ this }} where report_id in {{ changed_keys('reports') }}
+        or (\"check\" = 'cross_report_conflict' and department_id in {{ changed_keys('departments') }}){% endif %}"
+) }}
+-- depends_on: {{ ref('changed_reports') }}
 with computed as (
-    select * from {{ ref('int_checks__amount_sums') }}
+    select * from {{ ref('int_checks__amount_sums') }} where {{ changed_only([('report_id', 'reports')]) }}
     union all
-    select * from {{ ref('int_checks__indicators') }}
+    select * from {{ ref('int_checks__indicators') }} where {{ changed_only([('report_id', 'reports')]) }}
     union all
-    select * from {{ ref('int_checks__grade') }}
+    select * from {{ ref('int_checks__grade') }} where {{ changed_only([('report_id', 'reports')]) }}
     union all
-    select * from {{ ref('int_checks__function_subtotals') }}
+    select * from {{ ref('int_checks__function_subtotals') }} where {{ changed_only([('report_id', 'reports')]) }}
     union all
-    select * from {{ ref('int_checks__report_identity') }}
+    select * from {{ ref('int_checks__report_identity') }} where {{ changed_only([('report_id', 'reports')]) }}
 ),
 
 conflicts as (
@@ -37,6 +46,7 @@ conflicts as (
         cast(null as varchar) as prov_text,
         'dbt' as raised_by
     from {{ ref('int_cross_report_conflicts') }} as c
+    where {{ changed_only([('c.department_id', 'departments')]) }}
 ),
 
 from_extraction as (
@@ -54,6 +64,7 @@ from_extraction as (
         'extraction' as raised_by
     from {{ ref('stg_landed__findings') }} as f
     left join {{ ref('int_reports') }} as r on r.report_id = f.report_id
+    where {{ changed_only([('f.report_id', 'reports')]) }}
 ),
 
 all_issues as (

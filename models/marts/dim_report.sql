@@ -1,4 +1,11 @@
 -- One row per ingested document, quarantined ones included.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_changed([('report_id', 'reports')]) }}"
+) }}
+-- depends_on: {{ ref('changed_reports') }}
 select
     report_id,
     department_id,
@@ -22,3 +29,4 @@ select
     published_date,
     department_status
 from {{ ref('int_reports') }}
+where {{ changed_only([('report_id', 'reports')]) }}

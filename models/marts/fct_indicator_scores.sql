@@ -1,5 +1,12 @@
 -- The indicator rows of the preferred report for each department × fiscal_year × table (project_name NULL
 -- for the unit-wide table), with the file and the place each was read.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_changed([('department_id', 'departments')]) }}"
+) }}
+-- depends_on: {{ ref('changed_reports') }}
 select
     department_id,
     fiscal_year,
@@ -21,3 +28,4 @@ select
     prov_block, prov_row, prov_col, prov_span, prov_text
 from {{ ref('int_indicator_scores__ranked') }}
 where report_rank = 1
+    and {{ changed_only([('department_id', 'departments')]) }}

@@ -3,6 +3,13 @@
 -- change against the unit's previous fiscal year.  Totals use scope 'all' only; phases are never
 -- summed (each has its own column).  Amounts are cast here so the mart keeps DECIMAL(18,4)
 -- whatever numeric type the fact tables hold.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_changed([('department_id', 'departments')]) }}"
+) }}
+-- changed_reports comes first through the fact tables this mart reads
 {%- set categories = three_public_categories() %}
 with budget as (
     select
@@ -84,7 +91,7 @@ spine as (
 
 dated_spine as (
     -- figures of no stated year (fiscal_year NULL) have no place in a year-by-year view
-    select * from spine where fiscal_year is not null
+    select * from spine where fiscal_year is not null and {{ changed_only([('department_id', 'departments')]) }}
 ),
 
 joined as (

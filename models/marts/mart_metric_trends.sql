@@ -3,6 +3,13 @@
 -- spending (item × scope), 三公 (category × phase), staffing (metric) and score measure of the
 -- fact tables is a metric; its code reads <family>.<…codes> (budget.adjusted_budget.total.all,
 -- spending.basic.all, three_public.actual.reception, staffing.authorized, score.self_score).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_changed([('department_id', 'departments')]) }}"
+) }}
+-- changed_reports comes first through the fact tables this mart reads
 with measures as (
     select department_id, fiscal_year, 'budget' as measure_family,
            'budget.' || phase || '.' || item || '.' || scope as metric,
@@ -29,6 +36,7 @@ with measures as (
 
 kept as (
     select * from measures where department_id is not null and fiscal_year is not null and value is not null
+        and {{ changed_only([('department_id', 'departments')]) }}
 ),
 
 with_prior as (
