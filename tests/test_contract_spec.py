@@ -307,3 +307,14 @@ def test_a_manifest_naming_another_unit_settles_its_township_and_unit_name_on_bo
             "武阳镇",
             "武阳镇人民政府",
         ), landed
+
+
+def test_column_labels_name_published_columns_and_the_report_uses_them():
+    from jixiao.report import site
+
+    labels = spec().labels_of("mart_department_year")
+    assert labels["headcount_authorized"] == "编制数" and site.DEPARTMENT_COLUMNS == labels
+    data = yaml.safe_load((ROOT / "jixiao/contract/spec.yml").read_text(encoding="utf-8"))
+    data["column_labels"]["mart_region_year"]["no_such_column"] = "某列"
+    with pytest.raises(SpecError, match="column_labels.mart_region_year.no_such_column"):
+        parse_spec(data)

@@ -78,6 +78,7 @@ class Spec:
     vocabularies: dict[str, Vocabulary]
     published: dict[str, dict[str, str]]
     accepted_values: dict[str, str]
+    column_labels: dict[str, dict[str, str]]
 
     def vocab(self, name: str) -> Vocabulary:
         try:
@@ -87,6 +88,11 @@ class Spec:
 
     def codes(self, name: str) -> tuple[str, ...]:
         return self.vocab(name).codes
+
+    def labels_of(self, table: str, columns: tuple[str, ...] | None = None) -> dict[str, str]:
+        """``{column: Chinese name}`` of a published table's labelled columns (all, or ``columns`` in order)."""
+        labels = self.column_labels.get(table, {})
+        return dict(labels) if columns is None else {c: labels[c] for c in columns}
 
 
 def _fail(where: str, message: str) -> SpecError:
@@ -170,6 +176,13 @@ def parse_spec(data: Any, source: str = "spec.yml") -> Spec:
         for t, body in data["published"].items()
     }
     accepted = {str(k): str(v) for k, v in data["accepted_values"].items()}
+    column_labels: dict[str, dict[str, str]] = {}
+    for table, labels in (data.get("column_labels") or {}).items():
+        for column in labels:
+            shown_as_percent = column.endswith("_pct") and column.removesuffix("_pct") in published.get(table, {})
+            if column not in published.get(table, {}) and not shown_as_percent:
+                raise _fail(source, f"column_labels.{table}.{column}: no such published column")
+        column_labels[str(table)] = {str(c): str(label) for c, label in labels.items()}
     for target, vocab in accepted.items():
         if vocab != "seed" and vocab not in vocabularies:
             raise _fail(source, f"accepted_values.{target}: unknown vocabulary {vocab!r}")
@@ -181,6 +194,7 @@ def parse_spec(data: Any, source: str = "spec.yml") -> Spec:
         vocabularies=vocabularies,
         published=published,
         accepted_values=accepted,
+        column_labels=column_labels,
     )
 
 

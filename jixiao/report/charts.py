@@ -7,12 +7,18 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from jixiao.contract import spec
 from jixiao.report.data import Row
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 # 三公 categories drawn side by side (the total is drawn as a line; vehicle_total only where its parts are not given)
 THREE_PUBLIC_PARTS = ("reception", "vehicle_purchase", "vehicle_operation", "vehicle_total", "overseas_travel")
+# series named as the contract spec names the columns (the department page's table uses the same names)
+_BUDGET_VS_SPENDING = spec().labels_of(
+    "mart_department_year", ("initial_budget_wan", "adjusted_budget_wan", "budget_wan", "spending_total_wan")
+)
+_HEADCOUNTS = spec().labels_of("mart_department_year", ("headcount_authorized", "headcount_actual"))
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, **extra: Any) -> go.Figure:
@@ -42,12 +48,7 @@ def _has_data(fig: go.Figure) -> bool:
 def budget_vs_spending(years: Sequence[Row]) -> go.Figure | None:
     """Total budget (each phase) against total spending, per year."""
     fig = go.Figure()
-    for column, name in (
-        ("initial_budget_wan", "年初预算数"),
-        ("adjusted_budget_wan", "全年预算数"),
-        ("budget_wan", "预算数"),
-        ("spending_total_wan", "支出合计"),
-    ):
+    for column, name in _BUDGET_VS_SPENDING.items():
         x, y = _series(years, column)
         if y:
             fig.add_bar(x=x, y=y, name=name, hovertemplate="%{x}年 " + name + " %{y:,.2f} 万元<extra></extra>")
@@ -89,7 +90,7 @@ def three_public_by_category(rows: Sequence[Row]) -> go.Figure | None:
 def headcount(years: Sequence[Row]) -> go.Figure | None:
     """Authorized posts and staff in post, per year."""
     fig = go.Figure()
-    for column, name in (("headcount_authorized", "编制数"), ("headcount_actual", "在职人数")):
+    for column, name in _HEADCOUNTS.items():
         x, y = _series(years, column)
         if y:
             fig.add_scatter(x=x, y=y, name=name, mode="lines+markers")

@@ -15,38 +15,14 @@ from typing import Any
 
 import jinja2
 
+from jixiao.contract import spec
 from jixiao.report import charts
 from jixiao.report.data import Row, county_key, load
 from jixiao.report.templates import BASE, CHARTS, COUNTY, DEPARTMENT, INDEX, STYLE
 
-DEPARTMENT_COLUMNS = {
-    "fiscal_year": "年度",
-    "initial_budget_wan": "年初预算",
-    "adjusted_budget_wan": "全年预算",
-    "budget_wan": "预算数",
-    "spending_total_wan": "支出合计",
-    "spending_basic_wan": "基本支出",
-    "spending_project_wan": "项目支出",
-    "execution_rate_pct": "执行率%",
-    "execution_rate_basis_label_zh": "执行率依据",
-    "three_public_budget_wan": "三公预算",
-    "three_public_actual_wan": "三公决算",
-    "three_public_actual_yoy_pct": "三公同比%",
-    "headcount_authorized": "编制数",
-    "headcount_actual": "在职人数",
-    "self_score": "自评得分",
-    "grade": "等级",
-}
-REGION_COLUMNS = {
-    "fiscal_year": "年度",
-    "n_reporting_units": "单位数",
-    "spending_total_sum_wan": "支出合计",
-    "three_public_actual_sum_wan": "三公决算合计",
-    "headcount_actual_sum": "在职人数",
-    "spending_per_actual_head_wan": "人均支出",
-    "three_public_per_actual_head_wan": "人均三公",
-    "self_score_median": "得分中位数",
-}
+# the columns each page's table shows, named as jixiao/contract/spec.yml names them
+DEPARTMENT_COLUMNS = spec().labels_of("mart_department_year")
+REGION_COLUMNS = spec().labels_of("mart_region_year")
 
 
 @dataclass
