@@ -313,7 +313,7 @@ def test_column_labels_name_published_columns_and_the_report_uses_them():
     from jixiao.report import site
 
     labels = spec().labels_of("mart_department_year")
-    assert labels["headcount_authorized"] == "编制数" and site.DEPARTMENT_COLUMNS == labels
+    assert labels["headcount_authorized"] == "编制数" and labels == site.DEPARTMENT_COLUMNS
     data = yaml.safe_load((ROOT / "jixiao/contract/spec.yml").read_text(encoding="utf-8"))
     data["column_labels"]["mart_region_year"]["no_such_column"] = "某列"
     with pytest.raises(SpecError, match="column_labels.mart_region_year.no_such_column"):
