@@ -78,11 +78,12 @@ def _role(cell: Cell) -> Role | None:
     return Role("label")
 
 
-def find_slot_header(run: list[Cell], start: int) -> SlotHeader | None:
+def find_slot_header(run: list[Cell], start: int, cell_roles: list[Role | None] | None = None) -> SlotHeader | None:
     """Header cells from ``start`` up to the last value column before the first number."""
+    cell_roles = cell_roles if cell_roles is not None else [_role(c) for c in run]
     roles: list[Role] = []
     k = start
-    while k < len(run) and (role := _role(run[k])) is not None:
+    while k < len(run) and (role := cell_roles[k]) is not None:
         roles.append(role)
         k += 1
     while roles and roles[-1].kind not in ("value", "staffing", "other"):
@@ -216,9 +217,16 @@ def _provenance(doc: Document, text: str, line: int) -> Provenance:
 
 def extract_slot_tables(ctx: Context) -> None:
     for run in line_runs(ctx.doc):
+        cell_roles = [_role(c) for c in run]
+        if not any(r is not None and r.kind in ("value", "staffing") for r in cell_roles):
+            continue  # no value column named anywhere in the run
         k = 0
         while k < len(run):
-            header = find_slot_header(run, k)
+            first = cell_roles[k]
+            if first is None or first.kind not in ("label", "row_number"):
+                k += 1  # a header starts with a label or 行次
+                continue
+            header = find_slot_header(run, k, cell_roles)
             if header is None or any(c.line <= 0 for c in run[k : header.end + 1]) or not _read(ctx, run, header):
                 k += 1
                 continue

@@ -56,15 +56,24 @@ def _years(pattern: re.Pattern, text: str) -> list[int]:
     return out
 
 
+def _words_joined(text: str) -> str:
+    """A title with stray spaces inside its words ("情况说 明") read as written without them."""
+    return _SPACE_IN_WORDS.sub("", text)
+
+
 def fiscal_year(lines: list[Line]) -> tuple[int | None, Line | None]:
     for line in lines:
         if m := _YEAR_LABEL.search(line.text):
             return int(m.group(1)), line
-    for line in lines[:25]:
-        if len(line.text) <= 120 and (years := _years(_PAREN_YEAR, line.text) or _years(_TITLE_YEAR, line.text)):
+    for k, line in enumerate(lines[:25]):
+        text = _words_joined(line.text)
+        if len(text) > 120 and k == 0:
+            text = text[:60]  # a title the reader ran into the first sentence: its own words only
+        if len(text) <= 120 and (years := _years(_PAREN_YEAR, text) or _years(_TITLE_YEAR, text)):
             return years[0], line
     for line in lines:
-        if years := _years(_PAREN_YEAR, line.text) or _years(_TITLE_YEAR, line.text):
+        text = _words_joined(line.text)
+        if years := _years(_PAREN_YEAR, text) or _years(_TITLE_YEAR, text):
             return years[0], line
     for line in lines:
         if years := _years(_SENTENCE_YEAR, line.text):
@@ -136,6 +145,7 @@ DOCUMENT_KINDS: tuple[tuple[str, re.Pattern], ...] = (
     ("budget_statement", re.compile(r"预算")),
 )
 _BREADCRUMB = re.compile(r">|›|»")
+_SPACE_IN_WORDS = re.compile(r"(?<=[\u4e00-\u9fa5\d])[ \t\u3000]+(?=[\u4e00-\u9fa5])")
 _NAMES_A_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 
 
