@@ -15,6 +15,7 @@ import os
 import stat
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,18 +155,60 @@ def walk_reports(reports_dir: Path) -> Iterator[tuple[str, Path, str | None, str
                 yield name, path, f"{_kind_of(mode)}, not a report file", None
 
 
-def _hashed(item: tuple[str, Path, str | None]) -> ReportFile:
+class HashCache:
+    """The sha256 of each file as of its last hashing, reused while the file's size, modification and
+    change times and inode are the same (any write changes the change time): a refresh of a large
+    folder reads only the files that changed.  Kept as a TSV beside the warehouse's state."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.known: dict[str, tuple[str, str]] = {}  # name -> (stat key, sha256)
+        self.seen: dict[str, tuple[str, str]] = {}
+        if path is not None and path.is_file():
+            with suppress(OSError, ValueError):
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    name, key, digest = line.split("\t")
+                    self.known[name] = (key, digest)
+
+    @staticmethod
+    def key(st: os.stat_result) -> str:
+        return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+    def sha256(self, name: str, path: Path) -> tuple[str, int]:
+        """The file's hash (from the cache when its stat is unchanged) and size."""
+        st = path.stat()
+        key = self.key(st)
+        cached = self.known.get(name)
+        digest = cached[1] if cached and cached[0] == key else sha256_of(path)
+        if self.key(path.stat()) == key:  # not written while it was read
+            self.seen[name] = (key, digest)
+        return digest, st.st_size
+
+    def save(self) -> None:
+        """Write the hashes of this walk (files gone from the folder are forgotten)."""
+        if self.path is None:
+            return
+        with suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp.write_text("".join(f"{n}\t{k}\t{d}\n" for n, (k, d) in sorted(self.seen.items())), encoding="utf-8")
+            os.replace(tmp, self.path)
+
+
+def _hashed(item: tuple[str, Path, str | None], cache: HashCache) -> ReportFile:
     name, path, problem = item
     if problem is None:
         try:
-            return ReportFile(name, path, sha256_of(path), path.stat().st_size)
+            digest, size = cache.sha256(name, path)
+            return ReportFile(name, path, digest, size)
         except OSError as exc:
             problem = f"cannot read the file: {exc.strerror or exc}"
     return ReportFile(name, path, unreadable_hash(name, problem), 0, unreadable=problem)
 
 
-def discover(reports_dir: Path, threads: int = 4) -> Discovery:
-    """Walk ``reports_dir`` (recursively) and hash every report file; see :func:`walk_reports`."""
+def discover(reports_dir: Path, threads: int = 4, hash_cache: Path | None = None) -> Discovery:
+    """Walk ``reports_dir`` (recursively) and hash every report file; see :func:`walk_reports`.
+    ``hash_cache``: a file of earlier hashes, reused for files whose stat has not changed."""
     reports_dir = Path(reports_dir)
     if not reports_dir.exists():
         raise FileNotFoundError(f"reports folder {reports_dir} does not exist")
@@ -179,8 +222,10 @@ def discover(reports_dir: Path, threads: int = 4) -> Discovery:
         else:
             items.append((name, path, problem))
     items.sort(key=lambda item: item[0])
+    cache = HashCache(hash_cache)
     with ThreadPoolExecutor(max_workers=threads) as pool:  # hashlib releases the GIL on big buffers
-        found.files = list(pool.map(_hashed, items))
+        found.files = list(pool.map(lambda item: _hashed(item, cache), items))
+    cache.save()
     return found
 
 

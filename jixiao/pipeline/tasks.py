@@ -21,7 +21,7 @@ from jixiao.pipeline import interrupt
 from jixiao.pipeline.bundles import expand_bundles
 from jixiao.pipeline.cache import CachedReport, ExtractionCache, extract_to_cache, write_seeds_from_cache
 from jixiao.pipeline.discover import Changes, ReportFile, compare, discover, drop_duplicates
-from jixiao.pipeline.paths import bundles_dir
+from jixiao.pipeline.paths import bundles_dir, state_dir
 from jixiao.pipeline.runs import (
     PIPELINE_RUNS_DDL,
     PublishedFile,
@@ -120,7 +120,7 @@ def discover_task(
     reports_dir: Path, db_path: Path, full_rebuild: bool = False
 ) -> tuple[list[ReportFile], Changes, dict[str, PublishedFile], str | None, dict[str, str]]:
     """Hash the input files (recursively) and compare them with the files of the published warehouse."""
-    found = discover(reports_dir)
+    found = discover(reports_dir, hash_cache=state_dir(db_path) / "file_hashes.tsv")
     files, duplicates = drop_duplicates(expand_bundles(found.files, bundles_dir(db_path)))
     logger = get_run_logger()
     try:
