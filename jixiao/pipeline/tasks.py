@@ -16,6 +16,7 @@ import duckdb
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from jixiao.contract import spec
 from jixiao.landing.manifest import Manifest
 from jixiao.pipeline import interrupt
 from jixiao.pipeline.bundles import expand_bundles
@@ -43,22 +44,8 @@ if TYPE_CHECKING:
     from jixiao.quality.results import GateResult
     from jixiao.warehouse.dbt_runner import DbtResult
 
-# Tables whose row counts a run reports.
-COUNTED_TABLES = (
-    "dim_report",
-    "dim_department",
-    "fct_budget",
-    "fct_spending",
-    "fct_projects",
-    "fct_three_public_expenses",
-    "fct_indicator_scores",
-    "fct_staffing",
-    "fct_budget_by_function",
-    "mart_department_year",
-    "mart_metric_trends",
-    "mart_region_year",
-    "data_quality_issues",
-)
+# Tables whose row counts a run reports: the published contract tables (jixiao/contract/spec.yml), dim_report first.
+COUNTED_TABLES = ("dim_report", *(t for t in spec().published if t != "dim_report"))
 TASK_DEFAULTS: dict[str, Any] = {"persist_result": False, "cache_policy": NO_CACHE}
 
 
